@@ -1,0 +1,39 @@
+/* summary: kinds of malformed input and caps reached, counted and reported, never fatal. */
+#ifndef NBT_ANOMALY_H
+#define NBT_ANOMALY_H
+
+#include <stdint.h>
+
+enum nbt_anomaly {
+	ANOM_TRUNCATED = 0,  /* data past the capture's snaplen */
+	ANOM_INVALID,        /* a length or field that lies */
+	ANOM_FRAG_OVERLAP,   /* IPv4 fragments overlapping with different ranges */
+	ANOM_FRAG_TIMEOUT,   /* a datagram never completed */
+	ANOM_TCP_GAP,        /* bytes missing from a TCP stream; records resynchronised */
+	ANOM_RECORD_TOO_BIG, /* RPC record above NBT_RPC_MAX_RECORD */
+	ANOM_CAP_FLOWS,      /* flow table full: oldest flow evicted */
+	ANOM_CAP_FRAGS,      /* fragment table or per-datagram cap reached */
+	ANOM_CAP_TCP_OOO,    /* out-of-order window full: segment dropped */
+	ANOM_CAP_RPC_XIDS,   /* outstanding RPC calls per flow cap reached */
+	ANOM_CAP_EXPECT,     /* expectation table full */
+	ANOM_CAP_CLIENTS,    /* client table full */
+	ANOM_CAP_EVENTS,     /* per-client timeline full */
+	ANOM_TIME_BACKWARDS, /* a packet timestamp earlier than the previous one */
+	ANOM_UNKNOWN_LINK,   /* a frame whose encapsulation is not decoded */
+	ANOM__COUNT
+};
+
+/* Stable lower-case names used in reports ("truncated", "cap-flows", ...). */
+const char *anomaly_name(enum nbt_anomaly a);
+
+struct nbt_stats {
+	uint64_t frames, bytes;
+	uint64_t arp, ipv4, ipv6, other_l3;
+	uint64_t ip_frags, ip_reassembled;
+	uint64_t udp, tcp, icmp;
+	uint64_t dissected; /* L4 payloads a dissector accepted */
+	uint64_t events;
+	uint64_t anomalies[ANOM__COUNT];
+};
+
+#endif
