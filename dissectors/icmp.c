@@ -1,0 +1,10 @@
+/* summary: icmp (placeholder until the icmp dissector lands). */
+#include "nbt/dissect.h"
+
+enum dis_status icmp_dissect(struct cur *c, const struct nbt_pkt *pkt, struct dis_ctx *ctx)
+{
+	(void)c;
+	(void)pkt;
+	(void)ctx;
+	return DIS_NOT_MINE;
+}

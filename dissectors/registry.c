@@ -1,0 +1,6 @@
+/* summary: the table of port-dispatched dissectors (lookup order: expectation, port, probe). */
+#include "nbt/dissect.h"
+
+const struct dissector *const nbt_dissectors[] = {
+	NULL,
+};
