@@ -1,0 +1,62 @@
+/* summary: capture sources: live interface, offline pcap/pcapng file, or a stream on stdin. */
+#ifndef NBT_CAPTURE_H
+#define NBT_CAPTURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nbt/pkt.h"
+
+#define NBT_ERRBUF_SIZE 512
+#define CAPTURE_SNAPLEN 262144
+
+/* Why a capture could not be opened or read; main maps each to an exit code. */
+enum capture_err {
+	CAPERR_NONE = 0,
+	CAPERR_NO_FILE,     /* no such file */
+	CAPERR_PERM,        /* permission denied (file or interface) */
+	CAPERR_NOT_CAPTURE, /* not a pcap/pcapng file, or an empty one */
+	CAPERR_NO_IFACE,    /* no such interface */
+	CAPERR_LINK,        /* link type not decoded */
+	CAPERR_FILTER,      /* filter expression does not compile */
+	CAPERR_TRUNCATED,   /* file ends in the middle of a packet */
+	CAPERR_OTHER,
+};
+
+struct capture_opts {
+	const char *iface; /* live capture */
+	const char *file;  /* offline; "-" is stdin */
+	const char *filter;
+	int snaplen;
+	int buffer_size; /* bytes, live only */
+};
+
+struct nbt_capture;
+
+/* A frame handed to the consumer; data is valid only during the call. */
+typedef void (*capture_frame_fn)(void *arg, nbt_time ts, const uint8_t *data, uint32_t caplen,
+				 uint32_t wirelen);
+
+struct nbt_capture *capture_open(const struct capture_opts *o, enum capture_err *err,
+				 char errbuf[NBT_ERRBUF_SIZE]);
+/* Warnings from pcap_activate (positive results), or NULL. */
+const char *capture_warning(const struct nbt_capture *c);
+int capture_link(const struct nbt_capture *c);
+/* Selectable descriptor for poll() (live and stdin), -1 if none. */
+int capture_fd(const struct nbt_capture *c);
+bool capture_is_live(const struct nbt_capture *c);
+/*
+ * Reads up to `budget` frames (<= 0: no limit) and hands each to fn.  Returns
+ * the number read, 0 when a live capture has nothing now, or -1 at the end:
+ * then *err is CAPERR_NONE for a clean end of file, or why it stopped
+ * (CAPERR_TRUNCATED for a file cut mid-packet) with errbuf filled.
+ */
+int capture_dispatch(struct nbt_capture *c, int budget, capture_frame_fn fn, void *arg,
+		     enum capture_err *err, char errbuf[NBT_ERRBUF_SIZE]);
+/* Kernel drop counters of a live capture (false if unavailable). */
+bool capture_drops(struct nbt_capture *c, uint64_t *received, uint64_t *dropped);
+/* Makes a blocking capture_dispatch return early (signal-safe). */
+void capture_break(struct nbt_capture *c);
+void capture_close(struct nbt_capture *c);
+
+#endif

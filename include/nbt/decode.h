@@ -1,0 +1,51 @@
+/* summary: link, IPv4 and UDP/TCP header decoding into struct nbt_pkt (RFC 791, 768, 793). */
+#ifndef NBT_DECODE_H
+#define NBT_DECODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nbt/cursor.h"
+#include "nbt/pkt.h"
+
+#define ETHERTYPE_IPV4 0x0800
+#define ETHERTYPE_ARP  0x0806
+#define ETHERTYPE_IPV6 0x86dd
+
+enum decode_status { DECODE_OK = 0, DECODE_SKIP, DECODE_TRUNC, DECODE_INVALID };
+
+/* pcap link types (DLT_*) netboot-trace decodes. */
+bool link_supported(int dlt);
+/* A printable name for any DLT ("EN10MB", "LINUX_SLL2", or "DLT 147"). */
+const char *link_name(int dlt, char buf[32]);
+/* Strips the link header (and any 802.1Q/QinQ tags); sets pkt MACs, VLANs, ethertype.
+ * On DECODE_OK the cursor is at the network-layer header. */
+enum decode_status decode_link(int dlt, struct cur *c, struct nbt_pkt *pkt);
+
+struct ipv4_hdr {
+	uint8_t ihl, tos, ttl, proto;
+	uint16_t total_len, id;
+	bool more_frags, dont_frag;
+	uint32_t frag_offset; /* bytes */
+	uint32_t src, dst;
+};
+
+/* Parses an IPv4 header; on DECODE_OK *payload views the IP payload (trimmed to the
+ * total length, so Ethernet padding is gone). */
+enum decode_status decode_ipv4(struct cur *c, struct ipv4_hdr *ip, struct cur *payload);
+
+struct tcp_hdr {
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint16_t window;
+};
+
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+
+enum decode_status decode_udp(struct cur *c, struct nbt_pkt *pkt, struct cur *payload);
+enum decode_status decode_tcp(struct cur *c, struct nbt_pkt *pkt, struct tcp_hdr *tcp,
+			      struct cur *payload);
+
+#endif

@@ -1,0 +1,386 @@
+/* summary: per-frame pipeline: link -> IPv4 (+fragments) -> UDP/TCP -> flow -> dissector -> events. */
+#include "nbt/pipeline.h"
+
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nbt/decode.h"
+#include "nbt/tcpreasm.h"
+#include "nbt/xalloc.h"
+
+#define FRAG_EXPIRE_EVERY 256 /* frames between fragment-timeout sweeps */
+
+struct pipeline {
+	int dlt;
+	nbt_event_fn on_event;
+	void *arg;
+	struct nbt_stats stats;
+	struct flow_table *flows;
+	struct ipfrag_table *frags;
+	uint64_t frame;
+	nbt_time last_ts;
+};
+
+struct dis_ctx {
+	struct pipeline *p;
+	const struct nbt_pkt *pkt;
+	struct flow *flow;
+	const struct dissector *dis;
+};
+
+/* ---- the context dissectors see ---- */
+
+void dis_emit(struct dis_ctx *ctx, struct nbt_event *ev)
+{
+	const struct nbt_pkt *pkt = ctx->pkt;
+	ev->frame = pkt->frame;
+	ev->ts = pkt->ts;
+	ev->has_mac = pkt->has_mac;
+	memcpy(ev->src_mac, pkt->src_mac, 6);
+	memcpy(ev->dst_mac, pkt->dst_mac, 6);
+	ev->src_ip = pkt->src_ip;
+	ev->dst_ip = pkt->dst_ip;
+	ev->sport = pkt->sport;
+	ev->dport = pkt->dport;
+	ev->l4proto = pkt->l4proto;
+	ctx->p->stats.events++;
+	if (ctx->p->on_event)
+		ctx->p->on_event(ctx->p->arg, ev);
+}
+
+void dis_expect(struct dis_ctx *ctx, const struct flow_expect *e, const void *seed,
+		size_t seed_len)
+{
+	flow_expect_add(ctx->p->flows, e, ctx->pkt->ts, seed, seed_len);
+}
+
+void *dis_flow_state(struct dis_ctx *ctx)
+{
+	return ctx->flow ? ctx->flow->state : NULL;
+}
+
+void dis_anomaly(struct dis_ctx *ctx, enum nbt_anomaly kind, const char *proto, const char *why)
+{
+	if ((unsigned)kind >= ANOM__COUNT)
+		kind = ANOM_INVALID;
+	ctx->p->stats.anomalies[kind]++;
+	struct nbt_event ev = {.type = EV_ANOMALY};
+	ev.u.anomaly.kind = kind;
+	ev.u.anomaly.proto = proto;
+	ev.u.anomaly.why = why;
+	dis_emit(ctx, &ev);
+}
+
+enum dis_status dis_cursor_fail(struct dis_ctx *ctx, const struct cur *c, const char *proto)
+{
+	bool trunc = c->err == CUR_TRUNC;
+	dis_anomaly(ctx, trunc ? ANOM_TRUNCATED : ANOM_INVALID, proto,
+		    c->why ? c->why : "malformed");
+	return trunc ? DIS_TRUNC : DIS_INVALID;
+}
+
+const char *dis_flow_owner(struct dis_ctx *ctx, uint8_t l4proto, uint32_t sip, uint16_t sport,
+			   uint32_t dip, uint16_t dport)
+{
+	struct flow *f = flow_find(ctx->p->flows, l4proto, sip, sport, dip, dport);
+	if (f && f->dis)
+		return f->dis->name;
+	/* No flow yet (the packet that drew the error was the first): name the port's owner. */
+	for (const struct dissector *const *d = nbt_dissectors; *d; d++)
+		for (int i = 0; i < 4 && (*d)->ports[i]; i++)
+			if ((*d)->ports[i] == dport && (!(*d)->l4proto || (*d)->l4proto == l4proto))
+				return (*d)->name;
+	return NULL;
+}
+
+/* ---- pipeline ---- */
+
+struct pipeline *pipeline_new(const struct pipeline_limits *lim, nbt_event_fn on_event, void *arg)
+{
+	static const struct pipeline_limits defaults = {FLOW_DEFAULT_LIMITS, IPFRAG_DEFAULT_LIMITS};
+	if (!lim)
+		lim = &defaults;
+	struct pipeline *p = xcalloc(1, sizeof(*p));
+	p->dlt = -1;
+	p->on_event = on_event;
+	p->arg = arg;
+	p->flows = flow_table_new(&lim->flows, &p->stats);
+	p->frags = ipfrag_new(&lim->frags, &p->stats);
+	return p;
+}
+
+void pipeline_free(struct pipeline *p)
+{
+	if (!p)
+		return;
+	flow_table_free(p->flows);
+	ipfrag_free(p->frags);
+	free(p);
+}
+
+bool pipeline_set_link(struct pipeline *p, int dlt)
+{
+	if (!link_supported(dlt))
+		return false;
+	p->dlt = dlt;
+	return true;
+}
+
+const struct nbt_stats *pipeline_stats(const struct pipeline *p)
+{
+	return &p->stats;
+}
+
+struct flow_table *pipeline_flows(struct pipeline *p)
+{
+	return p->flows;
+}
+
+static void pipeline_anomaly(struct pipeline *p, const struct nbt_pkt *pkt, enum decode_status st,
+			     const char *proto)
+{
+	struct dis_ctx ctx = {.p = p, .pkt = pkt};
+	dis_anomaly(&ctx, st == DECODE_TRUNC ? ANOM_TRUNCATED : ANOM_INVALID, proto,
+		    st == DECODE_TRUNC ? "header cut by snaplen" : "bad header");
+}
+
+static bool dis_has_port(const struct dissector *d, uint16_t port)
+{
+	for (int i = 0; i < 4 && d->ports[i]; i++)
+		if (d->ports[i] == port)
+			return true;
+	return false;
+}
+
+/* Who owns a new flow: an expectation, then the destination port, then the
+ * source port, then heuristics. */
+static const struct dissector *pipeline_classify(struct pipeline *p, const struct nbt_pkt *pkt,
+						 const struct cur *payload, uint8_t *seed,
+						 size_t *seed_len)
+{
+	const struct dissector *d = flow_expect_take(p->flows, pkt, seed, seed_len);
+	if (d)
+		return d;
+	for (int pass = 0; pass < 2; pass++)
+		for (const struct dissector *const *it = nbt_dissectors; *it; it++) {
+			d = *it;
+			if (d->l4proto && d->l4proto != pkt->l4proto)
+				continue;
+			if (dis_has_port(d, pass ? pkt->sport : pkt->dport))
+				return d;
+		}
+	if (!cur_left(payload))
+		return NULL;
+	for (const struct dissector *const *it = nbt_dissectors; *it; it++) {
+		d = *it;
+		if (d->probe && (!d->l4proto || d->l4proto == pkt->l4proto) &&
+		    d->probe(payload, pkt))
+			return d;
+	}
+	return NULL;
+}
+
+static struct flow *pipeline_flow(struct pipeline *p, struct nbt_pkt *pkt,
+				  const struct cur *probe_view)
+{
+	struct flow *f = flow_lookup(p->flows, pkt);
+	if (f)
+		return f;
+	uint8_t seed[DIS_SEED_MAX];
+	size_t seed_len = 0;
+	const struct dissector *d = pipeline_classify(p, pkt, probe_view, seed, &seed_len);
+	if (!d)
+		return NULL;
+	f = flow_create(p->flows, pkt, d);
+	if (seed_len && f->state)
+		memcpy(f->state, seed, seed_len < d->flow_state_size ? seed_len : d->flow_state_size);
+	return f;
+}
+
+static void pipeline_run(struct pipeline *p, struct nbt_pkt *pkt, struct flow *f, struct cur *c)
+{
+	struct dis_ctx ctx = {.p = p, .pkt = pkt, .flow = f, .dis = f->dis};
+	if (f->dis->dissect(c, pkt, &ctx) != DIS_NOT_MINE)
+		p->stats.dissected++;
+}
+
+static void pipeline_udp(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c)
+{
+	struct cur payload;
+	enum decode_status st = decode_udp(c, pkt, &payload);
+	if (st != DECODE_OK) {
+		pipeline_anomaly(p, pkt, st, "udp");
+		return;
+	}
+	p->stats.udp++;
+	struct flow *f = pipeline_flow(p, pkt, &payload);
+	if (!f)
+		return;
+	pkt->flow = f;
+	pipeline_run(p, pkt, f, &payload);
+}
+
+struct record_arg {
+	struct pipeline *p;
+	struct nbt_pkt *pkt;
+	struct flow *f;
+};
+
+static void pipeline_record(void *arg, struct cur *record)
+{
+	struct record_arg *ra = arg;
+	pipeline_run(ra->p, ra->pkt, ra->f, record);
+}
+
+/* The probe of an RPC-over-TCP flow looks past the 4-byte record mark. */
+static struct cur tcp_probe_view(const struct cur *payload)
+{
+	struct cur v = *payload;
+	int b0 = cur_peek(&v, 0);
+	if (b0 >= 0 && (b0 & 0x80))
+		cur_skip(&v, 4);
+	return v;
+}
+
+static void pipeline_tcp(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c)
+{
+	struct cur payload;
+	struct tcp_hdr th;
+	enum decode_status st = decode_tcp(c, pkt, &th, &payload);
+	if (st != DECODE_OK) {
+		pipeline_anomaly(p, pkt, st, "tcp");
+		return;
+	}
+	p->stats.tcp++;
+	struct cur view = tcp_probe_view(&payload);
+	struct flow *f = pipeline_flow(p, pkt, &view);
+	if (!f)
+		return;
+	pkt->flow = f;
+	if (!f->dis->tcp_records) {
+		if (cur_wire_left(&payload))
+			pipeline_run(p, pkt, f, &payload);
+		return;
+	}
+	if (!f->tcp[pkt->dir])
+		f->tcp[pkt->dir] = tcpreasm_new(&p->stats);
+	struct record_arg ra = {p, pkt, f};
+	tcpreasm_add(f->tcp[pkt->dir], th.seq, th.flags & TCP_SYN, payload, pipeline_record, &ra);
+}
+
+static void pipeline_icmp(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c)
+{
+	p->stats.icmp++;
+	struct dis_ctx ctx = {.p = p, .pkt = pkt};
+	icmp_dissect(c, pkt, &ctx);
+}
+
+static void pipeline_ipv4(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c)
+{
+	struct ipv4_hdr ip;
+	struct cur payload;
+	enum decode_status st = decode_ipv4(c, &ip, &payload);
+	if (st != DECODE_OK) {
+		pipeline_anomaly(p, pkt, st, "ipv4");
+		return;
+	}
+	p->stats.ipv4++;
+	pkt->src_ip = ip.src;
+	pkt->dst_ip = ip.dst;
+	pkt->ip_ttl = ip.ttl;
+	pkt->l4proto = ip.proto;
+	if (ip.more_frags || ip.frag_offset) {
+		p->stats.ip_frags++;
+		struct ipfrag_piece piece = {.src = ip.src,
+					     .dst = ip.dst,
+					     .id = ip.id,
+					     .proto = ip.proto,
+					     .offset = ip.frag_offset,
+					     .more = ip.more_frags,
+					     .ts = pkt->ts};
+		struct cur whole;
+		if (ipfrag_add(p->frags, &piece, payload, &whole) != NBT_DONE)
+			return;
+		payload = whole;
+		pkt->reassembled = true;
+	}
+	switch (ip.proto) {
+	case IPPROTO_UDP:
+		pipeline_udp(p, pkt, &payload);
+		break;
+	case IPPROTO_TCP:
+		pipeline_tcp(p, pkt, &payload);
+		break;
+	case IPPROTO_ICMP:
+		pipeline_icmp(p, pkt, &payload);
+		break;
+	default:
+		break;
+	}
+}
+
+void pipeline_frame(struct pipeline *p, nbt_time ts, const uint8_t *data, uint32_t caplen,
+		    uint32_t wirelen)
+{
+	struct nbt_pkt pkt = {.frame = ++p->frame, .ts = ts, .caplen = caplen, .wirelen = wirelen};
+	p->stats.frames++;
+	p->stats.bytes += wirelen;
+	if (ts < p->last_ts) {
+		struct dis_ctx ctx = {.p = p, .pkt = &pkt};
+		dis_anomaly(&ctx, ANOM_TIME_BACKWARDS, "capture", "timestamp earlier than before");
+	} else {
+		p->last_ts = ts;
+	}
+	if (p->frame % FRAG_EXPIRE_EVERY == 0)
+		ipfrag_expire(p->frags, p->last_ts);
+	struct cur c;
+	cur_init(&c, data, caplen, wirelen);
+	enum decode_status st = decode_link(p->dlt, &c, &pkt);
+	if (st == DECODE_TRUNC || st == DECODE_INVALID) {
+		pipeline_anomaly(p, &pkt, st, "link");
+		return;
+	}
+	if (st == DECODE_SKIP) {
+		p->stats.other_l3++;
+		return;
+	}
+	switch (pkt.ethertype) {
+	case ETHERTYPE_IPV4:
+		pipeline_ipv4(p, &pkt, &c);
+		break;
+	case ETHERTYPE_ARP: {
+		p->stats.arp++;
+		struct dis_ctx ctx = {.p = p, .pkt = &pkt};
+		arp_dissect(&c, &pkt, &ctx);
+		break;
+	}
+	case ETHERTYPE_IPV6:
+		p->stats.ipv6++;
+		break;
+	default:
+		p->stats.other_l3++;
+		break;
+	}
+}
+
+enum dis_status pipeline_dissect(struct pipeline *p, const struct dissector *dis,
+				 struct nbt_pkt *pkt, const uint8_t *payload, size_t len)
+{
+	pkt->frame = ++p->frame;
+	struct flow *f = flow_lookup(p->flows, pkt);
+	if (!f || f->dis != dis) {
+		uint8_t seed[DIS_SEED_MAX];
+		size_t seed_len = 0;
+		const struct dissector *exp = flow_expect_take(p->flows, pkt, seed, &seed_len);
+		f = flow_create(p->flows, pkt, dis);
+		if (exp == dis && seed_len && f->state)
+			memcpy(f->state, seed,
+			       seed_len < dis->flow_state_size ? seed_len : dis->flow_state_size);
+	}
+	pkt->flow = f;
+	struct cur c;
+	cur_init(&c, payload, len, len);
+	struct dis_ctx ctx = {.p = p, .pkt = pkt, .flow = f, .dis = dis};
+	return dis->dissect(&c, pkt, &ctx);
+}
