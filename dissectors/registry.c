@@ -2,5 +2,6 @@
 #include "nbt/dissect.h"
 
 const struct dissector *const nbt_dissectors[] = {
+	&dis_dhcp,
 	NULL,
 };
