@@ -3,5 +3,7 @@
 
 const struct dissector *const nbt_dissectors[] = {
 	&dis_dhcp,
+	&dis_tftp,
+	&dis_rpc,
 	NULL,
 };
