@@ -74,20 +74,6 @@ static bool icmp_quoted(struct cur *c, struct ev_icmp *ic)
 	return true;
 }
 
-/* No flow known (capture started late, flow evicted): guess from well-known ports. */
-static const char *icmp_owner_by_port(uint8_t proto, uint16_t sport, uint16_t dport)
-{
-	for (size_t i = 0; nbt_dissectors[i]; i++) {
-		const struct dissector *d = nbt_dissectors[i];
-		if (d->l4proto != 0 && d->l4proto != proto)
-			continue;
-		for (size_t j = 0; j < sizeof d->ports / sizeof d->ports[0] && d->ports[j]; j++)
-			if (d->ports[j] == dport || d->ports[j] == sport)
-				return d->name;
-	}
-	return NULL;
-}
-
 enum dis_status icmp_dissect(struct cur *c, const struct nbt_pkt *pkt, struct dis_ctx *ctx)
 {
 	struct nbt_event ev = {.type = EV_ICMP};
@@ -114,14 +100,10 @@ enum dis_status icmp_dissect(struct cur *c, const struct nbt_pkt *pkt, struct di
 		            "quoted datagram is not a whole IPv4 header");
 		return q.err == CUR_TRUNC ? DIS_TRUNC : DIS_INVALID;
 	}
-	if (ic->q_has_ports) {
+	/* The quoted flow's dissector, else the quoted destination port's owner. */
+	if (ic->q_has_ports)
 		ic->owner = dis_flow_owner(ctx, ic->q_proto, ic->q_src, ic->q_sport, ic->q_dst,
 		                           ic->q_dport);
-		if (!ic->owner) {
-			ic->owner = icmp_owner_by_port(ic->q_proto, ic->q_sport, ic->q_dport);
-			ic->owner_by_port = ic->owner != NULL;
-		}
-	}
 	dis_emit(ctx, &ev);
 	return DIS_OK;
 }

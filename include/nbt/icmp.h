@@ -44,9 +44,9 @@ struct ev_icmp {
 	uint32_t q_src, q_dst; /* quoted IPv4 addresses, host byte order */
 	uint16_t q_sport, q_dport;
 	bool q_has_ports; /* UDP/TCP first-fragment ports were quoted */
-	/* Dissector name owning the quoted flow ("tftp"), a static string, or NULL. */
+	/* Dissector owning the quoted flow ("tftp"), else the quoted destination port's
+	 * well-known owner; a static string, or NULL. */
 	const char *owner;
-	bool owner_by_port; /* no flow known; owner guessed from the well-known port table */
 };
 
 /* Short static name of a type/code pair: "port-unreachable", "ttl-exceeded", ... */

@@ -18,9 +18,6 @@ void dump_icmp(FILE *out, const struct nbt_event *ev)
 		dump_uint(out, "q_sport", ic->q_sport);
 		dump_uint(out, "q_dport", ic->q_dport);
 	}
-	if (ic->owner) {
+	if (ic->owner)
 		dump_cstr(out, "owner", ic->owner);
-		if (ic->owner_by_port)
-			fputs(" owner_by_port=1", out);
-	}
 }
