@@ -1,0 +1,893 @@
+#!/usr/bin/env python3
+# summary: Raspberry Pi 3/4/5 network-boot simulator for the capture lab (DHCP RFC 2131/2132/4578,
+# TFTP RFC 1350/2347/2348/2349, then kernel DHCP via busybox udhcpc and an NFS root check via libnfs).
+"""pisim.py - behave on the wire like a network-booting Raspberry Pi (see PI-NETBOOT.md).
+
+Standard library only. Run as root inside a network namespace where IF is a veth end with no IPv4
+address. The simulator sets the MAC itself when IF does not already carry --mac (link down,
+`ip link set IF address MAC`, link up), disables IPv6 on IF (a Pi firmware sends no IPv6; use
+--keep-ipv6 to leave it) and brings IF up.
+
+Steps, one progress line each on stderr:
+  1. firmware DHCP over an AF_PACKET socket (frames built by hand);
+  2. `ip addr add` of the offered address, then the model's TFTP file list;
+  3. kernel DHCP with busybox udhcpc (unless --no-kernel-dhcp);
+  4. NFS root check with libnfs nfs-ls / nfs-cat (only with --nfs-root).
+
+Exit codes: 0 boot completed; 1 usage or local error; 2 no acceptable DHCP offer/ACK before
+--dhcp-timeout; 3 no TFTP server address; 4 required file missing or other TFTP error;
+5 TFTP timeout (--file-timeout without progress); 6 --stop-after reached; 7 kernel DHCP failed;
+8 NFS mount/read failed.
+
+Wire details chosen from public Pi captures (flags, option order, sizes) are documented next to
+the code that produces them. Where the firmware is not documented the choice is marked "guess".
+"""
+
+import argparse
+import ipaddress
+import os
+import random
+import select
+import shlex
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+EXIT_OK = 0
+EXIT_USAGE = 1
+EXIT_DHCP = 2
+EXIT_NO_TFTP = 3
+EXIT_FILE = 4
+EXIT_TFTP_TIMEOUT = 5
+EXIT_STOPPED = 6
+EXIT_KERNEL_DHCP = 7
+EXIT_NFS = 8
+
+ETH_P_IP = 0x0800
+PACKET_OUTGOING = 4
+PXE_VENDOR_CLASS = b"PXEClient:Arch:00000:UNDI:002001"
+PI_BOOT_TEXT = b"Raspberry Pi Boot"
+PI3_XID = 0x26F30339
+
+DHCPDISCOVER, DHCPOFFER, DHCPREQUEST, DHCPACK, DHCPNAK = 1, 2, 3, 5, 6
+DHCP_NAMES = {1: "DISCOVER", 2: "OFFER", 3: "REQUEST", 4: "DECLINE", 5: "ACK", 6: "NAK"}
+
+TFTP_RRQ, TFTP_DATA, TFTP_ACK, TFTP_ERROR, TFTP_OACK = 1, 3, 4, 5, 6
+
+# Per-model wire behaviour.
+#  prl: parameter request list in the order seen in captures. Pi 4 (rpi-eeprom issue 58):
+#       1,3,43,60,66,67,128..135. Pi 3 ROM (tcpdump on raspberrypi.stackexchange 148325):
+#       43,60,67,128..135,66,1,3. Pi 5: assumed identical to Pi 4 (guess).
+#  ttl/udp_csum: the Pi 3 ROM sends TTL 128 and UDP checksum 0 ("[no cksum]"); the Pi 4 EEPROM
+#       fills the UDP checksum. Pi 4/5 TTL 64 is a guess.
+#  request: Pi 3 takes the OFFER without REQUEST/ACK (PI-NETBOOT.md section 1).
+#  siaddr: Pi 3 ignores siaddr as TFTP server (section 2).
+MODELS = {
+    "pi3": {
+        "fourcc": None,
+        "rev": 0x00A02082,
+        "prl": [43, 60, 67] + list(range(128, 136)) + [66, 1, 3],
+        "ttl": 128,
+        "udp_csum": False,
+        "request": False,
+        "siaddr": False,
+        "blksize": 1024,
+    },
+    "pi4": {
+        "fourcc": b"RPi4",
+        "rev": 0x00C03111,
+        "prl": [1, 3, 43, 60, 66, 67] + list(range(128, 136)),
+        "ttl": 64,
+        "udp_csum": True,
+        "request": True,
+        "siaddr": True,
+        "blksize": 1024,
+    },
+    "pi5": {
+        "fourcc": b"RPi5",
+        "rev": 0x00D04170,
+        "prl": [1, 3, 43, 60, 66, 67] + list(range(128, 136)),
+        "ttl": 64,
+        "udp_csum": True,
+        "request": True,
+        "siaddr": True,
+        "blksize": 1468,
+    },
+}
+
+
+class SimExit(Exception):
+    """Terminates the simulation with an exit code and a message."""
+
+    def __init__(self, code, msg):
+        super().__init__(msg)
+        self.code = code
+        self.msg = msg
+
+
+class Log:
+    def __init__(self, model, verbose):
+        self.model = model
+        self.verbose = verbose
+        self.t0 = time.monotonic()
+
+    def step(self, step, msg):
+        dt = time.monotonic() - self.t0
+        print(f"pisim[{self.model}] {dt:7.2f}s {step}: {msg}", file=sys.stderr, flush=True)
+
+    def debug(self, step, msg):
+        if self.verbose:
+            self.step(step, msg)
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+
+
+def run(cmd, check=True, **kw):
+    """Run a command list; return CompletedProcess. Raises SimExit(1) when check fails."""
+    res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    if check and res.returncode != 0:
+        raise SimExit(EXIT_USAGE, f"{' '.join(cmd)} failed: {res.stderr.strip()}")
+    return res
+
+
+def parse_mac(text):
+    parts = text.replace("-", ":").split(":")
+    if len(parts) != 6:
+        raise ValueError(f"bad MAC {text!r}")
+    return bytes(int(p, 16) for p in parts)
+
+
+def mac_str(mac, sep=":"):
+    return sep.join(f"{b:02x}" for b in mac)
+
+
+def inet_checksum(data):
+    """RFC 1071 one's-complement sum."""
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def link_info(ifname):
+    out = run(["ip", "-o", "link", "show", "dev", ifname]).stdout
+    mac = None
+    toks = out.split()
+    if "link/ether" in toks:
+        mac = parse_mac(toks[toks.index("link/ether") + 1])
+    return mac, out
+
+
+# ---------------------------------------------------------------------------------------------
+# DHCP message construction (RFC 2131 section 2, RFC 2132 options, RFC 4578 PXE options)
+
+
+def option97(model, mac, serial, legacy):
+    """Client machine identifier, 17 bytes: type 0 then four 32-bit little-endian words.
+
+    Pi 4/5 default (DHCP_OPTION97): fourcc, board revision, low 32 bits of the MAC, serial.
+    Little-endian throughout (PI-NETBOOT.md section 1): the MAC word, read little-endian,
+    equals chaddr[2..5] read as a big-endian number, which is how an analyzer can check the
+    byte order. Pi 3 / DHCP_OPTION97=0: type 0 + serial four times (the Pi 3 capture shows
+    serial 0x5564247d as bytes 7d 24 64 55)."""
+    if model["fourcc"] is None or legacy:
+        return b"\0" + struct.pack("<I", serial) * 4
+    mac_low = struct.unpack(">I", mac[2:6])[0]
+    return b"\0" + model["fourcc"] + struct.pack("<III", model["rev"], mac_low, serial)
+
+
+def build_options(msgtype, model, opt97, extra, max_msg_size):
+    """Options in the order of the Pi captures: 53, 55, 93, 94, 97, 60, end (no padding:
+    the Pi 3 and Pi 4 DISCOVERs are 322-byte BOOTP messages). REQUEST inserts 50/54 after 53
+    (order a guess). Option 57 is not in any Pi capture seen; --max-msg-size adds it."""
+    out = bytearray([53, 1, msgtype])
+    for code, val in extra:
+        out += bytes([code, len(val)]) + val
+    if max_msg_size:
+        out += bytes([57, 2]) + struct.pack("!H", max_msg_size)
+    prl = bytes(model["prl"])
+    out += bytes([55, len(prl)]) + prl
+    out += bytes([93, 2, 0, 0])
+    out += bytes([94, 3, 1, 2, 1])
+    out += bytes([97, len(opt97)]) + opt97
+    out += bytes([60, len(PXE_VENDOR_CLASS)]) + PXE_VENDOR_CLASS
+    out += b"\xff"
+    return bytes(out)
+
+
+def build_bootp(xid, mac, options):
+    # op 1, htype 1, hlen 6, hops 0, xid, secs 0, flags 0x0000: both the Pi 3 and the Pi 4
+    # captures show "Flags [none] (0x0000)" (unicast replies to yiaddr/chaddr).
+    hdr = struct.pack("!BBBBIHH", 1, 1, 6, 0, xid, 0, 0x0000)
+    hdr += b"\0" * 16  # ciaddr, yiaddr, siaddr, giaddr
+    hdr += mac + b"\0" * 10 + b"\0" * 64 + b"\0" * 128
+    return hdr + b"\x63\x82\x53\x63" + options
+
+
+def build_frame(mac, payload, ttl, udp_csum):
+    """Ethernet II + IPv4 + UDP 0.0.0.0:68 -> 255.255.255.255:67 with correct checksums."""
+    src, dst = b"\0\0\0\0", b"\xff\xff\xff\xff"
+    ulen = 8 + len(payload)
+    udp = struct.pack("!HHHH", 68, 67, ulen, 0) + payload
+    if udp_csum:
+        pseudo = src + dst + struct.pack("!BBH", 0, 17, ulen)
+        csum = inet_checksum(pseudo + udp) or 0xFFFF  # RFC 768: 0 is sent as all ones
+        udp = udp[:6] + struct.pack("!H", csum) + udp[8:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + ulen, 0, 0, ttl, 17, 0, src, dst)
+    ip = ip[:10] + struct.pack("!H", inet_checksum(ip)) + ip[12:]
+    return b"\xff" * 6 + mac + struct.pack("!H", ETH_P_IP) + ip + udp
+
+
+def parse_options(data):
+    """Return {code: bytes} from a DHCP option area; tolerant of pads and truncation."""
+    opts = {}
+    i = 0
+    while i < len(data):
+        code = data[i]
+        if code == 0:
+            i += 1
+            continue
+        if code == 255 or i + 1 >= len(data):
+            break
+        ln = data[i + 1]
+        val = data[i + 2 : i + 2 + ln]
+        if len(val) < ln:
+            break
+        opts[code] = opts.get(code, b"") + val  # RFC 3396 concatenation
+        i += 2 + ln
+    return opts
+
+
+def parse_reply(frame, mac, xid):
+    """Parse an Ethernet frame; return a dict for a BOOTREPLY to (mac, xid) or None."""
+    if len(frame) < 14 + 20 + 8 or struct.unpack("!H", frame[12:14])[0] != ETH_P_IP:
+        return None
+    ip = frame[14:]
+    ihl = (ip[0] & 0x0F) * 4
+    if ip[0] >> 4 != 4 or ihl < 20 or ip[9] != 17 or len(ip) < ihl + 8:
+        return None
+    if struct.unpack("!H", ip[6:8])[0] & 0x3FFF:  # fragment: the firmware does not reassemble
+        return None
+    udp = ip[ihl:]
+    sport, dport, ulen = struct.unpack("!HHH", udp[:6])
+    if dport != 68:
+        return None
+    bootp = udp[8 : max(8, min(ulen, len(udp)))]
+    if len(bootp) < 240 or bootp[0] != 2 or bootp[236:240] != b"\x63\x82\x53\x63":
+        return None
+    if struct.unpack("!I", bootp[4:8])[0] != xid or bootp[28:34] != mac:
+        return None
+    opts = parse_options(bootp[240:])
+    mtype = opts.get(53, b"\0")[0]
+    return {
+        "type": mtype,
+        "src": socket.inet_ntoa(ip[12:16]),
+        "sport": sport,
+        "yiaddr": socket.inet_ntoa(bootp[16:20]),
+        "siaddr": socket.inet_ntoa(bootp[20:24]),
+        "opts": opts,
+    }
+
+
+def dotted_ip(val):
+    """Option 66 as a dotted IPv4 address, or None (a host name is not resolved by a Pi)."""
+    text = val.rstrip(b"\0").decode("ascii", "replace").strip()
+    try:
+        return str(ipaddress.IPv4Address(text))
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Step 1: firmware DHCP
+
+
+class FirmwareDhcp:
+    def __init__(self, args, model, log):
+        self.args = args
+        self.model = model
+        self.log = log
+        self.mac = args.mac_bytes
+        if args.xid is not None:
+            self.xid = args.xid
+        elif args.model == "pi3":
+            self.xid = PI3_XID
+        else:
+            self.xid = random.SystemRandom().getrandbits(32)
+        self.opt97 = option97(model, self.mac, args.serial_int, args.legacy_opt97)
+        self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_IP))
+        self.sock.bind((args.iface, ETH_P_IP))
+
+    def close(self):
+        self.sock.close()
+
+    def send(self, msgtype, extra=()):
+        opts = build_options(msgtype, self.model, self.opt97, extra, self.args.max_msg_size)
+        frame = build_frame(
+            self.mac, build_bootp(self.xid, self.mac, opts), self.model["ttl"], self.model["udp_csum"]
+        )
+        self.sock.send(frame)
+
+    def wait(self, until, want):
+        """Receive replies until `until`; return the first one accepted by want(reply)."""
+        while True:
+            left = until - time.monotonic()
+            if left <= 0:
+                return None
+            ready, _, _ = select.select([self.sock], [], [], left)
+            if not ready:
+                return None
+            frame, addr = self.sock.recvfrom(65535)
+            if addr[2] == PACKET_OUTGOING:
+                continue
+            rep = parse_reply(frame, self.mac, self.xid)
+            if rep is not None and want(rep):
+                return rep
+
+    def acceptable_offer(self, rep):
+        if rep["type"] != DHCPOFFER:
+            return False
+        # The firmware looks for the menu text anywhere in option 43 (PXE sub-option 9 from
+        # dnsmasq pxe-service, or a raw string): search the raw bytes.
+        if PI_BOOT_TEXT not in rep["opts"].get(43, b""):
+            self.log.step("dhcp", f"ignoring OFFER from {rep['src']}: no 'Raspberry Pi Boot' in option 43")
+            return False
+        if rep["yiaddr"] == "0.0.0.0":
+            self.log.step("dhcp", f"ignoring OFFER from {rep['src']}: no address (proxyDHCP not supported)")
+            return False
+        return True
+
+    def run(self):
+        args = self.args
+        deadline = time.monotonic() + args.dhcp_timeout
+        attempt = 0
+        while True:
+            now = time.monotonic()
+            if now >= deadline:
+                raise SimExit(EXIT_DHCP, f"no usable DHCP offer within {args.dhcp_timeout:g}s "
+                              f"({attempt} DISCOVERs, xid 0x{self.xid:08x})")
+            attempt += 1
+            self.send(DHCPDISCOVER)
+            self.log.step("dhcp", f"DISCOVER #{attempt} xid 0x{self.xid:08x} mac {mac_str(self.mac)}")
+            offer = self.wait(min(now + args.dhcp_retry, deadline), self.acceptable_offer)
+            if offer is None:
+                continue
+            self.log.step("dhcp", f"OFFER {offer['yiaddr']} from {offer['src']}")
+            if not self.model["request"]:
+                return offer, offer
+            ack = self.request(offer, deadline)
+            if ack is not None:
+                return offer, ack
+
+    def request(self, offer, deadline):
+        server_id = offer["opts"].get(54, b"")[:4]
+        if len(server_id) != 4:
+            server_id = socket.inet_aton(offer["src"])
+        extra = [(50, socket.inet_aton(offer["yiaddr"])), (54, server_id)]
+        self.send(DHCPREQUEST, extra)
+        self.log.step("dhcp", f"REQUEST {offer['yiaddr']} server {socket.inet_ntoa(server_id)}")
+        until = min(time.monotonic() + self.args.req_timeout, deadline)
+        rep = self.wait(until, lambda r: r["type"] in (DHCPACK, DHCPNAK))
+        if rep is None:
+            self.log.step("dhcp", f"no ACK within {self.args.req_timeout:g}s, starting over")
+            return None
+        if rep["type"] == DHCPNAK:
+            self.log.step("dhcp", f"NAK from {rep['src']}, starting over")
+            return None
+        self.log.step("dhcp", f"ACK {rep['yiaddr']} from {rep['src']}")
+        return rep
+
+
+def choose_tftp_server(args, model, offer, ack, log):
+    """--tftp-server (TFTP_IP) > option 66 as dotted IP > siaddr (Pi 4/5 only)."""
+    if args.tftp_server:
+        return args.tftp_server, "--tftp-server"
+    for rep in (ack, offer):
+        if 66 in rep["opts"]:
+            ip = dotted_ip(rep["opts"][66])
+            if ip:
+                return ip, "option 66"
+            log.step("dhcp", f"option 66 {rep['opts'][66]!r} is not an IP address: not resolved")
+            break
+    if model["siaddr"]:
+        for rep in (ack, offer):
+            if rep["siaddr"] != "0.0.0.0":
+                return rep["siaddr"], "siaddr"
+    return None, None
+
+
+def prefix_len(rep):
+    mask = rep["opts"].get(1, b"")
+    if len(mask) == 4:
+        return bin(struct.unpack("!I", mask)[0]).count("1")
+    return 24
+
+
+# ---------------------------------------------------------------------------------------------
+# Step 2: TFTP client (RFC 1350 with option extension RFC 2347, blksize 2348, tsize 2349)
+
+
+def tftp_error(code, msg):
+    return struct.pack("!HH", TFTP_ERROR, code) + msg.encode() + b"\0"
+
+
+def parse_oack(data):
+    parts = data.split(b"\0")
+    opts = {}
+    for i in range(0, len(parts) - 1, 2):
+        opts[parts[i].decode("ascii", "replace").lower()] = parts[i + 1].decode("ascii", "replace")
+    return opts
+
+
+class Tftp:
+    def __init__(self, args, server, local_ip, log):
+        self.args = args
+        self.server = server
+        self.local_ip = local_ip
+        self.log = log
+        self.data_seen = 0  # every DATA received, for --drop-every
+        self.dropped = 0
+        self.stop_name, self.stop_blocks = args.stop_after or (None, None)
+
+    def _socket(self):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, self.args.iface.encode())
+        s.bind((self.local_ip, 0))  # a fresh ephemeral port (our TID) per transfer
+        return s
+
+    def _rrq(self, name, options):
+        pkt = struct.pack("!H", TFTP_RRQ) + name.encode() + b"\0octet\0"
+        for k, v in options:
+            pkt += k.encode() + b"\0" + str(v).encode() + b"\0"
+        return pkt
+
+    def _stop_matches(self, name, short):
+        return self.stop_name is not None and self.stop_name in (name, short)
+
+    def fetch(self, name, short, options, probe):
+        """Transfer one file. Returns ("ok", bytes, blocks, tsize), ("probe", tsize) or
+        ("error", code, message). Raises SimExit on timeout or --stop-after."""
+        s = self._socket()
+        try:
+            return self._transfer(s, name, short, options, probe)
+        finally:
+            s.close()
+
+    def _transfer(self, s, name, short, options, probe):
+        args = self.args
+        last_pkt = self._rrq(name, options)
+        dest = (self.server, 69)
+        tid = None
+        blksize = 512  # until an OACK says otherwise (RFC 2347: no OACK means no options)
+        tsize = None
+        expected = 1
+        blocks = 0
+        total = 0
+        retx = 0
+        try:
+            s.sendto(last_pkt, dest)
+        except OSError as e:
+            raise SimExit(EXIT_TFTP_TIMEOUT, f"cannot send RRQ {name} to {self.server}: {e}")
+        now = time.monotonic()
+        last_progress = now
+        next_retx = now + args.tftp_retry
+        while True:
+            now = time.monotonic()
+            if now >= last_progress + args.file_timeout:
+                raise SimExit(EXIT_TFTP_TIMEOUT, f"TFTP timeout on {name}: no progress for "
+                              f"{args.file_timeout:g}s after block {blocks} ({total} bytes, "
+                              f"{retx} retransmissions)")
+            wait = min(next_retx, last_progress + args.file_timeout) - now
+            ready, _, _ = select.select([s], [], [], max(wait, 0))
+            if not ready:
+                if time.monotonic() >= next_retx:
+                    retx += 1
+                    s.sendto(last_pkt, dest)
+                    self.log.debug("tftp", f"{name}: retransmit after timeout (#{retx})")
+                    next_retx = time.monotonic() + args.tftp_retry
+                continue
+            try:
+                data, (ip, port) = s.recvfrom(65536)
+            except ConnectionRefusedError:
+                continue  # ICMP port unreachable from a previous send; keep waiting
+            if ip != self.server or len(data) < 4:
+                continue
+            if tid is None:
+                tid = port  # RFC 1350: the server answers from its own new port
+                dest = (ip, port)
+            elif port != tid:
+                s.sendto(tftp_error(5, "Unknown transfer ID"), (ip, port))
+                continue
+            op = struct.unpack("!H", data[:2])[0]
+            if op == TFTP_ERROR:
+                code = struct.unpack("!H", data[2:4])[0]
+                msg = data[4:].split(b"\0")[0].decode("utf-8", "replace")
+                return ("error", code, msg)
+            if op == TFTP_OACK:
+                if expected != 1:
+                    continue  # duplicate OACK after DATA started
+                opts = parse_oack(data[2:])
+                if "blksize" in opts:
+                    blksize = int(opts["blksize"])
+                if "tsize" in opts:
+                    tsize = int(opts["tsize"])
+                if probe:
+                    # The Pi's tsize probe: read the size, end it with ERROR 0.
+                    s.sendto(tftp_error(0, "Early terminate"), dest)
+                    return ("probe", tsize)
+                last_pkt = struct.pack("!HH", TFTP_ACK, 0)
+                s.sendto(last_pkt, dest)
+                last_progress = time.monotonic()
+                next_retx = last_progress + args.tftp_retry
+                continue
+            if op != TFTP_DATA:
+                continue
+            if probe:  # server ignored the options: no size to read, end it the same way
+                s.sendto(tftp_error(0, "Early terminate"), dest)
+                return ("probe", None)
+            self.data_seen += 1
+            if args.drop_every and self.data_seen % args.drop_every == 0:
+                self.dropped += 1
+                self.log.debug("tftp", f"{name}: dropping DATA #{self.data_seen}")
+                continue
+            blk = struct.unpack("!H", data[2:4])[0]
+            payload = data[4:]
+            if blk == expected & 0xFFFF:  # 16-bit block numbers wrap to 0 (RFC 1350 has no rule;
+                # servers such as dnsmasq and tftpd-hpa roll over to 0)
+                if self.stop_name and self._stop_matches(name, short) and blocks >= self.stop_blocks:
+                    self._linger(s, name, blocks, total, tsize)
+                blocks += 1
+                total += len(payload)
+                last_pkt = struct.pack("!HH", TFTP_ACK, blk)
+                s.sendto(last_pkt, dest)
+                expected = blk + 1
+                last_progress = time.monotonic()
+                next_retx = last_progress + args.tftp_retry
+                if len(payload) < blksize:
+                    return ("ok", total, blocks, tsize)
+            elif blk == (expected - 1) & 0xFFFF:
+                s.sendto(last_pkt, dest)  # our ACK was lost: repeat it
+
+    def _linger(self, s, name, blocks, total, tsize):
+        """--stop-after: stay silent on the open socket (no ICMP unreachable, like a Pi that
+        hung) while the server retransmits, then exit 6."""
+        pct = f", {100.0 * total / tsize:.1f}% of tsize {tsize}" if tsize else ""
+        self.log.step("tftp", f"{name}: stop-after reached at block {blocks} ({total} bytes{pct}); "
+                      f"going silent for {self.args.stop_linger:g}s")
+        end = time.monotonic() + self.args.stop_linger
+        while time.monotonic() < end:
+            ready, _, _ = select.select([s], [], [], max(0, end - time.monotonic()))
+            if ready:
+                try:
+                    s.recvfrom(65536)
+                except OSError:
+                    pass
+        raise SimExit(EXIT_STOPPED, f"stopped ACKing {name} after block {blocks} ({total} bytes{pct})")
+
+
+# Boot file lists. Each step: (file, kind, required, fallback, opts) where kind is "probe" (tsize
+# probe ended with ERROR 0) or "read"; fallback marks the step that decides between the prefix
+# folder and the TFTP root; opts False = plain RFC 1350 RRQ (the Pi 3 boot ROM's bootcode.bin,
+# whose DATA blocks are 512 bytes), "root" = same, always at the TFTP root.
+def file_plan(model_name, dtb):
+    if model_name == "pi4":
+        return [
+            ("start4.elf", "probe", True, True, True),
+            ("config.txt", "read", False, False, True),
+            ("start4.elf", "probe", True, False, True),
+            ("start4.elf", "read", True, False, True),
+            ("fixup4.dat", "read", True, False, True),
+            ("recovery.bin", "probe", False, False, True),
+            ("pieeprom.sig", "probe", False, False, True),
+            ("cmdline.txt", "read", False, False, True),
+            (dtb or "bcm2711-rpi-4-b.dtb", "read", True, False, True),
+            ("overlays/overlay_map.dtb", "read", False, False, True),
+            ("kernel8.img", "read", True, False, True),
+        ]
+    if model_name == "pi5":
+        return [
+            ("config.txt", "read", False, True, True),
+            (dtb or "bcm2712-rpi-5-b.dtb", "read", True, False, True),
+            ("cmdline.txt", "read", False, False, True),
+            ("kernel_2712.img", "read", True, False, True),
+        ]
+    # Pi 3: the boot ROM reads bootcode.bin and bootsig.bin at the root without options; the
+    # loaded bootcode.bin then tries <serial>/start.elf and falls back to the root. Whether
+    # bootcode.bin's TFTP sends tsize/blksize is a guess (it does here).
+    return [
+        ("bootcode.bin", "read", True, False, "root"),
+        ("bootsig.bin", "read", False, False, "root"),
+        ("start.elf", "read", True, True, True),
+        ("fixup.dat", "read", True, False, True),
+        ("config.txt", "read", False, False, True),
+        ("cmdline.txt", "read", False, False, True),
+        (dtb or "bcm2710-rpi-3-b.dtb", "read", True, False, True),
+        ("kernel8.img", "read", True, False, True),
+    ]
+
+
+def tftp_prefix(args):
+    if args.prefix == "serial":
+        return f"{args.serial_int:08x}/"
+    if args.prefix == "mac":
+        return mac_str(args.mac_bytes, "-") + "/"
+    if args.prefix == "root":
+        return ""
+    return args.prefix  # TFTP_PREFIX_STR, used as given
+
+
+def tftp_boot(args, model, server, local_ip, log):
+    tftp = Tftp(args, server, local_ip, log)
+    prefix = tftp_prefix(args)
+    blksize = args.blksize or model["blksize"]
+    for short, kind, required, fallback, opts in file_plan(args.model, args.dtb):
+        if opts is True:
+            options = [("tsize", 0), ("blksize", blksize)]
+        else:
+            options = []
+        names = [short] if opts == "root" else [prefix + short]
+        if fallback and prefix:
+            names.append(short)
+        for i, name in enumerate(names):
+            res = tftp.fetch(name, short, options, kind == "probe")
+            if res[0] != "error" or res[1] != 1 or i == len(names) - 1:
+                break
+            log.step("tftp", f"{name} not found under '{prefix}', retrying at the TFTP root")
+        if fallback and prefix and name != prefix + short:
+            prefix = ""
+            log.step("tftp", "using the TFTP root folder from now on")
+        if res[0] == "ok":
+            ts = f" (tsize {res[3]})" if res[3] is not None else ""
+            log.step("tftp", f"{name}: {res[1]} bytes in {res[2]} blocks{ts}")
+        elif res[0] == "probe":
+            log.step("tftp", f"{name}: tsize probe -> {res[1]}, sent ERROR 0 'Early terminate'")
+        elif required:
+            raise SimExit(EXIT_FILE, f"required file {name} from {server}: TFTP error {res[1]} "
+                          f"'{res[2]}'")
+        else:
+            log.step("tftp", f"{name}: TFTP error {res[1]} '{res[2]}' (optional, continuing)")
+    if tftp.dropped:
+        log.step("tftp", f"dropped {tftp.dropped} DATA packets on purpose (--drop-every)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Step 3: kernel DHCP via busybox udhcpc
+
+UDHCPC_SCRIPT = """#!/bin/sh
+# udhcpc event script written by pisim.py: configure the leased address only (no route, no DNS).
+case "$1" in
+deconfig) ip -4 addr flush dev "$interface" ;;
+bound|renew)
+    ip -4 addr flush dev "$interface"
+    ip addr add "$ip/${mask:-24}" dev "$interface"
+    echo "pisim-udhcpc: $ip/${mask:-24} server ${serverid:-?} rootpath ${rootpath:-}" >&2
+    ;;
+esac
+exit 0
+"""
+
+
+def kernel_dhcp(args, log):
+    busybox = shutil.which("busybox")
+    if not busybox:
+        raise SimExit(EXIT_KERNEL_DHCP, "busybox not found (needed for the kernel DHCP step)")
+    run(["ip", "-4", "addr", "flush", "dev", args.iface])
+    if args.kernel_delay > 0:
+        time.sleep(args.kernel_delay)  # "kernel boot" between the last file and ip=dhcp
+    tmpdir = tempfile.mkdtemp(prefix="pisim-")
+    script = os.path.join(tmpdir, "udhcpc.script")
+    try:
+        with open(script, "w") as f:
+            f.write(UDHCPC_SCRIPT)
+        os.chmod(script, 0o755)
+        # -C: no client-id (the kernel sends none); -o + -O: a kernel-like request list
+        # (ipconfig asks for 1,3,6,12,15,17,26,40,42); -V "" suppresses busybox's default
+        # option 60 "udhcp 1.35.0" (the kernel sends none); --kernel-vendor sets one, e.g.
+        # "Linux ipconfig" like klibc. udhcpc still sends option 57 = 576, as the kernel does.
+        cmd = [busybox, "udhcpc", "-i", args.iface, "-n", "-q", "-f", "-C",
+               "-t", str(args.kernel_dhcp_tries), "-T", "1", "-s", script, "-o"]
+        for name in ("subnet", "router", "dns", "hostname", "domain", "rootpath", "mtu",
+                     "nisdomain", "ntpsrv"):
+            cmd += ["-O", name]
+        cmd += ["-V", args.kernel_vendor or ""]
+        log.step("kernel-dhcp", "running " + " ".join(shlex.quote(c) for c in cmd[1:]))
+        timeout = args.kernel_dhcp_tries * 2 + 15
+        try:
+            res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                 timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise SimExit(EXIT_KERNEL_DHCP, f"udhcpc did not finish within {timeout}s")
+        for line in res.stdout.splitlines():
+            log.debug("kernel-dhcp", line)
+        if res.returncode != 0:
+            tail = res.stdout.strip().splitlines()[-1:] or [""]
+            raise SimExit(EXIT_KERNEL_DHCP, f"udhcpc failed (exit {res.returncode}): {tail[0]}")
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    addr = run(["ip", "-4", "-o", "addr", "show", "dev", args.iface]).stdout.split()
+    ip = addr[addr.index("inet") + 1] if "inet" in addr else "?"
+    log.step("kernel-dhcp", f"lease {ip}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Step 4: NFS root check via libnfs utilities
+
+
+def nfs_root(args, log):
+    server, _, path = args.nfs_root.partition(":")
+    if not server or not path.startswith("/"):
+        raise SimExit(EXIT_USAGE, f"--nfs-root wants SERVER:/path, got {args.nfs_root!r}")
+    query = f"?version={args.nfs_version}"
+    base = f"nfs://{server}{path.rstrip('/')}"
+    for tool, url in (("nfs-ls", f"{base}/{query}"),
+                      ("nfs-cat", f"{base}/{args.nfs_file.lstrip('/')}{query}")):
+        exe = shutil.which(tool)
+        if not exe:
+            raise SimExit(EXIT_NFS, f"{tool} not found (Debian package libnfs-utils)")
+        try:
+            res = subprocess.run([exe, url], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, errors="replace", timeout=args.nfs_timeout)
+        except subprocess.TimeoutExpired:
+            raise SimExit(EXIT_NFS, f"{tool} {url}: no answer within {args.nfs_timeout:g}s")
+        if res.returncode != 0:
+            msg = (res.stderr.strip() or res.stdout.strip()).replace("\n", " | ")
+            raise SimExit(EXIT_NFS, f"{tool} {url} failed (exit {res.returncode}): {msg}")
+        first = (res.stdout.strip().splitlines() or [""])[0]
+        log.step("nfs", f"{tool} {url}: ok ({len(res.stdout.splitlines())} lines; first: {first[:60]!r})")
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line and main
+
+
+def parse_args(argv):
+    class Parser(argparse.ArgumentParser):
+        def error(self, message):  # exit 1, not argparse's 2 (2 means "no DHCP" here)
+            self.print_usage(sys.stderr)
+            print(f"pisim.py: error: {message}", file=sys.stderr)
+            sys.exit(EXIT_USAGE)
+
+    p = Parser(description="Raspberry Pi network-boot simulator (see the module docstring).")
+    p.add_argument("--iface", required=True, help="veth end inside the Pi namespace")
+    p.add_argument("--model", required=True, choices=sorted(MODELS))
+    p.add_argument("--mac", required=True, help="client MAC (set on IF if different)")
+    p.add_argument("--serial", required=True, help="board serial, 8 hex digits")
+    p.add_argument("--prefix", default="serial", help="serial (default) | mac | root | STRING")
+    p.add_argument("--dhcp-retry", type=float, default=4.0, help="seconds between DISCOVERs")
+    p.add_argument("--dhcp-timeout", type=float, default=45.0, help="give up DHCP after S")
+    p.add_argument("--req-timeout", type=float, default=4.0, help="wait for ACK (Pi 4/5)")
+    p.add_argument("--file-timeout", type=float, default=30.0, help="TFTP: give up after S without progress")
+    p.add_argument("--tftp-retry", type=float, default=1.5, help="TFTP retransmit interval")
+    p.add_argument("--tftp-server", help="TFTP_IP override")
+    p.add_argument("--blksize", type=int, help="override the model's TFTP blksize (8..65464)")
+    p.add_argument("--dtb", help="device tree file name instead of the model default")
+    p.add_argument("--drop-every", type=int, default=0, help="drop every Nth DATA received")
+    p.add_argument("--stop-after", help="FILE:BLOCKS - stop ACKing FILE after BLOCKS blocks (exit 6)")
+    p.add_argument("--stop-linger", type=float, default=3.0, help="silence before exit 6")
+    p.add_argument("--no-kernel-dhcp", action="store_true")
+    p.add_argument("--kernel-delay", type=float, default=0.5, help="pause before kernel DHCP")
+    p.add_argument("--kernel-dhcp-tries", type=int, default=5, help="udhcpc -t")
+    p.add_argument("--kernel-vendor", help="udhcpc -V (option 60) for the kernel DHCP")
+    p.add_argument("--nfs-root", help="SERVER:/path to check with nfs-ls / nfs-cat")
+    p.add_argument("--nfs-version", type=int, choices=(3, 4), default=3)
+    p.add_argument("--nfs-file", default="etc/hostname", help="file under the root for nfs-cat")
+    p.add_argument("--nfs-timeout", type=float, default=30.0)
+    p.add_argument("--xid", help="firmware DHCP xid in hex (Pi 3 default 0x26f30339)")
+    p.add_argument("--legacy-opt97", action="store_true", help="Pi 4/5 with DHCP_OPTION97=0")
+    p.add_argument("--board-rev", help="board revision for option 97, hex")
+    p.add_argument("--max-msg-size", type=int, default=0, help="also send option 57 with this value")
+    p.add_argument("--keep-ipv6", action="store_true", help="do not disable IPv6 on IF")
+    p.add_argument("-v", "--verbose", action="store_true")
+    args = p.parse_args(argv)
+    try:
+        args.mac_bytes = parse_mac(args.mac)
+    except ValueError as e:
+        p.error(str(e))
+    if len(args.serial) != 8 or any(c not in "0123456789abcdefABCDEF" for c in args.serial):
+        p.error("--serial wants 8 hex digits")
+    args.serial_int = int(args.serial, 16)
+    try:
+        args.xid = int(args.xid, 16) & 0xFFFFFFFF if args.xid else None
+        args.board_rev = int(args.board_rev, 16) if args.board_rev else None
+    except ValueError as e:
+        p.error(str(e))
+    if args.tftp_server:
+        try:
+            ipaddress.IPv4Address(args.tftp_server)
+        except ValueError:
+            p.error("--tftp-server wants a dotted IPv4 address")
+    if args.stop_after:
+        name, _, blocks = args.stop_after.rpartition(":")
+        if not name or not blocks.isdigit():
+            p.error("--stop-after wants FILE:BLOCKS")
+        args.stop_after = (name, int(blocks))
+    if args.blksize is not None and not 8 <= args.blksize <= 65464:
+        p.error("--blksize must be 8..65464 (RFC 2348)")
+    if args.drop_every < 0:
+        p.error("--drop-every must be >= 0")
+    return args
+
+
+def prepare_link(args, log):
+    cur, _ = link_info(args.iface)
+    if not args.keep_ipv6:
+        path = f"/proc/sys/net/ipv6/conf/{args.iface}/disable_ipv6"
+        try:
+            with open(path, "w") as f:
+                f.write("1\n")
+        except OSError:
+            pass
+    if cur != args.mac_bytes:
+        setmac = ["ip", "link", "set", "dev", args.iface, "address", mac_str(args.mac_bytes)]
+        if run(setmac, check=False).returncode != 0:  # driver without live address change
+            run(["ip", "link", "set", "dev", args.iface, "down"])
+            run(setmac)
+    run(["ip", "-4", "addr", "flush", "dev", args.iface])
+    run(["ip", "link", "set", "dev", args.iface, "up"])
+    end = time.monotonic() + 3
+    while "LOWER_UP" not in link_info(args.iface)[1] and time.monotonic() < end:
+        time.sleep(0.05)
+    if "LOWER_UP" not in link_info(args.iface)[1]:
+        log.step("link", f"warning: {args.iface} has no carrier (is the peer up?)")
+    log.step("link", f"{args.iface} up, mac {mac_str(args.mac_bytes)}, serial {args.serial_int:08x}")
+
+
+def simulate(args, log):
+    model = dict(MODELS[args.model])
+    if args.board_rev is not None:
+        model["rev"] = args.board_rev
+    prepare_link(args, log)
+
+    dhcp = FirmwareDhcp(args, model, log)
+    try:
+        offer, ack = dhcp.run()
+    finally:
+        dhcp.close()
+    server, source = choose_tftp_server(args, model, offer, ack, log)
+    if not server:
+        raise SimExit(EXIT_NO_TFTP, "no TFTP server: no --tftp-server, no dotted-IP option 66"
+                      + (", siaddr 0.0.0.0" if model["siaddr"] else " (a Pi 3 ignores siaddr)"))
+    plen = prefix_len(ack)
+    run(["ip", "addr", "add", f"{ack['yiaddr']}/{plen}", "dev", args.iface])
+    log.step("dhcp", f"configured {ack['yiaddr']}/{plen}; TFTP server {server} (from {source})")
+
+    tftp_boot(args, model, server, ack["yiaddr"], log)
+    log.step("tftp", "all boot files transferred")
+
+    if args.no_kernel_dhcp:
+        log.step("kernel-dhcp", "skipped (--no-kernel-dhcp)")
+    else:
+        kernel_dhcp(args, log)
+    if args.nfs_root:
+        nfs_root(args, log)
+    log.step("done", "boot completed")
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    log = Log(args.model, args.verbose)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if os.geteuid() != 0:
+        log.step("error", "must run as root (AF_PACKET socket, ip addr/link)")
+        return EXIT_USAGE
+    try:
+        simulate(args, log)
+    except SimExit as e:
+        log.step("fail", f"{e.msg} (exit {e.code})")
+        return e.code
+    except KeyboardInterrupt:
+        return 130
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
