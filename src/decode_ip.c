@@ -43,10 +43,12 @@ enum decode_status decode_ipv4(struct cur *c, struct ipv4_hdr *ip, struct cur *p
 	} else {
 		body = cur_wire_left(c);
 	}
-	if (body > cur_wire_left(c)) {
-		/* The frame is shorter than the IP length says: a snaplen cut shows as
-		 * cap < wire on the frame, a lie as a short wire length. */
-		return DECODE_INVALID;
+	ip->len_lies = body > cur_wire_left(c);
+	if (ip->len_lies) {
+		/* The frame is shorter than the IP length says (a snaplen cut would show
+		 * as cap < wire instead): decode what is there, as the receiver would
+		 * not, but tshark does; the caller counts the lie. */
+		body = cur_wire_left(c);
 	}
 	*payload = cur_sub(c, body);
 	return cur_ok(payload) ? DECODE_OK : decode_fail(payload);

@@ -6,8 +6,10 @@ static enum decode_status decode_fail(const struct cur *c)
 	return c->err == CUR_TRUNC ? DECODE_TRUNC : DECODE_INVALID;
 }
 
-enum decode_status decode_udp(struct cur *c, struct nbt_pkt *pkt, struct cur *payload)
+enum decode_status decode_udp(struct cur *c, struct nbt_pkt *pkt, struct cur *payload,
+			      bool *len_lies)
 {
+	*len_lies = false;
 	pkt->sport = cur_be16(c);
 	pkt->dport = cur_be16(c);
 	uint16_t len = cur_be16(c);
@@ -17,8 +19,14 @@ enum decode_status decode_udp(struct cur *c, struct nbt_pkt *pkt, struct cur *pa
 	/* Length 0 is legal only for UDP GSO super-packets (RFC 2675 jumbograms aside):
 	 * take what the IP layer gave. */
 	size_t body = len ? (size_t)len : 8 + cur_wire_left(c);
-	if (body < 8 || body - 8 > cur_wire_left(c))
+	if (body < 8) {
+		*len_lies = true;
 		return DECODE_INVALID;
+	}
+	if (body - 8 > cur_wire_left(c)) {
+		*len_lies = true;
+		body = 8 + cur_wire_left(c);
+	}
 	*payload = cur_sub(c, body - 8);
 	return cur_ok(payload) ? DECODE_OK : decode_fail(payload);
 }
@@ -26,6 +34,7 @@ enum decode_status decode_udp(struct cur *c, struct nbt_pkt *pkt, struct cur *pa
 enum decode_status decode_tcp(struct cur *c, struct nbt_pkt *pkt, struct tcp_hdr *tcp,
 			      struct cur *payload)
 {
+	tcp->header_ok = false;
 	pkt->sport = cur_be16(c);
 	pkt->dport = cur_be16(c);
 	tcp->seq = cur_be32(c);
@@ -37,6 +46,7 @@ enum decode_status decode_tcp(struct cur *c, struct nbt_pkt *pkt, struct tcp_hdr
 	if (!cur_ok(c))
 		return decode_fail(c);
 	size_t hlen = (size_t)(off >> 4) * 4;
+	tcp->header_ok = true; /* the fixed part is there, whatever follows */
 	if (hlen < 20)
 		return DECODE_INVALID;
 	cur_skip(c, hlen - 20); /* options */

@@ -217,6 +217,9 @@ int main(int argc, char **argv)
 	}
 	if (capture_warning(cap))
 		fprintf(stderr, "netboot-trace: warning: %s\n", capture_warning(cap));
+	/* A live or piped source is watched as it happens: hand each line on at once. */
+	if (capture_is_live(cap) || strcmp(opt.cap.file, "-") == 0)
+		setvbuf(stdout, NULL, _IOLBF, 0);
 	main_capture = cap;
 	signal(SIGINT, main_on_signal);
 	signal(SIGTERM, main_on_signal);

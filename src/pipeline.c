@@ -138,11 +138,13 @@ struct flow_table *pipeline_flows(struct pipeline *p)
 }
 
 static void pipeline_anomaly(struct pipeline *p, const struct nbt_pkt *pkt, enum decode_status st,
-			     const char *proto)
+			     const char *proto, const char *why)
 {
 	struct dis_ctx ctx = {.p = p, .pkt = pkt};
-	dis_anomaly(&ctx, st == DECODE_TRUNC ? ANOM_TRUNCATED : ANOM_INVALID, proto,
-		    st == DECODE_TRUNC ? "header cut by snaplen" : "bad header");
+	if (st == DECODE_TRUNC)
+		dis_anomaly(&ctx, ANOM_TRUNCATED, proto, "header cut by snaplen");
+	else
+		dis_anomaly(&ctx, ANOM_INVALID, proto, why);
 }
 
 static bool dis_has_port(const struct dissector *d, uint16_t port)
@@ -208,12 +210,17 @@ static void pipeline_run(struct pipeline *p, struct nbt_pkt *pkt, struct flow *f
 static void pipeline_udp(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c)
 {
 	struct cur payload;
-	enum decode_status st = decode_udp(c, pkt, &payload);
+	bool len_lies;
+	enum decode_status st = decode_udp(c, pkt, &payload, &len_lies);
+	if (st != DECODE_OK && len_lies)
+		p->stats.udp++; /* the header was there; its length field is nonsense */
 	if (st != DECODE_OK) {
-		pipeline_anomaly(p, pkt, st, "udp");
+		pipeline_anomaly(p, pkt, st, "udp", "bad header");
 		return;
 	}
 	p->stats.udp++;
+	if (len_lies)
+		pipeline_anomaly(p, pkt, DECODE_INVALID, "udp", "length past the IP payload");
 	struct flow *f = pipeline_flow(p, pkt, &payload);
 	if (!f)
 		return;
@@ -248,8 +255,10 @@ static void pipeline_tcp(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c)
 	struct cur payload;
 	struct tcp_hdr th;
 	enum decode_status st = decode_tcp(c, pkt, &th, &payload);
+	if (st != DECODE_OK && th.header_ok)
+		p->stats.tcp++; /* counted as tshark does: the header is there */
 	if (st != DECODE_OK) {
-		pipeline_anomaly(p, pkt, st, "tcp");
+		pipeline_anomaly(p, pkt, st, "tcp", "bad header length");
 		return;
 	}
 	p->stats.tcp++;
@@ -280,12 +289,14 @@ static void pipeline_ipv4(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c
 {
 	struct ipv4_hdr ip;
 	struct cur payload;
+	p->stats.ipv4++; /* by ethertype, as tshark counts, whatever the header holds */
 	enum decode_status st = decode_ipv4(c, &ip, &payload);
 	if (st != DECODE_OK) {
-		pipeline_anomaly(p, pkt, st, "ipv4");
+		pipeline_anomaly(p, pkt, st, "ipv4", "bad version or header length");
 		return;
 	}
-	p->stats.ipv4++;
+	if (ip.len_lies)
+		pipeline_anomaly(p, pkt, DECODE_INVALID, "ipv4", "total length past the frame");
 	pkt->src_ip = ip.src;
 	pkt->dst_ip = ip.dst;
 	pkt->ip_ttl = ip.ttl;
@@ -338,7 +349,7 @@ void pipeline_frame(struct pipeline *p, nbt_time ts, const uint8_t *data, uint32
 	cur_init(&c, data, caplen, wirelen);
 	enum decode_status st = decode_link(p->dlt, &c, &pkt);
 	if (st == DECODE_TRUNC || st == DECODE_INVALID) {
-		pipeline_anomaly(p, &pkt, st, "link");
+		pipeline_anomaly(p, &pkt, st, "link", "bad link header");
 		return;
 	}
 	if (st == DECODE_SKIP) {

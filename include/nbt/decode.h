@@ -28,6 +28,7 @@ struct ipv4_hdr {
 	bool more_frags, dont_frag;
 	uint32_t frag_offset; /* bytes */
 	uint32_t src, dst;
+	bool len_lies; /* total length runs past the frame; payload clamped */
 };
 
 /* Parses an IPv4 header; on DECODE_OK *payload views the IP payload (trimmed to the
@@ -38,13 +39,16 @@ struct tcp_hdr {
 	uint32_t seq, ack;
 	uint8_t flags;
 	uint16_t window;
+	bool header_ok; /* the 20-byte fixed header was read (even if its length lies) */
 };
 
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
 #define TCP_RST 0x04
 
-enum decode_status decode_udp(struct cur *c, struct nbt_pkt *pkt, struct cur *payload);
+/* *len_lies: the UDP length runs past the IP payload, which is then used as is. */
+enum decode_status decode_udp(struct cur *c, struct nbt_pkt *pkt, struct cur *payload,
+			      bool *len_lies);
 enum decode_status decode_tcp(struct cur *c, struct nbt_pkt *pkt, struct tcp_hdr *tcp,
 			      struct cur *payload);
 

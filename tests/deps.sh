@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# summary: installs what netboot-trace needs on Debian 12: `deps.sh` to build and run,
+# `deps.sh --test` adds everything the test suite uses (tshark oracle, lab servers).
+set -euo pipefail
+
+build_pkgs=(build-essential cmake pkg-config libpcap-dev libjson-c-dev libncurses-dev)
+test_pkgs=(libcmocka-dev clang libclang-rt-14-dev valgrind tshark tcpdump python3 bzip2 time
+	iproute2 procps psmisc dnsmasq-base tftpd-hpa tftp-hpa busybox rpcbind nfs-ganesha
+	nfs-ganesha-vfs libnfs-utils qemu-system-x86 ipxe-qemu tcpreplay tmux)
+
+pkgs=("${build_pkgs[@]}")
+if [ "${1:-}" = "--test" ]; then
+	pkgs+=("${test_pkgs[@]}")
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: run as root (or with sudo) to install: ${missing[*]}" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; the default (no) is fine.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

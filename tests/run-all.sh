@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# summary: the whole test suite from a fresh Debian 12 machine: install, build with
+# ASan+UBSan, run every ctest test (unit, tshark differential, captures, lab smoke).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tests/deps.sh --test
+build=${NBT_TEST_BUILD:-build-test}
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DNBT_SANITIZE=ON -DNBT_WERROR=ON
+cmake --build "$build" -j"$(nproc)"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+ctest --test-dir "$build" --output-on-failure -j2

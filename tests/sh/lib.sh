@@ -1,0 +1,29 @@
+# summary: helpers shared by the shell tests (sourced): capture lists, temp dirs, skip/fail.
+# Exit code 77 tells ctest a test was skipped.
+
+nbt_skip() { echo "SKIP: $*"; exit 77; }
+nbt_fail() { echo "FAIL: $*" >&2; exit 1; }
+
+: "${NBT:?NBT must name the netboot-trace binary}"
+: "${NBT_SRC:?NBT_SRC must name the source tree}"
+NBT_TMP=$(mktemp -d "${TMPDIR:-/tmp}/nbt-test.XXXXXX")
+trap 'rm -rf "$NBT_TMP"' EXIT
+
+# Prints every capture the tests should read: the shared public ones (.bz2 unpacked
+# into the temp dir; those over NBT_MAX_BZ2 bytes unpacked are skipped) and the
+# project's own captures/.  Set NBT_NO_SHARED=1 to list only the project's.
+nbt_captures() {
+	local f out
+	if [ -z "${NBT_NO_SHARED:-}" ] && [ -d "${SHARED_CAPTURES:-/nonexistent}" ]; then
+		find "$SHARED_CAPTURES" -type f \( -name '*.pcap' -o -name '*.pcapng' \) | sort
+		find "$SHARED_CAPTURES" -type f -name '*.bz2' | sort | while read -r f; do
+			out="$NBT_TMP/$(echo "${f#"$SHARED_CAPTURES"/}" | tr / _)"
+			out=${out%.bz2}
+			[ -e "$out" ] || bzip2 -dc "$f" >"$out"
+			if [ "$(stat -c %s "$out")" -le "${NBT_MAX_BZ2:-60000000}" ]; then
+				echo "$out"
+			fi
+		done
+	fi
+	find "$NBT_SRC/captures" -type f \( -name '*.pcap' -o -name '*.pcapng' \) 2>/dev/null | sort
+}
