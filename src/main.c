@@ -146,6 +146,8 @@ static int main_parse(int argc, char **argv, struct options *o, char *filter)
 		return NBT_EXIT_USAGE;
 	}
 	o->cap.filter = filter;
+	if (!o->dump && !o->stats)
+		o->dump = o->stats = true; /* until the boot report exists, show both */
 	return NBT_EXIT_OK;
 }
 
