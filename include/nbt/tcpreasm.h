@@ -1,4 +1,4 @@
-/* summary: per-direction TCP stream reassembly into ONC RPC records (RFC 5531 s11 record marking). */
+/* summary: per-direction TCP reassembly into ONC RPC records (RFC 5531 s11 record marking). */
 #ifndef NBT_TCPREASM_H
 #define NBT_TCPREASM_H
 
@@ -9,32 +9,46 @@
 #include "nbt/anomaly.h"
 #include "nbt/cursor.h"
 
-#define NBT_RPC_MAX_RECORD (1u << 20) /* larger records are NBT_BAD */
-#define TCPREASM_PREFIX_MAX (64u << 10) /* bytes of a record kept for dissection */
-#define TCPREASM_OOO_MAX (256u << 10)   /* out-of-order bytes buffered per direction */
+#define NBT_RPC_MAX_RECORD  (1u << 20)   /* larger records are NBT_BAD */
+#define TCPREASM_PREFIX_MAX (64u << 10)  /* bytes of a record kept for dissection */
+#define TCPREASM_OOO_MAX    (256u << 10) /* out-of-order bytes buffered per direction */
 
 enum tcp_rec_status { TCPREC_MORE = 0, TCPREC_DONE, TCPREC_BAD };
 
 /*
- * Called once per complete record.  The cursor's wire length is the record's
- * full length; at most TCPREASM_PREFIX_MAX bytes are captured, so readers past
- * that see CUR_TRUNC (bulk READ/WRITE data is skipped, not copied).
+ * Called once per complete record (the body: fragments concatenated, marks
+ * removed).  The cursor's wire length is the record's full length; at most
+ * TCPREASM_PREFIX_MAX bytes are captured, so readers past that see CUR_TRUNC
+ * (bulk READ/WRITE data is skipped, not copied).  cap is also cut at the first
+ * byte the capture never had (snaplen, or a hole declared lost).  The bytes
+ * are valid only during the call.  An empty record (a lone zero-length last
+ * fragment) is not delivered.
  */
 typedef void (*tcp_record_fn)(void *arg, struct cur *record);
 
 struct tcp_stream; /* opaque, one per direction */
 
+/* Never returns NULL (out of memory aborts through xalloc). */
 struct tcp_stream *tcpreasm_new(struct nbt_stats *stats);
 void tcpreasm_free(struct tcp_stream *s);
 /*
- * Adds one segment (seq: TCP sequence number of its first payload byte; syn:
- * the SYN flag, whose sequence number takes one).  In-order data is consumed at
- * once; data ahead of a hole waits in a bounded window; data already seen is
- * dropped.  A hole that can never be filled (window full) resynchronises on the
- * next plausible record header and counts ANOM_TCP_GAP.  Records that start
- * before the first segment seen are found the same way (capture started mid-flow).
+ * Adds one segment.  seq: the TCP header's sequence number; with syn set the
+ * SYN takes that number and any payload starts at seq + 1.  seg: the TCP
+ * payload (cap < wire when snaplen cut it).  In-order data is consumed at once;
+ * data ahead of a hole waits in a window of TCPREASM_OOO_MAX bytes; bytes
+ * already delivered are dropped (partial overlaps trimmed).  A segment beyond
+ * the window counts ANOM_CAP_TCP_OOO and the first hole is declared lost
+ * (ANOM_TCP_GAP): a hole inside a record body only cuts that record's cap, a
+ * hole over a record mark resynchronises on the next plausible record
+ * (mark with the last bit and 12..NBT_RPC_MAX_RECORD bytes, then xid and a
+ * CALL with rpcvers 2 or a REPLY with reply_stat 0/1).  A stream whose first
+ * segment has no SYN starts in that resync mode (capture began mid-flow); a SYN
+ * with a new ISN restarts the stream.  A record above NBT_RPC_MAX_RECORD counts
+ * ANOM_RECORD_TOO_BIG and resynchronises.  Returns TCPREC_BAD if this segment
+ * hit a too-big record or the cursor had failed (ANOM_INVALID), else
+ * TCPREC_DONE if it completed at least one record, else TCPREC_MORE.
  */
 enum tcp_rec_status tcpreasm_add(struct tcp_stream *s, uint32_t seq, bool syn, struct cur seg,
-				 tcp_record_fn on_record, void *arg);
+                                 tcp_record_fn on_record, void *arg);
 
 #endif
