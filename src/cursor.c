@@ -23,6 +23,8 @@ void cur_fail(struct cur *c, enum cur_err err, const char *why)
 
 uint64_t cur_be64(struct cur *c)
 {
+	if (!cur_need(c, 8))
+		return 0; /* all or nothing: a failed read neither moves nor returns half a value */
 	uint64_t hi = cur_be32(c);
 	return hi << 32 | cur_be32(c);
 }
