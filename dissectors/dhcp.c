@@ -459,6 +459,17 @@ static bool dhcp_parse_header(struct cur *c, struct ev_dhcp *d)
 	return cur_ok(c);
 }
 
+/* True if the captured rest of the cursor holds only zero bytes. */
+static bool dhcp_all_zero(struct cur v)
+{
+	size_t n = cur_left(&v);
+	const uint8_t *b = cur_take(&v, n);
+	for (size_t i = 0; b && i < n; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
 /* RFC 1048 / RFC 2131 s3: the vendor area starts with the magic cookie 99.130.83.99. */
 static bool dhcp_cookie(struct dhcp_parse *p, struct cur *c)
 {
@@ -474,9 +485,9 @@ static bool dhcp_cookie(struct dhcp_parse *p, struct cur *c)
 	}
 	if (cookie == DHCP_MAGIC_COOKIE)
 		return true;
-	/* A zero vendor area is plain RFC 951 BOOTP; anything else is a cookie that lies. */
+	/* An all-zero vendor area is plain RFC 951 BOOTP; anything else is a cookie that lies. */
 	p->d->flags_nbt |= DHCP_F_NO_COOKIE;
-	if (cookie != 0) {
+	if (cookie != 0 || !dhcp_all_zero(*c)) {
 		p->d->flags_nbt |= DHCP_F_BAD_COOKIE;
 		dhcp_anomaly(p, ANOM_INVALID, "bad magic cookie: treated as BOOTP");
 	}

@@ -614,6 +614,18 @@ static void test_bad_cookie(void **state)
 	assert_int_equal(nevents, 1);
 	assert_true(d->flags_nbt & DHCP_F_NO_COOKIE);
 	assert_false(d->flags_nbt & DHCP_F_BAD_COOKIE);
+
+	/* A zero cookie followed by options (zeek's bad-cookie trace): a cookie that lies. */
+	msg_hdr(&m, 1, 1, 0, false);
+	m.n = 244;
+	msg_opt8(&m, 53, 1);
+	msg_byte(&m, 255);
+	run(&m);
+	d = only_dhcp();
+	assert_non_null(d);
+	assert_int_equal(count_anom(ANOM_INVALID), 1);
+	assert_true(d->flags_nbt & DHCP_F_BAD_COOKIE);
+	assert_int_equal(d->msg_type, 0);
 }
 
 static void test_hlen_255(void **state)

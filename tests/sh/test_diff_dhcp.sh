@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# summary: differential test of the DHCP dissector (RFC 2131/2132/4578) against tshark on public captures.
+#
+# For every capture that MANIFEST.tsv lists with DHCP (.bz2 ones are decompressed to a temporary
+# folder, never into the tree) and every capture under $NBT_SRC/captures/, diff_dhcp.py compares
+# netboot-trace's "--dump" dhcp lines with tshark's fields, frame by frame and field by field.
+# Exit 77 (skipped) without tshark, python3 or the shared captures.
+set -u
+
+: "${NBT:?NBT must name the netboot-trace binary}"
+: "${NBT_SRC:?NBT_SRC must name the source tree}"
+SHARED_CAPTURES=${SHARED_CAPTURES:-}
+
+command -v tshark >/dev/null 2>&1 || { echo "skip: no tshark"; exit 77; }
+command -v python3 >/dev/null 2>&1 || { echo "skip: no python3"; exit 77; }
+if [ -z "$SHARED_CAPTURES" ] || [ ! -f "$SHARED_CAPTURES/MANIFEST.tsv" ]; then
+	echo "skip: no shared captures (SHARED_CAPTURES=$SHARED_CAPTURES)"
+	exit 77
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Column 11 is the tshark protocol hierarchy ("eth:4 >ip:4 >>udp:4 >>>dhcp:4"); dhcpv6 is not ours.
+mapfile -t listed < <(awk -F'\t' 'NR > 1 && $11 ~ /(^|>)dhcp:/ { print $1 }' \
+	"$SHARED_CAPTURES/MANIFEST.tsv")
+
+captures=()
+for rel in "${listed[@]}"; do
+	f="$SHARED_CAPTURES/$rel"
+	[ -f "$f" ] || { echo "missing listed capture: $rel"; continue; }
+	case "$f" in
+	*.bz2)
+		out="$tmp/$(echo "$rel" | tr / _)"
+		out=${out%.bz2}
+		bzip2 -dc "$f" >"$out" || { echo "cannot decompress $rel"; exit 1; }
+		captures+=("$out")
+		;;
+	*) captures+=("$f") ;;
+	esac
+done
+shopt -s nullglob
+for f in "$NBT_SRC"/captures/*.pcap "$NBT_SRC"/captures/*.pcapng; do
+	captures+=("$f")
+done
+
+[ ${#captures[@]} -gt 0 ] || { echo "skip: no DHCP captures found"; exit 77; }
+
+status=0
+for f in "${captures[@]}"; do
+	label=${f#"$SHARED_CAPTURES"/}
+	label=${label#"$tmp"/}
+	if ! python3 "$NBT_SRC/tests/sh/diff_dhcp.py" "$NBT" "$f" "$label"; then
+		status=1
+	fi
+done
+[ $status -eq 0 ] && echo "all ${#captures[@]} captures agree with tshark"
+exit $status
