@@ -290,6 +290,20 @@ static void dhcp_decode(struct dhcp_parse *p, uint8_t code, struct cur o)
 {
 	struct ev_dhcp *d = p->d;
 	size_t n = cur_wire_left(&o);
+	/* Options copied as strings (RFC 2132 s3.14, s3.19, s9.13, s9.14, s9.4, s9.5). */
+	const struct {
+		uint8_t code;
+		struct dhcp_str *s;
+	} strs[] = {
+	    {DHCP_OPT_HOSTNAME, &d->hostname},     {DHCP_OPT_ROOT_PATH, &d->root_path},
+	    {DHCP_OPT_CLASS_ID, &d->vendor},       {DHCP_OPT_CLIENT_ID, &d->client_id},
+	    {DHCP_OPT_TFTP_SERVER, &d->tftp_name}, {DHCP_OPT_BOOTFILE, &d->bootfile},
+	};
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		if (strs[i].code == code) {
+			dhcp_str_set(strs[i].s, o);
+			return;
+		}
 	switch (code) {
 	case DHCP_OPT_MSG_TYPE:
 		if (dhcp_len_ok(p, n, 1, 1, 1))
@@ -330,24 +344,6 @@ static void dhcp_decode(struct dhcp_parse *p, uint8_t code, struct cur o)
 	case DHCP_OPT_NDI: /* RFC 4578 s2.2: type 1, major, minor */
 		if (dhcp_len_ok(p, n, 3, 3, 3))
 			d->has_ndi = cur_copy(&o, d->ndi, 3);
-		break;
-	case DHCP_OPT_HOSTNAME:
-		dhcp_str_set(&d->hostname, o);
-		break;
-	case DHCP_OPT_ROOT_PATH:
-		dhcp_str_set(&d->root_path, o);
-		break;
-	case DHCP_OPT_CLASS_ID:
-		dhcp_str_set(&d->vendor, o);
-		break;
-	case DHCP_OPT_CLIENT_ID:
-		dhcp_str_set(&d->client_id, o);
-		break;
-	case DHCP_OPT_TFTP_SERVER:
-		dhcp_str_set(&d->tftp_name, o);
-		break;
-	case DHCP_OPT_BOOTFILE:
-		dhcp_str_set(&d->bootfile, o);
 		break;
 	case DHCP_OPT_PRL:
 		d->prl_len = (uint8_t)n;
