@@ -225,12 +225,13 @@ static void tftp_options(struct tftp_pkt *tp, struct cur *c, struct tftp_opts *o
 		struct span name = {NULL, 0}, val = {NULL, 0};
 		enum tftp_str r = tftp_span(c, &name);
 		if (r == TSTR_OK && cur_wire_left(c) == 0) {
+			/* A name without its value is no option: reported, not kept. */
 			tftp_bad(tp, ANOM_INVALID,
 			         "option without a value (odd number of strings)");
-			r = TSTR_NONUL;
-		} else if (r == TSTR_OK) {
-			r = tftp_span(c, &val);
+			return;
 		}
+		if (r == TSTR_OK)
+			r = tftp_span(c, &val);
 		if (t->nopts < TFTP_OPTS_MAX) {
 			tftp_copy(t->opt[t->nopts].name, TFTP_OPTNAME_MAX, name);
 			tftp_copy(t->opt[t->nopts].value, TFTP_OPTVAL_MAX, val);
@@ -251,6 +252,19 @@ static void tftp_options(struct tftp_pkt *tp, struct cur *c, struct tftp_opts *o
 	}
 }
 
+/* A well-formed request: a file name, one of RFC 1350's modes, then options. */
+static void tftp_request_check(struct tftp_pkt *tp, struct span file, struct span mode,
+                               struct cur *c)
+{
+	if (file.len == 0)
+		tftp_bad(tp, ANOM_INVALID, "request with an empty file name");
+	if (!tftp_name_is(mode, "octet") && !tftp_name_is(mode, "netascii") &&
+	    !tftp_name_is(mode, "mail"))
+		tftp_bad(tp, ANOM_INVALID,
+		         "request mode not netascii, octet or mail (RFC 1350 s5)");
+	tftp_options(tp, c, &tp->t->opts);
+}
+
 /* RRQ/WRQ: the session starts here, and so does the expectation for the server's TID. */
 static void tftp_request(struct tftp_pkt *tp, struct cur *c, uint16_t op)
 {
@@ -268,7 +282,7 @@ static void tftp_request(struct tftp_pkt *tp, struct cur *c, uint16_t op)
 	else if (r == TSTR_NONUL)
 		tftp_bad(tp, ANOM_INVALID, "request file name or mode not NUL-terminated");
 	else
-		tftp_options(tp, c, &t->opts);
+		tftp_request_check(tp, file, mode, c);
 
 	/* A new request restarts this flow's session (a retry may reuse the port). */
 	memset(fs, 0, sizeof *fs);
@@ -310,6 +324,13 @@ static uint64_t tftp_unwrap(uint64_t hi, uint16_t block)
 	return cand;
 }
 
+/* The transfer's furthest point, DATA or ACK: the reference for unwrapping either. */
+static uint64_t tftp_progress(const struct tftp_flow *fs)
+{
+	uint64_t d = fs->any_data ? fs->data_hi : 0, a = fs->any_ack ? fs->ack_hi : 0;
+	return d > a ? d : a;
+}
+
 /* Block size in force: the OACK's, else RFC 1350's 512; unknown session: largest seen. */
 static uint32_t tftp_blksize(const struct tftp_flow *fs, bool *guessed)
 {
@@ -332,8 +353,7 @@ static void tftp_data(struct tftp_pkt *tp, struct cur *c)
 	/* The length comes from the wire (UDP length), so a short snaplen does not fake an end. */
 	size_t len = cur_wire_left(c);
 	t->data_len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
-	uint64_t ref = fs->any_data ? fs->data_hi : fs->any_ack ? fs->ack_hi : 0;
-	t->block_seq = tftp_unwrap(ref, t->block);
+	t->block_seq = tftp_unwrap(tftp_progress(fs), t->block);
 	t->retransmit = fs->any_data && t->block_seq <= fs->data_hi;
 
 	bool guessed;
@@ -358,8 +378,7 @@ static void tftp_ack(struct tftp_pkt *tp, struct cur *c)
 	t->block = cur_be16(c);
 	if (!cur_ok(c))
 		return;
-	uint64_t ref = fs->any_ack ? fs->ack_hi : fs->any_data ? fs->data_hi : 0;
-	t->block_seq = tftp_unwrap(ref, t->block);
+	t->block_seq = tftp_unwrap(tftp_progress(fs), t->block);
 	t->retransmit = fs->any_ack && t->block_seq <= fs->ack_hi;
 	if (t->retransmit)
 		fs->dup_acks++;

@@ -290,6 +290,8 @@ static void test_block_wrap(void **state)
 	static const uint16_t wire[] = {65534, 65535, 0, 1, 2};
 	static const uint64_t seq[] = {65534, 65535, 65536, 65537, 65538};
 	from_client(fx, 69, LIT(rrq));
+	from_client(fx, SRV_TID, buf,
+	            make_ack(buf, 0)); /* early ACK 0 must not anchor later ACKs */
 	for (size_t i = 0; i < 5; i++) {
 		from_server(fx, buf, make_data(buf, wire[i], 512));
 		const struct ev_tftp *t = tftp_ev(fx);
@@ -304,11 +306,13 @@ static void test_block_wrap(void **state)
 	assert_true(t->retransmit);
 	assert_int_equal(t->data_retrans, 1);
 	assert_int_equal(t->bytes, 5 * 512);
-	/* ACKs unwrap the same way. */
-	from_client(fx, SRV_TID, buf, make_ack(buf, 65535));
-	from_client(fx, SRV_TID, buf, make_ack(buf, 0));
-	assert_int_equal(tftp_ev(fx)->block_seq, 65536);
+	/* ACKs unwrap against the DATA seen, even after an early ACK 0 (windowsize). */
+	from_client(fx, SRV_TID, buf, make_ack(buf, 2));
+	assert_int_equal(tftp_ev(fx)->block_seq, 65538);
 	assert_false(tftp_ev(fx)->retransmit);
+	from_client(fx, SRV_TID, buf, make_ack(buf, 1));
+	assert_int_equal(tftp_ev(fx)->block_seq, 65537);
+	assert_true(tftp_ev(fx)->retransmit);
 }
 
 static void test_retransmissions(void **state)
@@ -399,6 +403,19 @@ static void test_malformed_rrq(void **state)
 	assert_string_equal(t->file, "start4.elf");
 	assert_string_equal(t->mode, "oct");
 
+	static const char binary[] = "\0\001boot\0binary\0";
+	assert_int_equal(from_client(fx, 69, LIT(binary)), DIS_INVALID);
+	assert_anomaly(fx, ANOM_INVALID);
+	t = tftp_ev(fx);
+	assert_true(t->malformed);
+	assert_string_equal(t->mode, "binary");
+	static const char octet_caps[] = "\0\001boot\0OCTET\0";
+	assert_int_equal(from_client(fx, 69, LIT(octet_caps)), DIS_OK);
+	assert_false(tftp_ev(fx)->malformed);
+	static const char nofile[] = "\0\001\0octet\0";
+	assert_int_equal(from_client(fx, 69, LIT(nofile)), DIS_INVALID);
+	assert_true(tftp_ev(fx)->malformed);
+
 	static const char empty[] = "\0\001";
 	assert_int_equal(from_client(fx, 69, LIT(empty)), DIS_INVALID);
 	assert_true(tftp_ev(fx)->malformed);
@@ -435,7 +452,9 @@ static void test_oack_odd_strings(void **state)
 	assert_anomaly(fx, ANOM_INVALID);
 	const struct ev_tftp *t = tftp_ev(fx);
 	assert_true(t->malformed);
-	/* The well-formed pair before the odd string still counts. */
+	/* The well-formed pair before the odd string still counts; the dangling name does not. */
+	assert_int_equal(t->nopts, 1);
+	assert_string_equal(t->opt[0].name, "blksize");
 	assert_int_equal(t->opts.have, TFTP_HAVE_BLKSIZE);
 	assert_int_equal(t->blksize, 1468);
 }
