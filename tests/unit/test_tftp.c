@@ -566,6 +566,107 @@ static void test_probe(void **state)
 	assert_false(probe(40000, 2000, "\0", 1));
 }
 
+/* Through the whole pipeline: an Ethernet/IPv4/UDP frame of which only `caplen` bytes were kept. */
+static void send_udp_frame(struct fixture *fx, uint32_t sip, uint16_t sport, uint32_t dip,
+                           uint16_t dport, const uint8_t *payload, size_t len, size_t caplen)
+{
+	static uint8_t fr[14 + 20 + 8 + 1600];
+	memset(fr, 0, sizeof fr);
+	fr[12] = 0x08; /* IPv4 */
+	uint8_t *ip = fr + 14, *udp = ip + 20;
+	size_t ul = 8 + len;
+	ip[0] = 0x45;
+	ip[2] = (uint8_t)((20 + ul) >> 8);
+	ip[3] = (uint8_t)(20 + ul);
+	ip[8] = 64;
+	ip[9] = 17;
+	for (int i = 0; i < 4; i++) {
+		ip[12 + i] = (uint8_t)(sip >> (24 - 8 * i));
+		ip[16 + i] = (uint8_t)(dip >> (24 - 8 * i));
+	}
+	udp[0] = (uint8_t)(sport >> 8);
+	udp[1] = (uint8_t)sport;
+	udp[2] = (uint8_t)(dport >> 8);
+	udp[3] = (uint8_t)dport;
+	udp[4] = (uint8_t)(ul >> 8);
+	udp[5] = (uint8_t)ul;
+	memcpy(udp + 8, payload, len);
+	fx->sink.n = 0;
+	pipeline_frame(fx->p, fx->now, fr, (uint32_t)caplen, (uint32_t)(42 + len));
+	fx->now += NBT_NS_PER_MS;
+}
+
+/* A short snaplen must not fake the end of a transfer, nor a malformed DATA. */
+static void test_snaplen_cut(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t buf[1600];
+	assert_true(pipeline_set_link(fx->p, 1 /* DLT_EN10MB */));
+	send_udp_frame(fx, CLI_IP, CLI_PORT, SRV_IP, 69, LIT(rrq_pi), 42 + sizeof rrq_pi - 1);
+	assert_int_equal(tftp_ev(fx)->opts.blksize, 1468);
+	send_udp_frame(fx, SRV_IP, SRV_TID, CLI_IP, CLI_PORT, LIT(oack_1468), 200);
+	send_udp_frame(fx, SRV_IP, SRV_TID, CLI_IP, CLI_PORT, buf, make_data(buf, 1, 1468), 96);
+	const struct ev_tftp *t = tftp_ev(fx);
+	assert_int_equal(t->data_len, 1468);
+	assert_false(t->finished);
+	assert_false(t->malformed);
+	assert_int_equal(t->session, 1);
+	/* A request cut inside its file name: truncated, not invalid. */
+	send_udp_frame(fx, CLI_IP, CLI_PORT + 1, SRV_IP, 69, LIT(rrq_pi), 42 + 8);
+	t = tftp_ev(fx);
+	assert_true(t->malformed);
+	assert_string_equal(t->file, "38c128");
+	assert_anomaly(fx, ANOM_TRUNCATED);
+}
+
+/* Every event's strings stay NUL-terminated inside their buffers. */
+static void assert_strings_bounded(const struct ev_tftp *t)
+{
+	assert_true(memchr(t->file, 0, sizeof t->file) != NULL);
+	assert_true(memchr(t->mode, 0, sizeof t->mode) != NULL);
+	assert_true(memchr(t->err_msg, 0, sizeof t->err_msg) != NULL);
+	assert_true(t->nopts <= TFTP_OPTS_MAX);
+	for (unsigned i = 0; i < t->nopts; i++) {
+		assert_true(memchr(t->opt[i].name, 0, TFTP_OPTNAME_MAX) != NULL);
+		assert_true(memchr(t->opt[i].value, 0, TFTP_OPTVAL_MAX) != NULL);
+	}
+}
+
+/* Hostile input: random payloads with valid opcodes, few distinct bytes so NULs and digits
+ * are common; run under ASan/UBSan this finds reads past the buffer. */
+static void test_random_payloads(void **state)
+{
+	struct fixture *fx = *state;
+	static const uint8_t alphabet[] = {0,   0,   0,   '1', '4', '6', '8',  'b',  'l',
+	                                   'k', 's', 'i', 'z', 'e', 't', 0xff, 0x80, '='};
+	uint8_t buf[700];
+	uint32_t x = 12345;
+	for (int iter = 0; iter < 20000; iter++) {
+		x = x * 1103515245u + 12345u;
+		size_t len = (x >> 8) % sizeof buf;
+		for (size_t i = 0; i < len; i++) {
+			x = x * 1103515245u + 12345u;
+			buf[i] = alphabet[(x >> 16) % sizeof alphabet];
+		}
+		if (len >= 2) {
+			buf[0] = 0;
+			buf[1] = (uint8_t)(1 + (x >> 24) % 7);
+		}
+		uint16_t sport = (x & 1) ? CLI_PORT : SRV_TID;
+		enum dis_status st =
+		    run(fx, sport == CLI_PORT ? CLI_IP : SRV_IP, sport,
+		        sport == CLI_PORT ? SRV_IP : CLI_IP,
+		        (x & 2) ? 69 : (sport == CLI_PORT ? SRV_TID : CLI_PORT), buf, len);
+		assert_true(st == DIS_OK || st == DIS_INVALID || st == DIS_TRUNC);
+		for (size_t i = 0; i < fx->sink.n; i++)
+			if (fx->sink.ev[i].type == EV_TFTP)
+				assert_strings_bounded(&fx->sink.ev[i].u.tftp);
+		if (st == DIS_OK)
+			assert_int_equal(count_type(fx, EV_ANOMALY), 0);
+		probe(40000, 2000, buf, len);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -588,6 +689,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_error_without_nul, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_short_packets, setup, teardown),
 	    cmocka_unit_test(test_probe),
+	    cmocka_unit_test_setup_teardown(test_random_payloads, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_snaplen_cut, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
