@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # summary: compares netboot-trace's DHCP dump lines (RFC 2131/2132/4578) with tshark's, per frame and field.
 """Usage: diff_dhcp.py NBT_BINARY CAPTURE [LABEL]
+       diff_dhcp.py --gen-pi OUT.pcap   (writes a synthetic Pi/dnsmasq DHCP capture)
 
 tshark is the oracle.  Two tshark passes per capture:
   * -T fields for the header and the decoded scalar/string options;
@@ -10,6 +11,7 @@ netboot-trace runs with --dump; lines "<frame> dhcp ..." are compared.
 Exit 0 if everything agrees, 1 with one line per difference otherwise.
 """
 import re
+import struct
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -203,7 +205,76 @@ def compare_frame(label, frame, t, o, topts, problems):
         bad("rpi_boot", rpi, o.get("rpi_boot"))
 
 
+# ---- a synthetic Raspberry Pi / dnsmasq exchange (PI-NETBOOT.md s1-2), for the oracle ----
+
+PI4_MAC = bytes.fromhex("dca6327926df")
+PI3_MAC = bytes.fromhex("b827eb123456")
+
+
+def dhcp_msg(op, xid, mac, yiaddr=0, siaddr=0, opts=b"", sname=b"", file=b""):
+    hdr = struct.pack("!BBBBIHHIIII", op, 1, 6, 0, xid, 0, 0x8000, 0, yiaddr, siaddr, 0)
+    hdr += mac.ljust(16, b"\0") + sname.ljust(64, b"\0") + file.ljust(128, b"\0")
+    return hdr + b"\x63\x82\x53\x63" + opts
+
+
+def opt(code, data):
+    return bytes([code, len(data)]) + data
+
+
+def udp_frame(src_mac, sport, dport, payload, src_ip=0, dst_ip=0xFFFFFFFF):
+    udp = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+    ip = struct.pack("!BBHHHBBHII", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0, src_ip, dst_ip)
+    csum = sum(struct.unpack("!10H", ip))
+    while csum >> 16:
+        csum = (csum & 0xFFFF) + (csum >> 16)
+    ip = ip[:10] + struct.pack("!H", ~csum & 0xFFFF) + ip[12:]
+    return b"\xff" * 6 + src_mac + b"\x08\x00" + ip + udp
+
+
+def gen_pi(path):
+    text = b"Raspberry Pi Boot"
+    pxe43 = (opt(6, b"\x03") + opt(10, b"\x00" + text) + opt(9, b"\x00\x00" + bytes([len(text)]) + text)
+             + b"\xff")
+    prl = bytes([1, 3, 43, 60, 66, 67] + list(range(128, 136)))
+    cls = b"PXEClient:Arch:00000:UNDI:002001"
+    # Option 97: type 0, "RPi4", rev 0x00c03111, MAC low word, serial 0x38c128c0, all little-endian.
+    o97 = b"\x00RPi4" + struct.pack("<III", 0x00C03111, 0x327926DF, 0x38C128C0)
+    legacy = b"\x00" + struct.pack("<I", 0x1234ABCD) * 4
+    server, client = 0xC0A80101, 0xC0A8010A
+    pi4_opts = (opt(53, b"\x01") + opt(55, prl) + opt(60, cls) + opt(93, b"\x00\x00")
+                + opt(94, b"\x01\x02\x01") + opt(97, o97) + b"\xff").ljust(60, b"\0")
+    srv = opt(54, struct.pack("!I", server)) + opt(60, b"PXEClient") + opt(66, b"192.168.1.1")
+    frames = [
+        udp_frame(PI4_MAC, 68, 67, dhcp_msg(1, 0x5A17E001, PI4_MAC, opts=pi4_opts)),
+        udp_frame(PI4_MAC, 67, 68, dhcp_msg(2, 0x5A17E001, PI4_MAC, client, server,
+                                            opt(53, b"\x02") + srv + opt(43, pxe43) + b"\xff"),
+                  server),
+        udp_frame(PI4_MAC, 67, 68, dhcp_msg(2, 0x5A17E001, PI4_MAC, client, server,
+                                            opt(53, b"\x02") + srv + opt(43, text + b"   ") + b"\xff"),
+                  server),
+        udp_frame(PI3_MAC, 68, 67, dhcp_msg(1, 0x26F30339, PI3_MAC, opts=opt(53, b"\x01")
+                                            + opt(60, cls) + opt(97, legacy) + b"\xff")),
+        udp_frame(PI4_MAC, 67, 68, dhcp_msg(2, 0x5A17E002, PI4_MAC, 0, server,
+                                            opt(53, b"\x02") + srv + opt(43, pxe43) + b"\xff"),
+                  server),
+        udp_frame(PI4_MAC, 4011, 68, dhcp_msg(2, 0x5A17E003, PI4_MAC, client, server,
+                                              opt(53, b"\x05") + srv + opt(43, pxe43) + b"\xff"),
+                  server),
+        udp_frame(PI4_MAC, 67, 68, dhcp_msg(2, 0x5A17E004, PI4_MAC, client, server,
+                                            opt(53, b"\x05") + opt(52, b"\x03") + b"\xff",
+                                            sname=opt(66, b"tftp.lan") + b"\xff",
+                                            file=opt(67, b"start4.elf") + b"\xff"), server),
+    ]
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for i, fr in enumerate(frames):
+            f.write(struct.pack("<IIII", 1700000000 + i, 0, len(fr), len(fr)) + fr)
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--gen-pi":
+        gen_pi(sys.argv[2])
+        return 0
     if len(sys.argv) < 3:
         sys.stderr.write(__doc__)
         return 2

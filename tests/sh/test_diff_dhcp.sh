@@ -46,7 +46,34 @@ done
 
 [ ${#captures[@]} -gt 0 ] || { echo "skip: no DHCP captures found"; exit 77; }
 
+# A synthetic Pi 4 / Pi 3 / dnsmasq exchange (written to the temporary folder): tshark checks the
+# raw bytes of options 43/97 and the overloaded fields; the Pi readings of option 97 and the
+# "Raspberry Pi Boot" test, which tshark does not make, are checked against the generator's inputs.
 status=0
+pi="$tmp/synthetic-pi.pcap"
+python3 "$NBT_SRC/tests/sh/diff_dhcp.py" --gen-pi "$pi" || { echo "cannot write $pi"; exit 1; }
+captures+=("$pi")
+pi_dump=$("$NBT" -r "$pi" --dump)
+expect_pi() { # frame, fixed-string fragment of its dhcp line
+	if ! grep -qF -- "$2" <<<"$(grep "^$1 dhcp " <<<"$pi_dump")"; then
+		echo "synthetic-pi.pcap frame $1: expected '$2' in: $(grep "^$1 dhcp " <<<"$pi_dump")"
+		status=1
+	fi
+}
+expect_pi 1 'pi97=rpi fourcc="RPi4" board_rev=0xc03111 mac_ok=1 serial=38c128c0'
+expect_pi 1 'rpi_boot=0'
+expect_pi 2 'pxe_menu="Raspberry Pi Boot" pxe_prompt="Raspberry Pi Boot" rpi_boot=1'
+expect_pi 3 'rpi_boot=1'
+expect_pi 4 'pi97=legacy serial=1234abcd'
+expect_pi 5 'ports=67/68 proxy=1'
+expect_pi 6 'ports=4011 proxy=1'
+expect_pi 7 'opt52=3 opts=53,52,67,66 opt66="tftp.lan" opt67="start4.elf"'
+[ "$(grep -c ' dhcp ' <<<"$pi_dump")" -eq 7 ] || { echo "synthetic-pi.pcap: want 7 dhcp lines"; status=1; }
+if grep -q ' anomaly ' <<<"$pi_dump"; then
+	echo "synthetic-pi.pcap: unexpected anomaly: $(grep ' anomaly ' <<<"$pi_dump")"
+	status=1
+fi
+
 for f in "${captures[@]}"; do
 	label=${f#"$SHARED_CAPTURES"/}
 	label=${label#"$tmp"/}
