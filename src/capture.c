@@ -1,4 +1,5 @@
-/* summary: libpcap capture sources: create/set/activate for live, nanosecond offline reads, stdin. */
+/* summary: libpcap capture sources: create/set/activate for live, nanosecond offline reads, stdin.
+ */
 #include "nbt/capture.h"
 
 #include <errno.h>
@@ -24,7 +25,7 @@ struct nbt_capture {
 };
 
 static void capture_seterr(char errbuf[NBT_ERRBUF_SIZE], const char *fmt, const char *a,
-			   const char *b)
+                           const char *b)
 {
 	snprintf(errbuf, NBT_ERRBUF_SIZE, fmt, a, b);
 }
@@ -33,9 +34,9 @@ static pcap_t *capture_open_file(const char *path, enum capture_err *err, char *
 {
 	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (!fp) {
-		*err = errno == ENOENT ? CAPERR_NO_FILE
+		*err = errno == ENOENT   ? CAPERR_NO_FILE
 		       : errno == EACCES ? CAPERR_PERM
-					 : CAPERR_OTHER;
+		                         : CAPERR_OTHER;
 		capture_seterr(errbuf, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
@@ -73,7 +74,7 @@ static enum capture_err capture_activate_err(int rc)
 }
 
 static pcap_t *capture_open_live(const struct capture_opts *o, struct nbt_capture *c,
-				 enum capture_err *err, char *errbuf)
+                                 enum capture_err *err, char *errbuf)
 {
 	char pe[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *pc = pcap_create(o->iface, pe);
@@ -91,28 +92,28 @@ static pcap_t *capture_open_live(const struct capture_opts *o, struct nbt_captur
 	if (rc < 0) {
 		*err = capture_activate_err(rc);
 		const char *why = rc == PCAP_ERROR_NO_SUCH_DEVICE ? "no such interface"
-				  : *err == CAPERR_PERM ? "permission denied (run as root or "
-							  "grant CAP_NET_RAW)"
-							: pcap_geterr(pc);
+		                  : *err == CAPERR_PERM ? "permission denied (run as root or "
+		                                          "grant CAP_NET_RAW)"
+		                                        : pcap_geterr(pc);
 		capture_seterr(errbuf, "%s: %s", o->iface, why);
 		pcap_close(pc);
 		return NULL;
 	}
 	if (rc > 0) /* a warning: the capture works, but say what is off */
 		snprintf(c->warning, sizeof(c->warning), "%s: %s", o->iface,
-			 rc == PCAP_WARNING_PROMISC_NOTSUP ? "promiscuous mode not supported"
-							   : pcap_geterr(pc));
+		         rc == PCAP_WARNING_PROMISC_NOTSUP ? "promiscuous mode not supported"
+		                                           : pcap_geterr(pc));
 	return pc;
 }
 
 static bool capture_set_filter(struct nbt_capture *c, const char *filter, enum capture_err *err,
-			       char *errbuf)
+                               char *errbuf)
 {
 	struct bpf_program prog;
 	if (pcap_compile(c->pc, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
 		*err = CAPERR_FILTER;
 		capture_seterr(errbuf, "bad filter expression '%s': %s", filter,
-			       pcap_geterr(c->pc));
+		               pcap_geterr(c->pc));
 		return false;
 	}
 	int rc = pcap_setfilter(c->pc, &prog);
@@ -126,14 +127,14 @@ static bool capture_set_filter(struct nbt_capture *c, const char *filter, enum c
 }
 
 struct nbt_capture *capture_open(const struct capture_opts *o, enum capture_err *err,
-				 char errbuf[NBT_ERRBUF_SIZE])
+                                 char errbuf[NBT_ERRBUF_SIZE])
 {
 	*err = CAPERR_NONE;
 	errbuf[0] = '\0';
 	struct nbt_capture *c = xcalloc(1, sizeof(*c));
 	c->live = o->iface != NULL;
 	c->pc = c->live ? capture_open_live(o, c, err, errbuf)
-			: capture_open_file(o->file ? o->file : "-", err, errbuf);
+	                : capture_open_file(o->file ? o->file : "-", err, errbuf);
 	if (!c->pc)
 		goto fail;
 	c->nano = pcap_get_tstamp_precision(c->pc) == PCAP_TSTAMP_PRECISION_NANO;
@@ -142,9 +143,9 @@ struct nbt_capture *capture_open(const struct capture_opts *o, enum capture_err 
 		char nb[32];
 		*err = CAPERR_LINK;
 		snprintf(errbuf, NBT_ERRBUF_SIZE,
-			 "link type %s (%d) is not supported: netboot-trace reads Ethernet, "
-			 "Linux cooked (v1/v2), raw IP and BSD loopback captures",
-			 link_name(c->dlt, nb), c->dlt);
+		         "link type %s (%d) is not supported: netboot-trace reads Ethernet, "
+		         "Linux cooked (v1/v2), raw IP and BSD loopback captures",
+		         link_name(c->dlt, nb), c->dlt);
 		goto fail;
 	}
 	if (o->filter && *o->filter && !capture_set_filter(c, o->filter, err, errbuf))
@@ -176,7 +177,7 @@ bool capture_is_live(const struct nbt_capture *c)
 }
 
 int capture_dispatch(struct nbt_capture *c, int budget, capture_frame_fn fn, void *arg,
-		     enum capture_err *err, char errbuf[NBT_ERRBUF_SIZE])
+                     enum capture_err *err, char errbuf[NBT_ERRBUF_SIZE])
 {
 	*err = CAPERR_NONE;
 	int n = 0;
@@ -186,7 +187,7 @@ int capture_dispatch(struct nbt_capture *c, int budget, capture_frame_fn fn, voi
 		int rc = pcap_next_ex(c->pc, &h, &data);
 		if (rc == 1) {
 			nbt_time ts = (nbt_time)h->ts.tv_sec * NBT_NS_PER_SEC +
-				      (nbt_time)h->ts.tv_usec * (c->nano ? 1 : 1000);
+			              (nbt_time)h->ts.tv_usec * (c->nano ? 1 : 1000);
 			fn(arg, ts, data, h->caplen, h->len);
 			n++;
 			continue;

@@ -1,4 +1,5 @@
-/* summary: per-frame pipeline: link -> IPv4 (+fragments) -> UDP/TCP -> flow -> dissector -> events. */
+/* summary: per-frame pipeline: link -> IPv4 (+fragments) -> UDP/TCP -> flow -> dissector -> events.
+ */
 #include "nbt/pipeline.h"
 
 #include <netinet/in.h>
@@ -49,8 +50,7 @@ void dis_emit(struct dis_ctx *ctx, struct nbt_event *ev)
 		ctx->p->on_event(ctx->p->arg, ev);
 }
 
-void dis_expect(struct dis_ctx *ctx, const struct flow_expect *e, const void *seed,
-		size_t seed_len)
+void dis_expect(struct dis_ctx *ctx, const struct flow_expect *e, const void *seed, size_t seed_len)
 {
 	flow_expect_add(ctx->p->flows, e, ctx->pkt->ts, seed, seed_len);
 }
@@ -76,12 +76,12 @@ enum dis_status dis_cursor_fail(struct dis_ctx *ctx, const struct cur *c, const 
 {
 	bool trunc = c->err == CUR_TRUNC;
 	dis_anomaly(ctx, trunc ? ANOM_TRUNCATED : ANOM_INVALID, proto,
-		    c->why ? c->why : "malformed");
+	            c->why ? c->why : "malformed");
 	return trunc ? DIS_TRUNC : DIS_INVALID;
 }
 
 const char *dis_flow_owner(struct dis_ctx *ctx, uint8_t l4proto, uint32_t sip, uint16_t sport,
-			   uint32_t dip, uint16_t dport)
+                           uint32_t dip, uint16_t dport)
 {
 	struct flow *f = flow_find(ctx->p->flows, l4proto, sip, sport, dip, dport);
 	if (f && f->dis)
@@ -138,7 +138,7 @@ struct flow_table *pipeline_flows(struct pipeline *p)
 }
 
 static void pipeline_anomaly(struct pipeline *p, const struct nbt_pkt *pkt, enum decode_status st,
-			     const char *proto, const char *why)
+                             const char *proto, const char *why)
 {
 	struct dis_ctx ctx = {.p = p, .pkt = pkt};
 	if (st == DECODE_TRUNC)
@@ -158,8 +158,8 @@ static bool dis_has_port(const struct dissector *d, uint16_t port)
 /* Who owns a new flow: an expectation, then the destination port, then the
  * source port, then heuristics. */
 static const struct dissector *pipeline_classify(struct pipeline *p, const struct nbt_pkt *pkt,
-						 const struct cur *payload, uint8_t *seed,
-						 size_t *seed_len)
+                                                 const struct cur *payload, uint8_t *seed,
+                                                 size_t *seed_len)
 {
 	const struct dissector *d = flow_expect_take(p->flows, pkt, seed, seed_len);
 	if (d)
@@ -184,7 +184,7 @@ static const struct dissector *pipeline_classify(struct pipeline *p, const struc
 }
 
 static struct flow *pipeline_flow(struct pipeline *p, struct nbt_pkt *pkt,
-				  const struct cur *probe_view)
+                                  const struct cur *probe_view)
 {
 	struct flow *f = flow_lookup(p->flows, pkt);
 	if (f)
@@ -196,7 +196,8 @@ static struct flow *pipeline_flow(struct pipeline *p, struct nbt_pkt *pkt,
 		return NULL;
 	f = flow_create(p->flows, pkt, d);
 	if (seed_len && f->state)
-		memcpy(f->state, seed, seed_len < d->flow_state_size ? seed_len : d->flow_state_size);
+		memcpy(f->state, seed,
+		       seed_len < d->flow_state_size ? seed_len : d->flow_state_size);
 	return f;
 }
 
@@ -304,12 +305,12 @@ static void pipeline_ipv4(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c
 	if (ip.more_frags || ip.frag_offset) {
 		p->stats.ip_frags++;
 		struct ipfrag_piece piece = {.src = ip.src,
-					     .dst = ip.dst,
-					     .id = ip.id,
-					     .proto = ip.proto,
-					     .offset = ip.frag_offset,
-					     .more = ip.more_frags,
-					     .ts = pkt->ts};
+		                             .dst = ip.dst,
+		                             .id = ip.id,
+		                             .proto = ip.proto,
+		                             .offset = ip.frag_offset,
+		                             .more = ip.more_frags,
+		                             .ts = pkt->ts};
 		struct cur whole;
 		if (ipfrag_add(p->frags, &piece, payload, &whole) != NBT_DONE)
 			return;
@@ -332,7 +333,7 @@ static void pipeline_ipv4(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c
 }
 
 void pipeline_frame(struct pipeline *p, nbt_time ts, const uint8_t *data, uint32_t caplen,
-		    uint32_t wirelen)
+                    uint32_t wirelen)
 {
 	struct nbt_pkt pkt = {.frame = ++p->frame, .ts = ts, .caplen = caplen, .wirelen = wirelen};
 	p->stats.frames++;
@@ -376,7 +377,7 @@ void pipeline_frame(struct pipeline *p, nbt_time ts, const uint8_t *data, uint32
 }
 
 enum dis_status pipeline_dissect(struct pipeline *p, const struct dissector *dis,
-				 struct nbt_pkt *pkt, const uint8_t *payload, size_t len)
+                                 struct nbt_pkt *pkt, const uint8_t *payload, size_t len)
 {
 	pkt->frame = ++p->frame;
 	struct flow *f = flow_lookup(p->flows, pkt);

@@ -6,7 +6,7 @@ set -euo pipefail
 build_pkgs=(build-essential cmake pkg-config libpcap-dev libjson-c-dev libncurses-dev)
 test_pkgs=(libcmocka-dev clang libclang-rt-14-dev valgrind tshark tcpdump python3 bzip2 time
 	iproute2 procps psmisc dnsmasq-base tftpd-hpa tftp-hpa busybox rpcbind nfs-ganesha
-	nfs-ganesha-vfs libnfs-utils qemu-system-x86 ipxe-qemu tcpreplay tmux)
+	nfs-ganesha-vfs libnfs-utils qemu-system-x86 ipxe-qemu tcpreplay tmux clang-format)
 
 pkgs=("${build_pkgs[@]}")
 if [ "${1:-}" = "--test" ]; then

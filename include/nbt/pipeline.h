@@ -1,4 +1,5 @@
-/* summary: the decode pipeline: frame -> link -> IPv4 (+reassembly) -> UDP/TCP (+records) -> dissector -> events. */
+/* summary: the decode pipeline: frame -> link -> IPv4 (+reassembly) -> UDP/TCP (+records) ->
+ * dissector -> events. */
 #ifndef NBT_PIPELINE_H
 #define NBT_PIPELINE_H
 
@@ -26,7 +27,7 @@ void pipeline_free(struct pipeline *p);
 bool pipeline_set_link(struct pipeline *p, int dlt);
 /* One captured frame; frame numbers count from 1 in call order. */
 void pipeline_frame(struct pipeline *p, nbt_time ts, const uint8_t *data, uint32_t caplen,
-		    uint32_t wirelen);
+                    uint32_t wirelen);
 const struct nbt_stats *pipeline_stats(const struct pipeline *p);
 struct flow_table *pipeline_flows(struct pipeline *p);
 
@@ -37,6 +38,6 @@ struct flow_table *pipeline_flows(struct pipeline *p);
  * across calls.  Returns the dissector's status.
  */
 enum dis_status pipeline_dissect(struct pipeline *p, const struct dissector *dis,
-				 struct nbt_pkt *pkt, const uint8_t *payload, size_t len);
+                                 struct nbt_pkt *pkt, const uint8_t *payload, size_t len);
 
 #endif
