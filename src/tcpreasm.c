@@ -481,6 +481,22 @@ static void stream_syn(struct tcp_stream *s, uint32_t seq)
 	s->next = seq + 1u;
 }
 
+static void call_begin(struct tcp_stream *s, tcp_record_fn on_record, void *arg)
+{
+	s->fn = on_record;
+	s->arg = arg;
+	s->delivered = s->bad = 0;
+}
+
+static enum tcp_rec_status call_end(struct tcp_stream *s)
+{
+	s->fn = NULL;
+	s->arg = NULL;
+	if (s->bad)
+		return TCPREC_BAD;
+	return s->delivered ? TCPREC_DONE : TCPREC_MORE;
+}
+
 enum tcp_rec_status tcpreasm_add(struct tcp_stream *s, uint32_t seq, bool syn, struct cur seg,
                                  tcp_record_fn on_record, void *arg)
 {
@@ -492,9 +508,7 @@ enum tcp_rec_status tcpreasm_add(struct tcp_stream *s, uint32_t seq, bool syn, s
 		return TCPREC_BAD;
 	}
 	const uint8_t *p = cap ? cur_take(&seg, cap) : NULL;
-	s->fn = on_record;
-	s->arg = arg;
-	s->delivered = s->bad = 0;
+	call_begin(s, on_record, arg);
 
 	uint32_t data_seq = seq;
 	if (syn) {
@@ -507,10 +521,25 @@ enum tcp_rec_status tcpreasm_add(struct tcp_stream *s, uint32_t seq, bool syn, s
 		rec_reset(s, REC_SYNC);
 	}
 	stream_segment(s, data_seq, p, cap, wire);
+	return call_end(s);
+}
 
-	s->fn = NULL;
-	s->arg = NULL;
-	if (s->bad)
-		return TCPREC_BAD;
-	return s->delivered ? TCPREC_DONE : TCPREC_MORE;
+/*
+ * A capture point sees data before the ACK that covers it, so bytes the peer
+ * acknowledged that are still missing here were dropped by the capture and
+ * will never come: declare them lost now rather than when the window fills.
+ * An ACK one past everything with nothing held is most likely a FIN's: ignored.
+ */
+enum tcp_rec_status tcpreasm_ack(struct tcp_stream *s, uint32_t ack, tcp_record_fn on_record,
+                                 void *arg)
+{
+	if (!s || !s->started)
+		return TCPREC_MORE;
+	int64_t d = seq_diff(ack, s->next);
+	if (d <= 0 || d > TCPREASM_SEG_MAX || (d == 1 && s->ooo_bytes == 0))
+		return TCPREC_MORE;
+	call_begin(s, on_record, arg);
+	while ((d = seq_diff(ack, s->next)) > 0)
+		stream_skip_hole(s, (size_t)d);
+	return call_end(s);
 }

@@ -50,5 +50,18 @@ void tcpreasm_free(struct tcp_stream *s);
  */
 enum tcp_rec_status tcpreasm_add(struct tcp_stream *s, uint32_t seq, bool syn, struct cur seg,
                                  tcp_record_fn on_record, void *arg);
+/*
+ * The peer acknowledged every byte before `ack` (call it with each segment's
+ * ACK number, on the stream of the opposite direction).  A capture sees data
+ * before the ACK that covers it, so bytes still missing below `ack` were lost
+ * by the capture: they are declared lost at once (ANOM_TCP_GAP, same handling
+ * as a window overflow) and the data held after them is delivered, instead of
+ * waiting for TCPREASM_OOO_MAX bytes.  Records completed here go to on_record,
+ * so its arg must describe this stream's direction, not the ACK's segment.  An
+ * ACK one past all data with nothing held is taken for a FIN's and ignored.
+ * Returns as tcpreasm_add does.
+ */
+enum tcp_rec_status tcpreasm_ack(struct tcp_stream *s, uint32_t ack, tcp_record_fn on_record,
+                                 void *arg);
 
 #endif

@@ -611,6 +611,57 @@ static void test_syn_handling(void **state)
 	tcpreasm_free(s);
 }
 
+static void test_ack_declares_capture_loss(void **state)
+{
+	(void)state;
+	reset_log();
+	struct nbt_stats st = {0};
+	add_call(1, 3000);
+	add_call(2, 100);
+	add_call(3, 2000);
+	size_t r3 = img.body_off[2];
+	uint32_t isn = 0x7ffffff0u;
+	struct tcp_stream *s = open_stream(&st, isn);
+	uint32_t base = isn + 1u;
+	/* an ACK before any data: nothing to do */
+	assert_int_equal(tcpreasm_ack(s, base, on_record, &logbuf), TCPREC_MORE);
+	assert_int_equal(feed(s, isn, 0, 1448), TCPREC_MORE);
+	/* [1448, 2896) never reaches the capture; the rest of record 1 and record 2 wait */
+	assert_int_equal(feed(s, isn, 2896, r3 - 2896), TCPREC_MORE);
+	assert_int_equal(logbuf.n, 0);
+	/* an ACK inside what was seen changes nothing */
+	assert_int_equal(tcpreasm_ack(s, base + 1000u, on_record, &logbuf), TCPREC_MORE);
+	assert_int_equal(st.anomalies[ANOM_TCP_GAP], 0);
+	/* the receiver acknowledges past the hole: it was lost by the capture */
+	assert_int_equal(tcpreasm_ack(s, base + (uint32_t)r3, on_record, &logbuf), TCPREC_DONE);
+	assert_int_equal(st.anomalies[ANOM_TCP_GAP], 1);
+	assert_int_equal(logbuf.n, 2);
+	assert_record(0, 0, 1444); /* mark + 1444 body bytes were seen before the hole */
+	assert_int_equal(logbuf.wire[0], 3000);
+	assert_record(1, 1, 100);
+	/* record 3: its tail is lost at the end of the capture, then acknowledged */
+	assert_int_equal(feed(s, isn, r3, 1004), TCPREC_MORE);
+	assert_int_equal(tcpreasm_ack(s, base + (uint32_t)img.len, on_record, &logbuf),
+	                 TCPREC_DONE);
+	assert_int_equal(logbuf.n, 3);
+	assert_record(2, 2, 1000);
+	assert_int_equal(st.anomalies[ANOM_TCP_GAP], 2);
+	/* one past everything, nothing held: a FIN's ACK, not a loss */
+	assert_int_equal(tcpreasm_ack(s, base + (uint32_t)img.len + 1u, on_record, &logbuf),
+	                 TCPREC_MORE);
+	assert_int_equal(st.anomalies[ANOM_TCP_GAP], 2);
+	/* an absurd ACK (half the sequence space away) is ignored */
+	assert_int_equal(tcpreasm_ack(s, base + 0x70000000u, on_record, &logbuf), TCPREC_MORE);
+	assert_int_equal(st.anomalies[ANOM_TCP_GAP], 2);
+	assert_int_equal(tcpreasm_ack(NULL, 1, on_record, &logbuf), TCPREC_MORE);
+	tcpreasm_free(s);
+
+	/* a stream not yet started ignores ACKs */
+	s = tcpreasm_new(&st);
+	assert_int_equal(tcpreasm_ack(s, 12345, on_record, &logbuf), TCPREC_MORE);
+	tcpreasm_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -627,6 +678,7 @@ int main(void)
 	    cmocka_unit_test(test_seq_wraparound),
 	    cmocka_unit_test(test_snaplen_truncated_segments),
 	    cmocka_unit_test(test_syn_handling),
+	    cmocka_unit_test(test_ack_declares_capture_loss),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
