@@ -38,6 +38,14 @@ cleanup() {
 	for p in $TCPDUMP_PID $DNSMASQ_PID; do
 		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done
+	# anything still running inside our own two namespaces was started by this script
+	# (rpcbind, ganesha.nfsd): end it by pid before deleting the namespaces
+	left=$(ip netns pids "$NS_SRV" 2>/dev/null; ip netns pids "$NS_PI" 2>/dev/null)
+	if [ -n "$left" ]; then
+		kill $left 2>/dev/null
+		sleep 1
+		kill -9 $(ip netns pids "$NS_SRV" 2>/dev/null; ip netns pids "$NS_PI" 2>/dev/null) 2>/dev/null
+	fi
 	ip netns del "$NS_PI" 2>/dev/null
 	ip netns del "$NS_SRV" 2>/dev/null
 	if [ "$KEEP" = 1 ]; then
@@ -114,7 +122,7 @@ stop_dnsmasq() {
 # capture on the server end (like the seed set-up's router capture): it stays up while pisim
 # takes the Pi end down to set its MAC
 start_tcpdump() { # NAME
-	ip netns exec "$NS_SRV" tcpdump -i "$V_SRV" --immediate-mode -U -n -s 0 -w "$WORK/$1.pcap" \
+	ip netns exec "$NS_SRV" tcpdump -i "$V_SRV" --immediate-mode -B 16384 -U -n -s 0 -w "$WORK/$1.pcap" \
 		2>"$WORK/$1.tcpdump.err" &
 	TCPDUMP_PID=$!
 	i=0
@@ -265,6 +273,59 @@ pisim wrap 0 --model pi4 --prefix wrap/ --blksize 8 --no-kernel-dhcp
 grep -q "fixup4.dat: 600000 bytes in 75001 blocks" "$WORK/wrap.pisim.log" && pass "wrap: 75001 blocks across the 16-bit wrap" ||
 	fail "wrap: fixup4.dat not complete: $(grep fixup4 "$WORK/wrap.pisim.log")"
 stop_dnsmasq
+
+# --- 8. NFS root via libnfs against nfs-ganesha (optional: skipped when not installed) -------
+# rpcbind and ganesha run in a private mount namespace (tmpfs on /run and /var/lib/nfs) so they
+# cannot collide with another rpcbind's /run/rpcbind.sock on this machine.
+if command -v ganesha.nfsd >/dev/null && command -v rpcbind >/dev/null &&
+	command -v nfs-ls >/dev/null && command -v nfs-cat >/dev/null && command -v unshare >/dev/null; then
+	EXP="$WORK/nfsroot"
+	mkdir -p "$EXP/etc"
+	echo pisim-selftest >"$EXP/etc/hostname"
+	cat >"$WORK/ganesha.conf" <<-EOF
+		NFS_CORE_PARAM { Protocols = 3, 4; Enable_NLM = false; Enable_RQUOTA = false; NFS_Port = 2049; MNT_Port = 20048; }
+		NFSV4 { Graceless = true; Grace_Period = 0; RecoveryBackend = fs; }
+		NFS_KRB5 { Active_krb5 = false; }
+		LOG { Default_Log_Level = EVENT; }
+		EXPORT { Export_Id = 1; Path = $EXP; Pseudo = $EXP; Access_Type = RO; Squash = No_Root_Squash;
+			SecType = sys; Protocols = 3, 4; Transports = TCP, UDP; FSAL { Name = VFS; } }
+	EOF
+	cat >"$WORK/nfs-srv.sh" <<-EOF
+		mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /var/lib/nfs || exit 1
+		mkdir -p /run/ganesha /var/lib/nfs/ganesha
+		rpcbind -f -w & echo \$! >"$WORK/rpcbind.pid"
+		sleep 0.3
+		ganesha.nfsd -F -L "$WORK/ganesha.log" -f "$WORK/ganesha.conf" -p "$WORK/ganesha.pid" &
+		wait
+	EOF
+	ip netns exec "$NS_SRV" unshare -m --propagation private sh "$WORK/nfs-srv.sh" >"$WORK/nfs-srv.out" 2>&1 &
+	i=0
+	until ip netns exec "$NS_SRV" ss -ltn 2>/dev/null | grep -q ':2049 ' || [ $i -ge 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	start_dnsmasq nfs "--pxe-service=0,Raspberry Pi Boot" "--dhcp-option=66,$SRV_IP"
+	start_tcpdump nfs3
+	pisim nfs3 0 --model pi4 --nfs-root "$SRV_IP:$EXP" --nfs-version 3 --nfs-timeout 15
+	stop_tcpdump
+	expect nfs3 "portmap.procedure_v2 == 3 && portmap.prog == 100005" -ge 1 "portmap GETPORT for MOUNT"
+	expect nfs3 "mount.path == \"$EXP\"" -ge 1 "MNT call with the export path"
+	expect nfs3 "nfs.procedure_v3 == 6 && rpc.msgtyp == 1" -ge 1 "NFSv3 READ reply"
+	start_tcpdump nfs4
+	pisim nfs4 0 --model pi4 --nfs-root "$SRV_IP:$EXP" --nfs-version 4 --nfs-timeout 15
+	stop_tcpdump
+	expect nfs4 "portmap" -eq 0 "NFSv4: no portmap"
+	expect nfs4 "nfs.opcode == 24" -ge 1 "NFSv4 PUTROOTFH"
+	pisim nfsbad 8 --model pi4 --nfs-root "$SRV_IP:$WORK/nope" --nfs-version 3 --nfs-timeout 15
+	grep -q "MNT3ERR_ACCES\|MNT3ERR_NOENT" "$WORK/nfsbad.pisim.log" && pass "nfsbad: libnfs message reported" ||
+		fail "nfsbad: no MNT error in the message"
+	stop_dnsmasq
+	for f in ganesha.pid rpcbind.pid; do
+		[ -s "$WORK/$f" ] && kill "$(cat "$WORK/$f")" 2>/dev/null
+	done
+else
+	echo "skip: NFS case (ganesha.nfsd, rpcbind, libnfs-utils or unshare missing)"
+fi
 
 echo "pisim selftest: $FAILS failure(s)"
 [ "$FAILS" = 0 ]

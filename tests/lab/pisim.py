@@ -17,7 +17,8 @@ Steps, one progress line each on stderr:
 Exit codes: 0 boot completed; 1 usage or local error; 2 no acceptable DHCP offer/ACK before
 --dhcp-timeout; 3 no TFTP server address; 4 required file missing or other TFTP error;
 5 TFTP timeout (--file-timeout without progress); 6 --stop-after reached; 7 kernel DHCP failed;
-8 NFS mount/read failed.
+8 NFS mount/read failed. On exits 2-8 the IPv4 address is flushed from IF (the Pi "resets"), so
+late server retransmissions draw no ICMP; on exit 0 the kernel-DHCP address stays.
 
 Wire details chosen from public Pi captures (flags, option order, sizes) are documented next to
 the code that produces them. Where the firmware is not documented the choice is marked "guess".
@@ -459,6 +460,11 @@ class Tftp:
         s = self._socket()
         try:
             return self._transfer(s, name, short, options, probe)
+        except SimExit:
+            # drop the address while the socket is still open: a retransmission arriving in
+            # between would otherwise draw ICMP port unreachable, which a hung Pi never sends
+            run(["ip", "-4", "addr", "flush", "dev", self.args.iface], check=False)
+            raise
         finally:
             s.close()
 
@@ -728,7 +734,7 @@ def nfs_root(args, log):
         raise SimExit(EXIT_USAGE, f"--nfs-root wants SERVER:/path, got {args.nfs_root!r}")
     query = f"?version={args.nfs_version}"
     base = f"nfs://{server}{path.rstrip('/')}"
-    for tool, url in (("nfs-ls", f"{base}/{query}"),
+    for tool, url in (("nfs-ls", f"{base}{query}"),
                       ("nfs-cat", f"{base}/{args.nfs_file.lstrip('/')}{query}")):
         exe = shutil.which(tool)
         if not exe:
@@ -883,6 +889,10 @@ def main(argv=None):
         simulate(args, log)
     except SimExit as e:
         log.step("fail", f"{e.msg} (exit {e.code})")
+        if e.code != EXIT_USAGE:
+            # A Pi that gives up resets: its address is gone, so late retransmissions from the
+            # server are dropped silently instead of drawing ICMP port unreachable from us.
+            run(["ip", "-4", "addr", "flush", "dev", args.iface], check=False)
         return e.code
     except KeyboardInterrupt:
         return 130
