@@ -241,6 +241,20 @@ static void pipeline_record(void *arg, struct cur *record)
 	pipeline_run(ra->p, ra->pkt, ra->f, record);
 }
 
+/* The same packet seen from the other side (for records the peer's ACK completes). */
+static struct nbt_pkt pkt_reversed(const struct nbt_pkt *pkt)
+{
+	struct nbt_pkt r = *pkt;
+	r.src_ip = pkt->dst_ip;
+	r.dst_ip = pkt->src_ip;
+	r.sport = pkt->dport;
+	r.dport = pkt->sport;
+	memcpy(r.src_mac, pkt->dst_mac, 6);
+	memcpy(r.dst_mac, pkt->src_mac, 6);
+	r.dir = (uint8_t)(pkt->dir ^ 1);
+	return r;
+}
+
 /* The probe of an RPC-over-TCP flow looks past the 4-byte record mark. */
 static struct cur tcp_probe_view(const struct cur *payload)
 {
@@ -272,6 +286,14 @@ static void pipeline_tcp(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c)
 		if (cur_wire_left(&payload))
 			pipeline_run(p, pkt, f, &payload);
 		return;
+	}
+	/* The capture point sees data before the ACK that covers it: bytes the peer
+	 * acknowledges that we never saw were lost by the capture, and the other
+	 * direction's records can go on past the hole at once. */
+	if ((th.flags & TCP_ACK) && f->tcp[!pkt->dir]) {
+		struct nbt_pkt rev = pkt_reversed(pkt);
+		struct record_arg rra = {p, &rev, f};
+		tcpreasm_ack(f->tcp[!pkt->dir], th.ack, pipeline_record, &rra);
 	}
 	if (!f->tcp[pkt->dir])
 		f->tcp[pkt->dir] = tcpreasm_new(&p->stats);

@@ -45,6 +45,7 @@ struct tcp_hdr {
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
 #define TCP_RST 0x04
+#define TCP_ACK 0x10
 
 /* *len_lies: the UDP length runs past the IP payload, which is then used as is. */
 enum decode_status decode_udp(struct cur *c, struct nbt_pkt *pkt, struct cur *payload,
