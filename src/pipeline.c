@@ -252,6 +252,9 @@ static struct nbt_pkt pkt_reversed(const struct nbt_pkt *pkt)
 	memcpy(r.src_mac, pkt->dst_mac, 6);
 	memcpy(r.dst_mac, pkt->src_mac, 6);
 	r.dir = (uint8_t)(pkt->dir ^ 1);
+	/* Cooked captures carry only the sender's MAC: none is known for the peer. */
+	static const uint8_t zero[6];
+	r.has_mac = pkt->has_mac && memcmp(pkt->dst_mac, zero, 6) != 0;
 	return r;
 }
 
