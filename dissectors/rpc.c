@@ -167,8 +167,10 @@ static struct rpc_pending *rpc_slot(struct rpc_flow *f, uint32_t xid, uint8_t di
 static enum dis_status rpc_finish(struct cur *c, struct nbt_event *ev, struct dis_ctx *ctx)
 {
 	enum dis_status st = DIS_OK;
-	if (!cur_ok(c))
+	if (!cur_ok(c)) {
 		ev->u.rpc.body_bad = true;
+		ev->u.rpc.body_trunc = c->err == CUR_TRUNC;
+	}
 	dis_emit(ctx, ev);
 	if (!cur_ok(c))
 		st = dis_cursor_fail(ctx, c, "rpc");

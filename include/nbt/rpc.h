@@ -96,7 +96,8 @@ struct ev_rpc {
 	uint32_t mismatch_lo, mismatch_hi;
 	/* program part */
 	enum rpc_kind kind;
-	bool body_bad; /* program part ran past the data; what was parsed is kept */
+	bool body_bad;   /* program part ran past the data; what was parsed is kept */
+	bool body_trunc; /* ... because the capture (snaplen, 64 KiB record prefix) ends */
 	union {
 		struct rpc_portmap pmap;
 		struct rpc_mount mnt;

@@ -137,5 +137,5 @@ void dump_rpc(FILE *out, const struct nbt_event *ev)
 		break;
 	}
 	if (r->body_bad)
-		dump_uint(out, "body_bad", 1);
+		dump_cstr(out, "body", r->body_trunc ? "truncated" : "invalid");
 }
