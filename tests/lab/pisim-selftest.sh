@@ -153,7 +153,7 @@ pisim() {
 }
 # count NAME FILTER -> number of matching frames
 count() {
-	tshark -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE -r "$WORK/$1.pcap" -Y "$2" 2>/dev/null | wc -l
+	tshark -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE -r "$WORK/$1.pcap" -Y "$2" 2>/dev/null | wc -l
 }
 # expect NAME FILTER OP N TEXT  (OP: -eq -ge -gt)
 expect() {
@@ -192,10 +192,14 @@ expect pi4 "tftp.opcode == 3 && tftp.block == 40 && udp.length == 76" -eq 1 "ker
 expect pi4 "tftp.opcode == 4 && tftp.block == 40" -eq 1 "kernel8.img final ACK"
 # cmdline.txt: 2048 bytes -> block 3 is empty
 expect pi4 "tftp.opcode == 3 && tftp.block == 3 && udp.length == 12" -eq 1 "empty final block of a 2-block file"
-expect pi4 "dhcp.id != $X && dhcp.option.dhcp == 1 && !dhcp.option.vendor_class_id" -ge 1 "kernel DISCOVER without option 60"
-expect pi4 "dhcp.id != $X && dhcp.option.dhcp == 5" -ge 1 "kernel ACK"
+K="dhcp.id != $X && !dhcp.option.vendor_class_id && ip.len == 576 && ip.flags.df == 1 && udp.checksum == 0 && dhcp.option.value == 01:03:06:0c:0f:11:1a:28:2a && !dhcp.option.type == 57"
+expect pi4 "$K && dhcp.option.dhcp == 1" -eq 1 "kernel (ipconfig-like) DISCOVER: 576 bytes, DF, no option 60/57"
+expect pi4 "$K && dhcp.option.dhcp == 3 && dhcp.option.requested_ip_address" -eq 1 "kernel REQUEST"
+expect pi4 "dhcp.id != $X && dhcp.option.dhcp == 5" -eq 1 "kernel ACK"
 expect pi4 "ip.dst != 10.213.0.0/24 && ip.dst != 255.255.255.255 && ip.src != 0.0.0.0" -eq 0 "nothing sent outside the lab subnet"
 expect pi4 "ipv6" -eq 0 "no IPv6 chatter"
+expect pi4 "eth.src == $MAC && (udp.checksum.status == 2 || ip.checksum.status == 2)" -eq 0 "no bad checksums from the Pi (offload off)"
+expect pi4 "eth.src == $MAC && udp.checksum.status == 1" -ge 50 "Pi UDP checksums verified"
 stop_dnsmasq
 
 # --- 2. Pi 3: no REQUEST, fixed xid, legacy option 97, root fallback, bootsig missing ---------
@@ -306,11 +310,14 @@ if command -v ganesha.nfsd >/dev/null && command -v rpcbind >/dev/null &&
 	done
 	start_dnsmasq nfs "--pxe-service=0,Raspberry Pi Boot" "--dhcp-option=66,$SRV_IP"
 	start_tcpdump nfs3
-	pisim nfs3 0 --model pi4 --nfs-root "$SRV_IP:$EXP" --nfs-version 3 --nfs-timeout 15
+	pisim nfs3 0 --model pi4 --nfs-root "$SRV_IP:$EXP" --nfs-version 3 --nfs-timeout 15 --kernel-dhcp udhcpc
 	stop_tcpdump
+	expect nfs3 "!dhcp.option.vendor_class_id && dhcp.option.dhcp == 1 && dhcp.option.type == 57" -ge 1 "udhcpc kernel DISCOVER without option 60"
+	expect nfs3 "!dhcp.option.vendor_class_id && dhcp.option.dhcp == 5" -ge 1 "udhcpc kernel ACK"
 	expect nfs3 "portmap.procedure_v2 == 3 && portmap.prog == 100005" -ge 1 "portmap GETPORT for MOUNT"
 	expect nfs3 "mount.path == \"$EXP\"" -ge 1 "MNT call with the export path"
 	expect nfs3 "nfs.procedure_v3 == 6 && rpc.msgtyp == 1" -ge 1 "NFSv3 READ reply"
+	expect nfs3 "eth.src == $MAC && tcp.checksum.status == 2" -eq 0 "no bad TCP checksums from the Pi"
 	start_tcpdump nfs4
 	pisim nfs4 0 --model pi4 --nfs-root "$SRV_IP:$EXP" --nfs-version 4 --nfs-timeout 15
 	stop_tcpdump

@@ -4,14 +4,19 @@
 """pisim.py - behave on the wire like a network-booting Raspberry Pi (see PI-NETBOOT.md).
 
 Standard library only. Run as root inside a network namespace where IF is a veth end with no IPv4
-address. The simulator sets the MAC itself when IF does not already carry --mac (link down,
-`ip link set IF address MAC`, link up), disables IPv6 on IF (a Pi firmware sends no IPv6; use
---keep-ipv6 to leave it) and brings IF up.
+address. The simulator sets the MAC itself when IF does not already carry --mac (`ip link set
+IF address MAC`, with the link taken down first only if the driver refuses a live change),
+disables IPv6 on IF (a Pi firmware sends no IPv6; --keep-ipv6 leaves it), turns off TX checksum
+offload on IF so its packets carry real checksums in a capture (--keep-offload leaves it), and
+brings IF up.
 
 Steps, one progress line each on stderr:
   1. firmware DHCP over an AF_PACKET socket (frames built by hand);
   2. `ip addr add` of the offered address, then the model's TFTP file list;
-  3. kernel DHCP with busybox udhcpc (unless --no-kernel-dhcp);
+  3. kernel DHCP (unless --no-kernel-dhcp): by default a built-in look-alike of the kernel's
+     ip=dhcp client (net/ipv4/ipconfig.c: 576-byte datagram, no option 60, request list
+     1,3,6,12,15,17,26,40,42, the fingerprint PI-NETBOOT.md section 1 describes); with
+     --kernel-dhcp udhcpc, busybox udhcpc as an initramfs would run it;
   4. NFS root check with libnfs nfs-ls / nfs-cat (only with --nfs-root).
 
 Exit codes: 0 boot completed; 1 usage or local error; 2 no acceptable DHCP offer/ACK before
@@ -205,17 +210,18 @@ def build_options(msgtype, model, opt97, extra, max_msg_size):
     return bytes(out)
 
 
-def build_bootp(xid, mac, options):
-    # op 1, htype 1, hlen 6, hops 0, xid, secs 0, flags 0x0000: both the Pi 3 and the Pi 4
-    # captures show "Flags [none] (0x0000)" (unicast replies to yiaddr/chaddr).
-    hdr = struct.pack("!BBBBIHH", 1, 1, 6, 0, xid, 0, 0x0000)
+def build_bootp(xid, mac, options, secs=0):
+    # op 1, htype 1, hlen 6, hops 0, xid, secs, flags 0x0000: both the Pi 3 and the Pi 4
+    # captures show "Flags [none] (0x0000)" (unicast replies to yiaddr/chaddr) and secs 0.
+    hdr = struct.pack("!BBBBIHH", 1, 1, 6, 0, xid, secs, 0x0000)
     hdr += b"\0" * 16  # ciaddr, yiaddr, siaddr, giaddr
     hdr += mac + b"\0" * 10 + b"\0" * 64 + b"\0" * 128
     return hdr + b"\x63\x82\x53\x63" + options
 
 
-def build_frame(mac, payload, ttl, udp_csum):
-    """Ethernet II + IPv4 + UDP 0.0.0.0:68 -> 255.255.255.255:67 with correct checksums."""
+def build_frame(mac, payload, ttl, udp_csum, ip_frag=0):
+    """Ethernet II + IPv4 + UDP 0.0.0.0:68 -> 255.255.255.255:67 with correct checksums
+    (udp_csum False: checksum field 0, "no checksum", which RFC 768 allows)."""
     src, dst = b"\0\0\0\0", b"\xff\xff\xff\xff"
     ulen = 8 + len(payload)
     udp = struct.pack("!HHHH", 68, 67, ulen, 0) + payload
@@ -223,7 +229,7 @@ def build_frame(mac, payload, ttl, udp_csum):
         pseudo = src + dst + struct.pack("!BBH", 0, 17, ulen)
         csum = inet_checksum(pseudo + udp) or 0xFFFF  # RFC 768: 0 is sent as all ones
         udp = udp[:6] + struct.pack("!H", csum) + udp[8:]
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + ulen, 0, 0, ttl, 17, 0, src, dst)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + ulen, 0, ip_frag, ttl, 17, 0, src, dst)
     ip = ip[:10] + struct.pack("!H", inet_checksum(ip)) + ip[12:]
     return b"\xff" * 6 + mac + struct.pack("!H", ETH_P_IP) + ip + udp
 
@@ -666,7 +672,96 @@ def tftp_boot(args, model, server, local_ip, log):
 
 
 # ---------------------------------------------------------------------------------------------
-# Step 3: kernel DHCP via busybox udhcpc
+# Step 3a: kernel DHCP as Linux net/ipv4/ipconfig.c does it for ip=dhcp (the default here)
+
+
+class KernelDhcp(FirmwareDhcp):
+    """The second DHCP of a boot, shaped like the kernel's ip=dhcp client: a 576-byte IP
+    datagram (BOOTP header + 312-byte option area, zero padded), DF set, TTL 64, UDP checksum 0,
+    flags 0, secs = seconds since the first DISCOVER, a random xid, options 53 [54 50] 55 =
+    1,3,6,12,15,17,26,40,42 [60 only with --kernel-vendor] 255: no 57, no 61, no 93/94/97.
+    Timing: first wait 2-3 s, then x7/4 up to 30 s, 6 sends; the REQUEST follows the OFFER at
+    once; a NAK is dropped and the wait runs out before a new DISCOVER."""
+
+    PRL = bytes([1, 3, 6, 12, 15, 17, 26, 40, 42])
+
+    def __init__(self, args, log):
+        self.args = args
+        self.log = log
+        self.mac = args.mac_bytes
+        self.xid = random.SystemRandom().getrandbits(32)
+        self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_IP))
+        self.sock.bind((args.iface, ETH_P_IP))
+        self.t0 = time.monotonic()
+
+    def send(self, msgtype, extra=()):
+        opts = bytearray(b"\x63\x82\x53\x63" + bytes([53, 1, msgtype]))
+        for code, val in extra:
+            opts += bytes([code, len(val)]) + val
+        opts += bytes([55, len(self.PRL)]) + self.PRL
+        if self.args.kernel_vendor:
+            vc = self.args.kernel_vendor.encode()[:255]
+            opts += bytes([60, len(vc)]) + vc
+        opts += b"\xff"
+        opts += bytes(312 - len(opts))
+        bootp = build_bootp(self.xid, self.mac, b"", int(time.monotonic() - self.t0))[:-4] + opts
+        self.sock.send(build_frame(self.mac, bytes(bootp), 64, False, 0x4000))
+
+    def request(self, offer):
+        sid = offer["opts"].get(54, b"")[:4]
+        if len(sid) != 4:
+            sid = socket.inet_aton(offer["src"])
+        self.send(DHCPREQUEST, [(54, sid), (50, socket.inet_aton(offer["yiaddr"]))])
+        self.log.step("kernel-dhcp", f"REQUEST {offer['yiaddr']}")
+
+    def run(self):
+        timeout = 2.0 + random.SystemRandom().random()
+        offer = None  # kept across a lost ACK: the kernel then repeats the REQUEST
+        for attempt in range(1, self.args.kernel_dhcp_tries + 1):
+            if offer is None:
+                self.send(DHCPDISCOVER)
+                self.log.step("kernel-dhcp", f"DISCOVER #{attempt} xid 0x{self.xid:08x} (ipconfig-like)")
+            else:
+                self.request(offer)
+            until = time.monotonic() + timeout
+            if offer is None:
+                offer = self.wait(until, lambda r: r["type"] == DHCPOFFER and r["yiaddr"] != "0.0.0.0")
+                if offer is None:
+                    timeout = min(timeout * 7 / 4, 30.0)
+                    continue
+                self.log.step("kernel-dhcp", f"OFFER {offer['yiaddr']} from {offer['src']}")
+                self.request(offer)  # at once, without using up a retry
+                until = time.monotonic() + timeout
+            rep = self.wait(until, lambda r: r["type"] in (DHCPACK, DHCPNAK))
+            if rep is not None and rep["type"] == DHCPACK:
+                self.log.step("kernel-dhcp", f"ACK {rep['yiaddr']} from {rep['src']}")
+                return rep
+            if rep is not None:  # NAK: forget the offer, sit out the timeout
+                self.log.step("kernel-dhcp", f"NAK from {rep['src']}, waiting out the timeout")
+                offer = None
+                self.wait(until, lambda r: False)
+            timeout = min(timeout * 7 / 4, 30.0)
+        raise SimExit(EXIT_KERNEL_DHCP, f"kernel DHCP: no lease after {self.args.kernel_dhcp_tries} "
+                      f"DISCOVERs (xid 0x{self.xid:08x})")
+
+
+def kernel_dhcp_ipconfig(args, log):
+    run(["ip", "-4", "addr", "flush", "dev", args.iface])
+    if args.kernel_delay > 0:
+        time.sleep(args.kernel_delay)  # "kernel boot" between the last file and ip=dhcp
+    k = KernelDhcp(args, log)
+    try:
+        ack = k.run()
+    finally:
+        k.close()
+    plen = prefix_len(ack)
+    run(["ip", "addr", "add", f"{ack['yiaddr']}/{plen}", "dev", args.iface])
+    root = ack["opts"].get(17, b"").rstrip(b"\0").decode("ascii", "replace")
+    log.step("kernel-dhcp", f"lease {ack['yiaddr']}/{plen}" + (f", root-path {root}" if root else ""))
+
+
+# ---------------------------------------------------------------------------------------------
+# Step 3b: kernel DHCP via busybox udhcpc (--kernel-dhcp udhcpc: an initramfs-like client)
 
 UDHCPC_SCRIPT = """#!/bin/sh
 # udhcpc event script written by pisim.py: configure the leased address only (no route, no DNS).
@@ -781,8 +876,10 @@ def parse_args(argv):
     p.add_argument("--stop-linger", type=float, default=3.0, help="silence before exit 6")
     p.add_argument("--no-kernel-dhcp", action="store_true")
     p.add_argument("--kernel-delay", type=float, default=0.5, help="pause before kernel DHCP")
-    p.add_argument("--kernel-dhcp-tries", type=int, default=5, help="udhcpc -t")
-    p.add_argument("--kernel-vendor", help="udhcpc -V (option 60) for the kernel DHCP")
+    p.add_argument("--kernel-dhcp", choices=("ipconfig", "udhcpc"), default="ipconfig",
+                   help="kernel DHCP client: built-in ip=dhcp look-alike (default) or busybox udhcpc")
+    p.add_argument("--kernel-dhcp-tries", type=int, default=6, help="DISCOVERs (udhcpc -t)")
+    p.add_argument("--kernel-vendor", help="option 60 for the kernel DHCP (e.g. 'Linux ipconfig')")
     p.add_argument("--nfs-root", help="SERVER:/path to check with nfs-ls / nfs-cat")
     p.add_argument("--nfs-version", type=int, choices=(3, 4), default=3)
     p.add_argument("--nfs-file", default="etc/hostname", help="file under the root for nfs-cat")
@@ -792,6 +889,8 @@ def parse_args(argv):
     p.add_argument("--board-rev", help="board revision for option 97, hex")
     p.add_argument("--max-msg-size", type=int, default=0, help="also send option 57 with this value")
     p.add_argument("--keep-ipv6", action="store_true", help="do not disable IPv6 on IF")
+    p.add_argument("--keep-offload", action="store_true",
+                   help="leave TX checksum offload on IF (captures then show partial checksums)")
     p.add_argument("-v", "--verbose", action="store_true")
     args = p.parse_args(argv)
     try:
@@ -823,8 +922,28 @@ def parse_args(argv):
     return args
 
 
+def disable_tx_checksum_offload(ifname):
+    """ETHTOOL_STXCSUM 0 via SIOCETHTOOL (no ethtool binary needed). With offload on, a veth
+    hands partially checksummed frames to tcpdump, which shows "bad checksum" on every UDP/TCP
+    packet the simulated Pi sends; a real Pi's NIC puts correct checksums on the wire."""
+    import ctypes
+    import fcntl
+
+    siocethtool, ethtool_stxcsum = 0x8946, 0x17
+    val = ctypes.create_string_buffer(struct.pack("II", ethtool_stxcsum, 0))
+    ifr = struct.pack("16sP", ifname.encode()[:15], ctypes.addressof(val))
+    ifr += bytes(40 - len(ifr))  # struct ifreq is 40 bytes on LP64
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        fcntl.ioctl(s.fileno(), siocethtool, ifr)
+
+
 def prepare_link(args, log):
     cur, _ = link_info(args.iface)
+    if not args.keep_offload:
+        try:
+            disable_tx_checksum_offload(args.iface)
+        except OSError as e:
+            log.step("link", f"warning: cannot turn off TX checksum offload on {args.iface}: {e}")
     if not args.keep_ipv6:
         path = f"/proc/sys/net/ipv6/conf/{args.iface}/disable_ipv6"
         try:
@@ -871,8 +990,10 @@ def simulate(args, log):
 
     if args.no_kernel_dhcp:
         log.step("kernel-dhcp", "skipped (--no-kernel-dhcp)")
-    else:
+    elif args.kernel_dhcp == "udhcpc":
         kernel_dhcp(args, log)
+    else:
+        kernel_dhcp_ipconfig(args, log)
     if args.nfs_root:
         nfs_root(args, log)
     log.step("done", "boot completed")
