@@ -1,0 +1,647 @@
+# summary: capture-lab scenarios: one function scn_NAME per capture, chk_NAME validates it.
+#
+# Each scn_NAME runs inside a fresh lab (lab_init already done), writes its capture(s) into
+# $CAP (a scratch folder) and returns non-zero when the scenario itself could not be played.
+# chk_NAME FILE... checks with tshark that the capture shows what the scenario claims; the
+# runner copies the files to captures/ only when the check passes. SCN_DESC[NAME] is the
+# README line: what the capture shows and how it was made.
+
+declare -gA SCN_DESC SCN_FILES
+SCN_ORDER=()
+
+scn_register() {
+	SCN_ORDER+=("$1")
+	SCN_FILES[$1]=$2
+	SCN_DESC[$1]=$3
+}
+
+# ------------------------------------------------------------------------------------------
+# tshark helpers for the checks.
+
+# tcount FILE FILTER: frames matching a display filter; "ERR" when tshark rejects the filter or
+# the file (so a misspelt field can never make a "0 frames expected" check pass).
+tcount() {
+	local out
+	out=$(tshark -n -r "$1" -Y "$2" -T fields -e frame.number 2>"$LAB_TMP/log/tshark.err") || {
+		echo ERR
+		return
+	}
+	[ -z "$out" ] && echo 0 || printf '%s\n' "$out" | wc -l
+}
+
+# expect FILE FILTER MIN [MAX]: fail (and say why) unless MIN <= count <= MAX.
+expect() {
+	local f=$1 filt=$2 min=$3 max=${4:-} n
+	n=$(tcount "$f" "$filt")
+	if [ "$n" = ERR ]; then
+		log "check failed on $(basename "$f"): tshark rejected '$filt': $(head -2 "$LAB_TMP/log/tshark.err")"
+		CHECK_FAILED=1
+		return
+	fi
+	if [ "$n" -lt "$min" ] || { [ -n "$max" ] && [ "$n" -gt "$max" ]; }; then
+		log "check failed on $(basename "$f"): '$filt' matched $n frames, expected ${min}..${max:-inf}"
+		CHECK_FAILED=1
+	fi
+}
+
+# expect_link FILE LINKTYPE_NAME: the capture's link-layer type as capinfos names it.
+expect_capinfo() {
+	local f=$1 pat=$2
+	if ! capinfos "$f" 2>/dev/null | grep -q -- "$pat"; then
+		log "check failed on $(basename "$f"): capinfos has no '$pat'"
+		CHECK_FAILED=1
+	fi
+}
+
+# Option 43 as PXE sub-options (RFC 4578 / PXE 2.1): 6 discovery control = 3; 10 menu prompt
+# (timeout 0, "PXE"); 9 boot menu (type 0, 17 bytes "Raspberry Pi Boot"); 255 end.
+PXE_OPT43_HEX=060103''0a0400505845''09140000115261737062657272792050692042''6f6f74''ff
+
+# Filters used by several checks.
+F_DISCOVER='dhcp.option.dhcp == 1'
+F_OFFER='dhcp.option.dhcp == 2'
+F_REQUEST='dhcp.option.dhcp == 3'
+F_ACK='dhcp.option.dhcp == 5'
+F_NAK='dhcp.option.dhcp == 6'
+F_PI_DISCOVER='dhcp.option.dhcp == 1 && dhcp.option.vendor_class_id contains "PXEClient" && dhcp.option.type == 97'
+F_OPT43='dhcp.option.vendor.pxeclient.boot_menu or dhcp.option.vendor.value contains "Raspberry Pi Boot" or dhcp contains "Raspberry Pi Boot"'
+F_RRQ='tftp.opcode == 1'
+F_DATA='tftp.opcode == 3'
+F_TFTP_ERR='tftp.opcode == 5'
+F_KDHCP='dhcp.option.dhcp == 1 && !dhcp.option.vendor_class_id contains "PXEClient"'
+
+# ------------------------------------------------------------------------------------------
+# Building blocks.
+
+PI_FT=${PI_FT:-3}  # --file-timeout used by the Pi scenarios (seconds)
+PI_DT=${PI_DT:-12} # --dhcp-timeout used when no usable offer comes
+
+# A Pi 4 TFTP tree: files under the serial folder.
+tree_pi4() {
+	local root=$LAB_TMP/srv/tftp
+	mkdir -p "$root"
+	lab_bootdir "$root" "$PI4_SERIAL" pi4
+}
+
+# NFS root for the Pi: /srv/nfs/pi exported to everyone (or to $1 only).
+nfs_pi() {
+	lab_rootfs "$LAB_TMP/srv/nfs/pi"
+	lab_nfs "$(lab_export 1 /srv/nfs/pi "${1:-}")"
+}
+
+pi4_args() {
+	echo --model pi4 --mac "$PI4_MAC" --serial "$PI4_SERIAL" --file-timeout "$PI_FT" --dhcp-timeout "$PI_DT"
+}
+
+# A clean Pi 4 boot to an NFSv3 root, captured with the given tcpdump options.
+boot_pi4_clean() {
+	local out=$1
+	shift
+	tree_pi4
+	nfs_pi
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$out" "$@"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --nfs-root "$LAB_SRV_IP:/srv/nfs/pi" --nfs-version 3 ||
+		die "pisim failed on a clean boot"
+	lab_capture_stop
+}
+
+chk_clean_pi4_common() {
+	local f=$1
+	expect "$f" "$F_PI_DISCOVER" 1
+	expect "$f" "$F_OFFER && ($F_OPT43)" 1
+	expect "$f" "$F_ACK" 2
+	expect "$f" "$F_RRQ && tftp.source_file contains \"$PI4_SERIAL/start4.elf\"" 1
+	expect "$f" "$F_RRQ && tftp.source_file contains \"kernel8.img\"" 1
+	expect "$f" "$F_KDHCP" 1
+}
+
+# ------------------------------------------------------------------------------------------
+scn_register pi4-clean-nfs3 "pi4-clean-nfs3.pcap" \
+	"Pi 4 (pisim) clean boot: firmware DHCP with the Raspberry Pi Boot option 43 (dnsmasq), TFTP of the serial folder from dnsmasq, kernel DHCP, portmap + MOUNT + NFSv3 root (nfs-ganesha). tcpdump -i br0 on the server."
+scn_pi4_clean_nfs3() { boot_pi4_clean "$CAP/pi4-clean-nfs3.pcap"; }
+chk_pi4_clean_nfs3() {
+	local f=$1
+	chk_clean_pi4_common "$f"
+	expect "$f" 'portmap.procedure_v2 == 3' 1
+	expect "$f" 'mount.procedure_v3 == 1 && rpc.msgtyp == 1 && mount.status == 0' 1
+	expect "$f" 'nfs && rpc.programversion == 3 && rpc.msgtyp == 1' 1
+}
+
+scn_register pi4-clean-nfs3-pcapng "pi4-clean-nfs3.pcapng" \
+	"Same clean Pi 4 NFSv3 boot, captured natively as pcapng by dumpcap on br0 (interface description blocks, enhanced packet blocks)."
+scn_pi4_clean_nfs3_pcapng() {
+	local out=$CAP/pi4-clean-nfs3.pcapng
+	tree_pi4
+	nfs_pi
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_client pi "$PI4_MAC"
+	lab_need dumpcap
+	ip netns exec "$LAB_SRV" dumpcap -q -i br0 -w "$out" 2>"$LAB_TMP/log/dumpcap.err" &
+	LAB_CAP_PID=$!
+	sleep 1.5
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --nfs-root "$LAB_SRV_IP:/srv/nfs/pi" --nfs-version 3 ||
+		die "pisim failed on a clean boot"
+	sleep 1.5 # dumpcap has no immediate mode: let its buffer drain
+	lab_capture_stop
+}
+chk_pi4_clean_nfs3_pcapng() {
+	expect_capinfo "$1" 'pcapng'
+	chk_clean_pi4_common "$1"
+	expect "$1" 'mount.procedure_v3 == 1 && rpc.msgtyp == 1 && mount.status == 0' 1
+}
+
+scn_register pi4-clean-nfs3-any "pi4-clean-nfs3-any-sll2.pcap" \
+	"Same clean Pi 4 NFSv3 boot captured with tcpdump -i any inside the Pi's namespace: LINUX_SLL2 link type (interface index, packet direction), the booting host's own view."
+scn_pi4_clean_nfs3_any() {
+	LAB_CAP_NS=$LAB_PFX-pi LAB_CAP_IF=any boot_pi4_clean "$CAP/pi4-clean-nfs3-any-sll2.pcap"
+}
+chk_pi4_clean_nfs3_any() {
+	expect_capinfo "$1" 'cooked-mode capture v2'
+	chk_clean_pi4_common "$1"
+	expect "$1" 'mount.procedure_v3 == 1 && rpc.msgtyp == 1 && mount.status == 0' 1
+}
+
+scn_register pi4-clean-nfs3-snap96 "pi4-clean-nfs3-snaplen96.pcap" \
+	"Same clean Pi 4 NFSv3 boot captured with tcpdump -s 96: every frame longer than 96 bytes is truncated (DHCP options, TFTP data, RPC bodies cut)."
+scn_pi4_clean_nfs3_snap96() { boot_pi4_clean "$CAP/pi4-clean-nfs3-snaplen96.pcap" -s 96; }
+chk_pi4_clean_nfs3_snap96() {
+	expect_capinfo "$1" 'Packet size limit: *file hdr: 96'
+	expect "$1" 'frame.cap_len > 96' 0 0
+	expect "$1" 'frame.len > frame.cap_len' 10
+	expect "$1" "$F_RRQ" 3
+}
+
+scn_register pi4-clean-nfs3-vlan "pi4-clean-nfs3-vlan10.pcap" \
+	"Same clean Pi 4 NFSv3 boot, post-processed by tests/lab/vlan-tag.py: every Ethernet frame carries an 802.1Q tag, VLAN 10 (the kernel here cannot capture real VLAN traffic)."
+scn_pi4_clean_nfs3_vlan() {
+	boot_pi4_clean "$LAB_TMP/untagged.pcap"
+	python3 "$LAB_DIR/vlan-tag.py" "$LAB_TMP/untagged.pcap" "$CAP/pi4-clean-nfs3-vlan10.pcap" 10 ||
+		die "vlan-tag.py failed"
+}
+chk_pi4_clean_nfs3_vlan() {
+	expect "$1" '!vlan' 0 0
+	expect "$1" 'vlan.id == 10' 50
+	chk_clean_pi4_common "$1"
+	expect "$1" 'mount.procedure_v3 == 1 && rpc.msgtyp == 1 && mount.status == 0' 1
+}
+
+# ------------------------------------------------------------------------------------------
+scn_register pi4-clean-nfs4 "pi4-clean-nfs4.pcap" \
+	"Pi 4 (pisim) clean boot with an NFSv4 root: DHCP + TFTP from dnsmasq, kernel DHCP, then NFSv4 over TCP 2049 straight away (no portmap, no MOUNT) to nfs-ganesha."
+scn_pi4_clean_nfs4() {
+	tree_pi4
+	nfs_pi
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-clean-nfs4.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --nfs-root "$LAB_SRV_IP:/srv/nfs/pi" --nfs-version 4 ||
+		die "pisim failed on an NFSv4 boot"
+	lab_capture_stop
+}
+chk_pi4_clean_nfs4() {
+	chk_clean_pi4_common "$1"
+	expect "$1" 'nfs && rpc.programversion == 4 && rpc.msgtyp == 1 && nfs.nfsstat4 == 0' 1
+	expect "$1" 'mount' 0 0
+}
+
+# ------------------------------------------------------------------------------------------
+scn_register pi4-no-dhcp-server "pi4-no-dhcp-server.pcap" \
+	"Pi 4 (pisim) DISCOVERs repeated until its DHCP timeout: no DHCP server on the segment (TFTP/NFS server up, dnsmasq not running)."
+scn_pi4_no_dhcp_server() {
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-no-dhcp-server.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) && die "pisim should have given up"
+	lab_capture_stop
+}
+chk_pi4_no_dhcp_server() {
+	expect "$1" "$F_PI_DISCOVER" 2
+	expect "$1" "$F_OFFER" 0 0
+	expect "$1" 'tftp' 0 0
+}
+
+scn_register pi4-offer-no-opt43 "pi4-offer-no-opt43.pcap" \
+	"Pi 4 (pisim) gets OFFERs from dnsmasq without any option 43 (no pxe-service), ignores them and keeps DISCOVERing until its DHCP timeout; no REQUEST, no TFTP."
+scn_pi4_offer_no_opt43() {
+	tree_pi4
+	lab_dnsmasq main --enable-tftp --tftp-root=/srv/tftp --dhcp-option=66,"$LAB_SRV_IP"
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-offer-no-opt43.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) && die "pisim should have given up"
+	lab_capture_stop
+}
+chk_pi4_offer_no_opt43() {
+	expect "$1" "$F_PI_DISCOVER" 2
+	expect "$1" "$F_OFFER" 2
+	expect "$1" "$F_OFFER && ($F_OPT43)" 0 0
+	expect "$1" "$F_REQUEST" 0 0
+	expect "$1" 'tftp' 0 0
+}
+
+scn_register pi4-no-tftp-server-option "pi4-no-opt66-no-siaddr.pcap" \
+	"busybox udhcpd (dnsmasq always fills siaddr) offers a PXE option 43 with the Raspberry Pi Boot menu but neither option 66 nor a next-server (siaddr 0.0.0.0): the Pi 4 (pisim) completes DHCP and never sends an RRQ."
+scn_pi4_no_tftp_server_option() {
+	lab_udhcpd "siaddr 0.0.0.0" "option 0x2b $PXE_OPT43_HEX"
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-no-opt66-no-siaddr.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) && die "pisim should have given up"
+	lab_capture_stop
+}
+chk_pi4_no_tftp_server_option() {
+	expect "$1" "$F_OFFER && ($F_OPT43)" 1
+	expect "$1" "$F_OFFER && dhcp.option.tftp_server_name" 0 0
+	expect "$1" "$F_OFFER && dhcp.ip.server != 0.0.0.0" 0 0
+	expect "$1" "$F_RRQ" 0 0
+}
+
+scn_register pi4-dhcp-nak "pi4-dhcp-nak.pcap" \
+	"Pi 4 (pisim) REQUESTs the address dnsmasq offered, but the reservation changed meanwhile (dhcp-hostsfile re-read on SIGHUP during --dhcp-reply-delay): DHCPNAK 'address reserved', the Pi starts over, gets the new address and boots from TFTP."
+scn_pi4_dhcp_nak() {
+	local hosts=$LAB_TMP/hosts i
+	tree_pi4
+	printf '%s,%s.150\n' "$PI4_MAC" "$LAB_NET" >"$hosts"
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp" --dhcp-reply-delay=2 --dhcp-hostsfile="$hosts" --dhcp-authoritative
+	local dpid=${LAB_PIDS[-1]}
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-dhcp-nak.pcap"
+	(
+		# Once the first DISCOVER arrives, give .150 to another machine: the REQUEST for .150
+		# that follows the (delayed) OFFER is then refused.
+		for i in $(seq 1 100); do
+			grep -q DHCPDISCOVER "$LAB_TMP/log/dnsmasq-main.log" 2>/dev/null && break
+			sleep 0.1
+		done
+		printf '%s,%s.160\ndc:a6:32:00:00:99,%s.150\n' "$PI4_MAC" "$LAB_NET" "$LAB_NET" >"$hosts"
+		sleep 0.5
+		kill -HUP "$dpid"
+	) &
+	local wpid=$!
+	lab_track $wpid
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --no-kernel-dhcp || die "pisim did not recover from the NAK"
+	wait $wpid
+	lab_capture_stop
+}
+chk_pi4_dhcp_nak() {
+	expect "$1" "$F_NAK" 1
+	expect "$1" "$F_ACK" 1
+	expect "$1" "$F_RRQ" 1
+}
+
+# ------------------------------------------------------------------------------------------
+scn_register pi4-serial-folder-missing "pi4-serial-folder-missing-root-fallback.pcap" \
+	"Pi 4 (pisim) asks for <serial>/start4.elf, gets TFTP 'File not found' (the boot files are in the TFTP root, no serial folder), falls back to the root and boots (information, not a stall)."
+scn_pi4_serial_folder_missing() {
+	mkdir -p "$LAB_TMP/srv/tftp"
+	lab_bootdir "$LAB_TMP/srv" tftp pi4
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-serial-folder-missing-root-fallback.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --no-kernel-dhcp || die "pisim did not fall back to the root"
+	lab_capture_stop
+}
+chk_pi4_serial_folder_missing() {
+	expect "$1" "$F_RRQ && tftp.source_file == \"$PI4_SERIAL/start4.elf\"" 1
+	expect "$1" "$F_TFTP_ERR && tftp.error.code == 1" 1
+	expect "$1" "$F_RRQ && tftp.source_file == \"start4.elf\"" 1
+	expect "$1" "$F_RRQ && tftp.source_file == \"kernel8.img\"" 1
+}
+
+scn_register pi4-serial-folder-wrong "pi4-serial-folder-wrong-nothing-found.pcap" \
+	"Pi 4 (pisim): the boot files sit in an upper-case serial folder (38C128C0/) the Pi never asks for; <serial>/ and root requests all get 'File not found' and the Pi gives up."
+scn_pi4_serial_folder_wrong() {
+	mkdir -p "$LAB_TMP/srv/tftp"
+	lab_bootdir "$LAB_TMP/srv/tftp" "${PI4_SERIAL^^}" pi4
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-serial-folder-wrong-nothing-found.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --no-kernel-dhcp && die "pisim should have given up"
+	lab_capture_stop
+}
+chk_pi4_serial_folder_wrong() {
+	expect "$1" "$F_RRQ && tftp.source_file contains \"$PI4_SERIAL/\"" 1
+	expect "$1" "$F_TFTP_ERR && tftp.error.code == 1" 2
+	expect "$1" "$F_DATA" 0 0
+}
+
+# ------------------------------------------------------------------------------------------
+scn_register pi4-tftp-unreachable "pi4-tftp-unreachable-arp.pcap" \
+	"dnsmasq's option 66 names 10.99.0.77, an address nobody has: the Pi 4 (pisim) ARPs for it, no ARP reply, no RRQ ever leaves; it gives up after its file timeout."
+scn_pi4_tftp_unreachable() {
+	lab_dnsmasq main '--pxe-service=0,"Raspberry Pi Boot"' --dhcp-option=66,"$LAB_NET.77" \
+		--dhcp-boot=none,,"$LAB_NET.77"
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-tftp-unreachable-arp.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --no-kernel-dhcp --file-timeout 6 && die "pisim should have given up"
+	lab_capture_stop
+}
+chk_pi4_tftp_unreachable() {
+	expect "$1" "$F_ACK" 1
+	expect "$1" "arp.opcode == 1 && arp.dst.proto_ipv4 == $LAB_NET.77" 2
+	expect "$1" "arp.opcode == 2 && arp.src.proto_ipv4 == $LAB_NET.77" 0 0
+	expect "$1" "$F_DATA" 0 0
+}
+
+scn_register pi4-tftp-port-unreachable "pi4-tftp-port-unreachable.pcap" \
+	"DHCP from dnsmasq (option 66 = 10.99.0.1) but no TFTP server running: each RRQ of the Pi 4 (pisim) draws an ICMP port unreachable from the server's kernel."
+scn_pi4_tftp_port_unreachable() {
+	lab_dnsmasq main '--pxe-service=0,"Raspberry Pi Boot"' --dhcp-option=66,"$LAB_SRV_IP"
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-tftp-port-unreachable.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --no-kernel-dhcp --file-timeout 6 && die "pisim should have given up"
+	lab_capture_stop
+}
+chk_pi4_tftp_port_unreachable() {
+	expect "$1" "$F_RRQ" 1
+	expect "$1" 'icmp.type == 3 && icmp.code == 3 && udp.dstport == 69' 1
+	expect "$1" "$F_DATA" 0 0
+}
+
+scn_register pi4-tftp-silent "pi4-tftp-silent.pcap" \
+	"DHCP from dnsmasq (option 66 = 10.99.0.1); on port 69 a process reads the RRQs and never answers (a hung TFTP server): ARP answered, RRQ retransmissions, no reply, no ICMP."
+scn_pi4_tftp_silent() {
+	lab_dnsmasq main '--pxe-service=0,"Raspberry Pi Boot"' --dhcp-option=66,"$LAB_SRV_IP"
+	lab_silent_udp "$LAB_SRV_IP" 69
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-tftp-silent.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --no-kernel-dhcp --file-timeout 6 && die "pisim should have given up"
+	lab_capture_stop
+}
+chk_pi4_tftp_silent() {
+	expect "$1" "$F_RRQ" 2
+	expect "$1" 'icmp.type == 3' 0 0
+	expect "$1" "udp.srcport == 69 || (tftp && ip.src == $LAB_SRV_IP)" 0 0
+}
+
+# ------------------------------------------------------------------------------------------
+scn_register pi4-dtb-missing "pi4-dtb-missing.pcap" \
+	"Pi 4 (pisim) boots from tftpd-hpa (dnsmasq for DHCP only); the serial folder lacks bcm2711-rpi-4-b.dtb: start4.elf etc. are served, the dtb RRQ gets 'File not found'."
+scn_pi4_dtb_missing() {
+	tree_pi4
+	rm -f "$LAB_TMP/srv/tftp/$PI4_SERIAL/bcm2711-rpi-4-b.dtb"
+	lab_dnsmasq main '--pxe-service=0,"Raspberry Pi Boot"' --dhcp-option=66,"$LAB_SRV_IP"
+	lab_tftpd "$LAB_TMP/srv/tftp"
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-dtb-missing.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --no-kernel-dhcp && die "pisim should have given up"
+	lab_capture_stop
+}
+chk_pi4_dtb_missing() {
+	expect "$1" "$F_RRQ && tftp.source_file contains \"start4.elf\"" 1
+	expect "$1" "$F_DATA" 5
+	expect "$1" "$F_RRQ && tftp.source_file contains \"bcm2711-rpi-4-b.dtb\"" 1
+	expect "$1" "$F_TFTP_ERR && tftp.error.code == 1" 1
+}
+
+scn_register pi4-transfer-stops "pi4-transfer-stops-midfile.pcap" \
+	"Pi 4 (pisim --stop-after kernel8.img:8) stops acknowledging kernel8.img after block 8: dnsmasq retransmits the next block, then gives up; the transfer ends part-way."
+scn_pi4_transfer_stops() {
+	tree_pi4
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-transfer-stops-midfile.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --no-kernel-dhcp --stop-after kernel8.img:8 &&
+		die "pisim should have failed"
+	sleep 6 # let the server's retransmissions of the unacknowledged block show
+	lab_capture_stop
+}
+chk_pi4_transfer_stops() {
+	expect "$1" "$F_RRQ && tftp.source_file contains \"kernel8.img\"" 1
+	expect "$1" "$F_DATA && tftp.block == 9" 2
+	expect "$1" "$F_DATA && tftp.block == 20" 0 0
+}
+
+scn_register pi4-lossy-recovers "pi4-lossy-tftp-recovers.pcap" \
+	"Pi 4 (pisim --drop-every 7) ignores every 7th TFTP DATA packet; tftpd-hpa retransmits after its timeout and every file still completes (duplicate DATA, the boot goes on)."
+scn_pi4_lossy_recovers() {
+	tree_pi4
+	lab_dnsmasq main '--pxe-service=0,"Raspberry Pi Boot"' --dhcp-option=66,"$LAB_SRV_IP"
+	lab_tftpd "$LAB_TMP/srv/tftp"
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-lossy-tftp-recovers.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --no-kernel-dhcp --drop-every 7 ||
+		die "pisim did not recover from the losses"
+	lab_capture_stop
+}
+chk_pi4_lossy_recovers() {
+	expect "$1" "$F_RRQ && tftp.source_file contains \"kernel8.img\"" 1
+	# The same block sent twice within one transfer: a retransmission.
+	local dups
+	dups=$(tshark -n -r "$1" -Y "$F_DATA" -T fields -e udp.srcport -e udp.dstport -e tftp.block 2>/dev/null |
+		sort | uniq -d | wc -l)
+	if [ "$dups" -lt 1 ]; then
+		log "check failed: no retransmitted DATA block"
+		CHECK_FAILED=1
+	fi
+	expect "$1" "$F_TFTP_ERR && tftp.error.code != 0" 0 0
+}
+
+# ------------------------------------------------------------------------------------------
+scn_register pi4-nfs-export-denied "pi4-nfs-export-denied.pcap" \
+	"Pi 4 (pisim) boots through DHCP, TFTP and kernel DHCP, then MNT of /srv/nfs/pi is refused: the ganesha export only allows 10.99.0.250 (MNT3ERR_ACCES, status 13)."
+scn_pi4_nfs_export_denied() {
+	tree_pi4
+	nfs_pi "$LAB_NET.250"
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-nfs-export-denied.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --nfs-root "$LAB_SRV_IP:/srv/nfs/pi" --nfs-version 3 &&
+		die "pisim should have failed to mount"
+	lab_capture_stop
+}
+chk_pi4_nfs_export_denied() {
+	expect "$1" "$F_KDHCP" 1
+	expect "$1" 'mount.procedure_v3 == 1 && rpc.msgtyp == 1 && mount.status == 13' 1
+	expect "$1" 'mount.status == 0 && mount.procedure_v3 == 1 && rpc.msgtyp == 1' 0 0
+}
+
+scn_register pi4-nfs-export-wrong-path "pi4-nfs-export-wrong-path.pcap" \
+	"Pi 4 (pisim) asks to mount /srv/nfs/pi4 but ganesha exports /srv/nfs/pi: the MNT reply is an error (nfs-ganesha answers a path it does not export with MNT3ERR_ACCES, 13, the same status as a denied client; the MNT call's path tells them apart)."
+scn_pi4_nfs_export_wrong_path() {
+	tree_pi4
+	nfs_pi
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-nfs-export-wrong-path.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --nfs-root "$LAB_SRV_IP:/srv/nfs/pi4" --nfs-version 3 &&
+		die "pisim should have failed to mount"
+	lab_capture_stop
+}
+chk_pi4_nfs_export_wrong_path() {
+	expect "$1" 'mount.procedure_v3 == 1 && rpc.msgtyp == 0 && mount.path == "/srv/nfs/pi4"' 1
+	expect "$1" 'mount.procedure_v3 == 1 && rpc.msgtyp == 1 && mount.status != 0' 1
+	expect "$1" 'mount.procedure_v3 == 1 && rpc.msgtyp == 1 && mount.status == 0' 0 0
+}
+
+scn_register pi4-nfs4-wrong-path "pi4-nfs4-wrong-path.pcap" \
+	"Pi 4 (pisim --nfs-version 4) with an NFSv4 root path that is not exported (/srv/nfs/pi4): COMPOUND PUTROOTFH + LOOKUP fails with NFS4ERR_NOENT (2), the NFSv4 form of a failed mount."
+scn_pi4_nfs4_wrong_path() {
+	tree_pi4
+	nfs_pi
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-nfs4-wrong-path.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --nfs-root "$LAB_SRV_IP:/srv/nfs/pi4" --nfs-version 4 &&
+		die "pisim should have failed to mount"
+	lab_capture_stop
+}
+chk_pi4_nfs4_wrong_path() {
+	expect "$1" 'nfs && rpc.programversion == 4 && rpc.msgtyp == 1 && nfs.nfsstat4 != 0' 1
+	expect "$1" 'mount' 0 0
+}
+
+# ------------------------------------------------------------------------------------------
+scn_register pi3-clean "pi3-clean.pcap" \
+	"Pi 3 (pisim --model pi3): fixed xid 0x26f30339, DISCOVER/OFFER and no REQUEST, bootcode.bin from the TFTP root, then the serial folder (dnsmasq DHCP + TFTP), kernel DHCP, NFSv3 root."
+scn_pi3_clean() {
+	local serial=${PI3_SERIAL_BASE}01
+	mkdir -p "$LAB_TMP/srv/tftp"
+	lab_bootroot_pi3 "$LAB_TMP/srv/tftp"
+	lab_bootdir "$LAB_TMP/srv/tftp" "$serial" pi3
+	nfs_pi
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_client pi b8:27:eb:00:00:01
+	lab_capture_start "$CAP/pi3-clean.pcap"
+	lab_pi "$(lab_cns pi)" --model pi3 --mac b8:27:eb:00:00:01 --serial "$serial" \
+		--file-timeout "$PI_FT" --nfs-root "$LAB_SRV_IP:/srv/nfs/pi" || die "pisim pi3 failed"
+	lab_capture_stop
+}
+chk_pi3_clean() {
+	expect "$1" "$F_PI_DISCOVER && dhcp.id == 0x26f30339" 1
+	expect "$1" "$F_REQUEST && dhcp.id == 0x26f30339" 0 0
+	expect "$1" "$F_RRQ && tftp.source_file == \"bootcode.bin\"" 1
+	expect "$1" "$F_RRQ && tftp.source_file contains \"${PI3_SERIAL_BASE}01/start.elf\"" 1
+	expect "$1" 'mount.procedure_v3 == 1 && rpc.msgtyp == 1 && mount.status == 0' 1
+}
+
+scn_register pi5-clean "pi5-clean.pcap" \
+	"Pi 5 (pisim --model pi5): DHCP from dnsmasq, the Pi 5 file list (config.txt, kernel_2712.img, bcm2712-rpi-5-b.dtb) from tftpd-hpa in the serial folder, kernel DHCP, NFSv3 root."
+scn_pi5_clean() {
+	mkdir -p "$LAB_TMP/srv/tftp"
+	lab_bootdir "$LAB_TMP/srv/tftp" "$PI5_SERIAL" pi5
+	nfs_pi
+	lab_dnsmasq main '--pxe-service=0,"Raspberry Pi Boot"' --dhcp-option=66,"$LAB_SRV_IP"
+	lab_tftpd "$LAB_TMP/srv/tftp"
+	lab_client pi "$PI5_MAC"
+	lab_capture_start "$CAP/pi5-clean.pcap"
+	lab_pi "$(lab_cns pi)" --model pi5 --mac "$PI5_MAC" --serial "$PI5_SERIAL" \
+		--file-timeout "$PI_FT" --nfs-root "$LAB_SRV_IP:/srv/nfs/pi" || die "pisim pi5 failed"
+	lab_capture_stop
+}
+chk_pi5_clean() {
+	expect "$1" "$F_PI_DISCOVER" 1
+	expect "$1" "$F_ACK" 2
+	expect "$1" "$F_RRQ && tftp.source_file contains \"kernel_2712.img\"" 1
+	expect "$1" "$F_RRQ && tftp.source_file contains \"bcm2712-rpi-5-b.dtb\"" 1
+	expect "$1" 'mount.procedure_v3 == 1 && rpc.msgtyp == 1 && mount.status == 0' 1
+}
+
+# ------------------------------------------------------------------------------------------
+scn_register multi-pi "multi-pi-interleaved.pcap" \
+	"Five Pis boot at once against one dnsmasq (DHCP + TFTP) and ganesha: two Pi 4s (NFSv3 root) and three Pi 3s sharing the fixed xid 0x26f30339, told apart only by MAC; transfers interleave."
+scn_multi_pi() {
+	local i serial mac pids=() rc=0
+	mkdir -p "$LAB_TMP/srv/tftp"
+	lab_bootroot_pi3 "$LAB_TMP/srv/tftp"
+	lab_bootdir "$LAB_TMP/srv/tftp" "$PI4_SERIAL" pi4
+	lab_bootdir "$LAB_TMP/srv/tftp" 38c128c1 pi4
+	for i in 1 2 3; do lab_bootdir "$LAB_TMP/srv/tftp" "${PI3_SERIAL_BASE}0$i" pi3; done
+	nfs_pi
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_client pi4a "$PI4_MAC"
+	lab_client pi4b dc:a6:32:79:26:e0
+	for i in 1 2 3; do lab_client "pi3$i" "b8:27:eb:00:00:0$i"; done
+	lab_capture_start "$CAP/multi-pi-interleaved.pcap"
+	lab_pi_bg "$(lab_cns pi4a)" --model pi4 --mac "$PI4_MAC" --serial "$PI4_SERIAL" \
+		--file-timeout 5 --nfs-root "$LAB_SRV_IP:/srv/nfs/pi"
+	pids+=("$LAB_LAST_PID")
+	lab_pi_bg "$(lab_cns pi4b)" --model pi4 --mac dc:a6:32:79:26:e0 --serial 38c128c1 \
+		--file-timeout 5 --nfs-root "$LAB_SRV_IP:/srv/nfs/pi"
+	pids+=("$LAB_LAST_PID")
+	for i in 1 2 3; do
+		lab_pi_bg "$(lab_cns "pi3$i")" --model pi3 --mac "b8:27:eb:00:00:0$i" \
+			--serial "${PI3_SERIAL_BASE}0$i" --file-timeout 5 --nfs-root "$LAB_SRV_IP:/srv/nfs/pi"
+		pids+=("$LAB_LAST_PID")
+	done
+	for i in "${pids[@]}"; do
+		wait "$i" || rc=1
+	done
+	[ "$rc" = 0 ] || die "at least one simulated Pi failed (see the pisim logs)"
+	lab_capture_stop
+}
+chk_multi_pi() {
+	local n
+	n=$(tshark -n -r "$1" -Y "$F_PI_DISCOVER && dhcp.id == 0x26f30339" -T fields -e dhcp.hw.mac_addr 2>/dev/null | sort -u | wc -l)
+	if [ "$n" -ne 3 ]; then
+		log "check failed: $n distinct Pi 3 MACs with xid 0x26f30339, expected 3"
+		CHECK_FAILED=1
+	fi
+	n=$(tshark -n -r "$1" -Y "$F_RRQ" -T fields -e ip.src 2>/dev/null | sort -u | wc -l)
+	if [ "$n" -ne 5 ]; then
+		log "check failed: RRQs from $n addresses, expected 5"
+		CHECK_FAILED=1
+	fi
+	expect "$1" 'mount.procedure_v3 == 1 && rpc.msgtyp == 1 && mount.status == 0' 5
+}
+
+# ------------------------------------------------------------------------------------------
+scn_register ipxe-pxe-boot "ipxe-pxe-boot.pcap" \
+	"QEMU (TCG) with the Debian iPXE ROM (pxe-e1000.rom) network-boots: iPXE DHCP (option 60 PXEClient, option 175) with dnsmasq, then TFTP of the boot file from option 67 (boot.ipxe, an iPXE script that fetches hello.txt)."
+scn_ipxe_pxe_boot() {
+	local rom=/usr/lib/ipxe/qemu/pxe-e1000.rom i done=0
+	lab_need qemu-system-x86_64
+	[ -f "$rom" ] || die "missing $rom (package ipxe-qemu)"
+	mkdir -p "$LAB_TMP/srv/tftp"
+	printf '#!ipxe\necho netboot-trace lab: iPXE script loaded\nchain tftp://${next-server}/hello.txt || goto end\n:end\nexit\n' \
+		>"$LAB_TMP/srv/tftp/boot.ipxe"
+	lab_fake_file "$LAB_TMP/srv/tftp/hello.txt" 3000
+	lab_dnsmasq main --enable-tftp --tftp-root=/srv/tftp --dhcp-boot=boot.ipxe
+	lab_ns "$LAB_SRV" ip tuntap add tap0 mode tap || die "cannot create a tap device"
+	lab_ns "$LAB_SRV" ip link set tap0 master br0
+	lab_ns "$LAB_SRV" ip link set tap0 up
+	lab_capture_start "$CAP/ipxe-pxe-boot.pcap"
+	ip netns exec "$LAB_SRV" qemu-system-x86_64 -machine pc,accel=tcg -m 128 -nodefaults \
+		-no-user-config -display none -serial "file:$LAB_TMP/log/qemu.serial" \
+		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
+		-device "e1000,netdev=n0,mac=52:54:00:12:34:56,romfile=$rom" -boot n \
+		>"$LAB_TMP/log/qemu.out" 2>&1 &
+	local qpid=$!
+	lab_track $qpid
+	# Done when dnsmasq has sent the second file (the script ran), or after 90 s.
+	for i in $(seq 1 180); do
+		if grep -q 'sent .*hello.txt' "$LAB_TMP/log/dnsmasq-main.log" 2>/dev/null; then
+			done=1
+			break
+		fi
+		kill -0 $qpid 2>/dev/null || break
+		sleep 0.5
+	done
+	sleep 1
+	lab_kill_pid $qpid
+	lab_capture_stop
+	[ "$done" = 1 ] || die "iPXE did not fetch its files: $(tail -3 "$LAB_TMP/log/dnsmasq-main.log")"
+}
+chk_ipxe_pxe_boot() {
+	expect "$1" "$F_DISCOVER && dhcp.option.vendor_class_id contains \"PXEClient\"" 1
+	expect "$1" "$F_ACK && dhcp.option.bootfile_name == \"boot.ipxe\"" 1
+	expect "$1" "$F_RRQ && tftp.source_file == \"boot.ipxe\"" 1
+	expect "$1" "$F_RRQ && tftp.source_file == \"hello.txt\"" 1
+}
