@@ -1,0 +1,77 @@
+/* summary: libFuzzer target: the TFTP dissector (RFC 1350/2347-2349/7440), single packets and whole
+ * sessions. */
+#include <netinet/in.h>
+
+#include "fuzz_common.h"
+#include "nbt/tftp.h"
+
+/*
+ * Input: [mode][datagram (FZ_SEP datagram)...].
+ * mode bit 0 clear: each datagram alone, client -> server port 69.
+ * mode bit 0 set: a session: the first datagram goes client:2000 -> server:69
+ * (a request that seeds the expectation), then datagrams alternate
+ * server:TID -> client:2000 and client:2000 -> server:TID, so the
+ * expectation, the per-flow session state and block tracking all run.
+ * Bit 1: every fifth server datagram comes from a stray TID.
+ * Bits 2-3: time between datagrams (10 ms, 1 s, 30 s, 200 s: past the
+ * expectation's lifetime).  Bits 4-7 vary the server's TID.
+ */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fz_init();
+	return 0;
+}
+
+static const nbt_time fz_steps[4] = {10 * NBT_NS_PER_MS, NBT_NS_PER_SEC, 30 * NBT_NS_PER_SEC,
+                                     200 * NBT_NS_PER_SEC};
+
+static void fz_tftp_one(struct pipeline *p, const struct fz_chunk *c, nbt_time ts, bool from_srv,
+                        uint16_t srv_port)
+{
+	uint32_t cli = fz_ip(10, 0, 0, 2), srv = fz_ip(10, 0, 0, 1);
+	struct nbt_pkt pkt = {
+	    .ts = ts,
+	    .caplen = (uint32_t)c->len,
+	    .wirelen = (uint32_t)c->len,
+	    .has_mac = true,
+	    .src_mac = {2, 0, 0, 0, 0, from_srv ? 1 : 2},
+	    .dst_mac = {2, 0, 0, 0, 0, from_srv ? 2 : 1},
+	    .ethertype = 0x0800,
+	    .src_ip = from_srv ? srv : cli,
+	    .dst_ip = from_srv ? cli : srv,
+	    .ip_ttl = 64,
+	    .l4proto = IPPROTO_UDP,
+	    .sport = from_srv ? srv_port : 2000,
+	    .dport = from_srv ? 2000 : srv_port,
+	};
+	pipeline_dissect(p, &dis_tftp, &pkt, c->p, c->len);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	uint8_t mode = data[0];
+	struct fz_chunk ch[FZ_MAX_CHUNKS];
+	size_t n = fz_split(data + 1, size - 1, ch);
+	struct pipeline *p = fz_pipeline();
+	nbt_time step = fz_steps[(mode >> 2) & 3];
+	uint16_t tid = (uint16_t)(3000 + (mode >> 4));
+	for (size_t i = 0; i < n; i++) {
+		nbt_time ts = NBT_NS_PER_SEC + (nbt_time)i * step;
+		if (!(mode & 1) || i == 0) {
+			fz_tftp_one(p, &ch[i], ts, false, 69);
+			continue;
+		}
+		bool from_srv = i & 1;
+		uint16_t port = tid;
+		if (from_srv && (mode & 2) && i % 5 == 3)
+			port = (uint16_t)(tid + 1);
+		fz_tftp_one(p, &ch[i], ts, from_srv, port);
+	}
+	pipeline_free(p);
+	fz_chunks_free(ch, n);
+	return 0;
+}
