@@ -32,10 +32,11 @@ MAC=dc:a6:32:79:26:df
 WORK=$(mktemp -d /tmp/pisim-selftest.XXXXXX)
 DNSMASQ_PID=
 TCPDUMP_PID=
+HPA_PID=
 FAILS=0
 
 cleanup() {
-	for p in $TCPDUMP_PID $DNSMASQ_PID; do
+	for p in $TCPDUMP_PID $DNSMASQ_PID $HPA_PID ${FAKE_PID:-}; do
 		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done
 	# anything still running inside our own two namespaces was started by this script
@@ -268,6 +269,27 @@ grep -q "required file start4.elf" "$WORK/missing.pisim.log" && pass "missing: e
 	fail "missing: message does not name start4.elf"
 stop_dnsmasq
 
+# --- 6b. tftpd-hpa as the TFTP server (TFTP_IP override), raw-string option 43 as in the seed
+#     guide, --drop-every: tftpd-hpa retransmits the dropped blocks and the boot completes ------
+if command -v in.tftpd >/dev/null; then
+	start_dnsmasq hpa "--dhcp-option=43,Raspberry Pi Boot"
+	ip netns exec "$NS_SRV" in.tftpd -L -s -v -a "$SRV_IP:69" -T 300000 "$ROOT" 2>"$WORK/hpa.tftpd.err" &
+	HPA_PID=$!
+	sleep 0.3
+	start_tcpdump hpa
+	pisim hpa 0 --model pi4 --tftp-server "$SRV_IP" --drop-every 5 --no-kernel-dhcp
+	stop_tcpdump
+	kill "$HPA_PID" 2>/dev/null && wait "$HPA_PID" 2>/dev/null
+	expect hpa "dhcp.option.dhcp == 2 && dhcp.option.type == 43 && dhcp.option.value == \"Raspberry Pi Boot\"" -ge 1 "raw option 43 accepted"
+	expect hpa "dhcp.option.dhcp == 2 && dhcp.option.type == 66" -eq 0 "no option 66 (TFTP_IP used)"
+	expect hpa "tftp.opcode == 3 && tftp.block == 40 && udp.length == 76" -ge 1 "kernel8.img completes from tftpd-hpa"
+	d=$(tshark -r "$WORK/hpa.pcap" -Y "tftp.opcode == 3" -T fields -e udp.srcport -e tftp.block 2>/dev/null | sort | uniq -d | wc -l)
+	if [ "$d" -ge 5 ]; then pass "hpa: $d DATA blocks retransmitted after drops"; else fail "hpa: only $d retransmitted DATA blocks"; fi
+	stop_dnsmasq
+else
+	echo "skip: tftpd-hpa case (in.tftpd missing)"
+fi
+
 # --- 7. block number wrap-around: blksize 8, a 600000-byte file (75000 blocks) ----------------
 mkfile "$ROOT/wrap/start4.elf" 1
 mkfile "$ROOT/wrap/fixup4.dat" 600000
@@ -276,6 +298,62 @@ start_dnsmasq wrap "--pxe-service=0,Raspberry Pi Boot" "--dhcp-option=66,$SRV_IP
 pisim wrap 0 --model pi4 --prefix wrap/ --blksize 8 --no-kernel-dhcp
 grep -q "fixup4.dat: 600000 bytes in 75001 blocks" "$WORK/wrap.pisim.log" && pass "wrap: 75001 blocks across the 16-bit wrap" ||
 	fail "wrap: fixup4.dat not complete: $(grep fixup4 "$WORK/wrap.pisim.log")"
+stop_dnsmasq
+
+# --- 7b. scripted DHCP server (pisim_fakedhcp.py) + dnsmasq as TFTP only ----------------------
+FAKE_PID=
+start_fake() { # NAME fakedhcp-options...
+	name=$1
+	shift
+	ip netns exec "$NS_SRV" python3 -B "$HERE/pisim_fakedhcp.py" --iface "$V_SRV" --server "$SRV_IP" \
+		--offer 10.213.0.60 "$@" 2>"$WORK/$name.fake.log" &
+	FAKE_PID=$!
+	sleep 0.5
+}
+stop_fake() {
+	kill "$FAKE_PID" 2>/dev/null && wait "$FAKE_PID" 2>/dev/null
+	FAKE_PID=
+}
+# dnsmasq without a dhcp-range: TFTP only, so the scripted server is the only DHCP server
+ip netns exec "$NS_SRV" dnsmasq --no-daemon --conf-file=/dev/null --port=0 --user=root \
+	--interface="$V_SRV" --bind-interfaces --pid-file= --log-facility="$WORK/tftponly.dnsmasq.log" \
+	--enable-tftp --tftp-root="$ROOT" 2>"$WORK/tftponly.dnsmasq.err" &
+DNSMASQ_PID=$!
+sleep 0.5
+# NAK on the first REQUEST: the Pi 4 starts over from DISCOVER and then boots
+start_fake nak --opt43 "Raspberry Pi Boot" --opt66 "$SRV_IP" --nak 1
+start_tcpdump nak
+pisim nak 0 --model pi4 --no-kernel-dhcp
+stop_tcpdump
+stop_fake
+expect nak "dhcp.option.dhcp == 6" -eq 1 "NAK"
+expect nak "dhcp.option.dhcp == 1" -eq 2 "DISCOVER again after the NAK"
+expect nak "dhcp.option.dhcp == 3" -eq 2 "two REQUESTs"
+expect nak "tftp.opcode == 1 && tftp.source_file == \"$SERIAL/kernel8.img\"" -eq 1 "boot goes on after the ACK"
+# no ACK at all: REQUEST, wait --req-timeout, start over, until --dhcp-timeout -> exit 2
+start_fake noack --opt43 "Raspberry Pi Boot" --opt66 "$SRV_IP" --no-ack
+start_tcpdump noack
+pisim noack 2 --model pi4 --req-timeout 1 --dhcp-timeout 3.5
+stop_tcpdump
+stop_fake
+expect noack "dhcp.option.dhcp == 3" -ge 3 "REQUEST repeated after each ACK timeout"
+# Pi 3 with next-server only: it ignores siaddr -> exit 3; a Pi 4 follows siaddr
+start_fake siaddr --opt43 "Raspberry Pi Boot   " --siaddr "$SRV_IP"
+start_tcpdump siaddr
+pisim siaddr 3 --model pi3 --mac b8:27:eb:64:24:7d --serial 5564247d
+pisim siaddr4 0 --model pi4 --no-kernel-dhcp
+stop_tcpdump
+stop_fake
+expect siaddr "tftp.opcode == 1 && eth.src == b8:27:eb:64:24:7d" -eq 0 "Pi 3: no RRQ without option 66"
+expect siaddr "tftp.opcode == 1 && eth.src == $MAC" -ge 5 "Pi 4: RRQs to siaddr"
+# option 66 and siaddr disagree: option 66 wins (10.213.0.9 does not exist: ARP unanswered)
+start_fake both --opt43 "Raspberry Pi Boot" --opt66 10.213.0.9 --siaddr "$SRV_IP"
+start_tcpdump both
+pisim both 5 --model pi4 --file-timeout 6 --tftp-retry 1 --no-kernel-dhcp
+stop_tcpdump
+stop_fake
+expect both "arp.opcode == 1 && arp.dst.proto_ipv4 == 10.213.0.9" -ge 1 "ARP for the option-66 server"
+expect both "tftp" -eq 0 "no RRQ reaches the wire (no ARP reply)"
 stop_dnsmasq
 
 # --- 8. NFS root via libnfs against nfs-ganesha (optional: skipped when not installed) -------

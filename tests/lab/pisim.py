@@ -322,7 +322,10 @@ class FirmwareDhcp:
         frame = build_frame(
             self.mac, build_bootp(self.xid, self.mac, opts), self.model["ttl"], self.model["udp_csum"]
         )
-        self.sock.send(frame)
+        try:
+            self.sock.send(frame)
+        except OSError as e:  # e.g. ENETDOWN while the link flaps: the retry timer resends
+            self.log.step("dhcp", f"warning: send failed: {e}")
 
     def wait(self, until, want):
         """Receive replies until `until`; return the first one accepted by want(reply)."""
@@ -451,6 +454,14 @@ class Tftp:
         s.bind((self.local_ip, 0))  # a fresh ephemeral port (our TID) per transfer
         return s
 
+    def _send(self, s, pkt, dest):
+        """sendto that survives a failed ARP (EHOSTUNREACH after the neighbour entry fails)
+        or ICMP errors: a Pi just keeps retrying until its file timeout."""
+        try:
+            s.sendto(pkt, dest)
+        except OSError as e:
+            self.log.debug("tftp", f"send to {dest[0]}:{dest[1]} failed: {e}")
+
     def _rrq(self, name, options):
         pkt = struct.pack("!H", TFTP_RRQ) + name.encode() + b"\0octet\0"
         for k, v in options:
@@ -485,10 +496,7 @@ class Tftp:
         blocks = 0
         total = 0
         retx = 0
-        try:
-            s.sendto(last_pkt, dest)
-        except OSError as e:
-            raise SimExit(EXIT_TFTP_TIMEOUT, f"cannot send RRQ {name} to {self.server}: {e}")
+        self._send(s, last_pkt, dest)
         now = time.monotonic()
         last_progress = now
         next_retx = now + args.tftp_retry
@@ -503,21 +511,21 @@ class Tftp:
             if not ready:
                 if time.monotonic() >= next_retx:
                     retx += 1
-                    s.sendto(last_pkt, dest)
+                    self._send(s, last_pkt, dest)
                     self.log.debug("tftp", f"{name}: retransmit after timeout (#{retx})")
                     next_retx = time.monotonic() + args.tftp_retry
                 continue
             try:
                 data, (ip, port) = s.recvfrom(65536)
-            except ConnectionRefusedError:
-                continue  # ICMP port unreachable from a previous send; keep waiting
+            except OSError:
+                continue  # an ICMP error reported on the socket; keep waiting
             if ip != self.server or len(data) < 4:
                 continue
             if tid is None:
                 tid = port  # RFC 1350: the server answers from its own new port
                 dest = (ip, port)
             elif port != tid:
-                s.sendto(tftp_error(5, "Unknown transfer ID"), (ip, port))
+                self._send(s, tftp_error(5, "Unknown transfer ID"), (ip, port))
                 continue
             op = struct.unpack("!H", data[:2])[0]
             if op == TFTP_ERROR:
@@ -534,17 +542,17 @@ class Tftp:
                     tsize = int(opts["tsize"])
                 if probe:
                     # The Pi's tsize probe: read the size, end it with ERROR 0.
-                    s.sendto(tftp_error(0, "Early terminate"), dest)
+                    self._send(s, tftp_error(0, "Early terminate"), dest)
                     return ("probe", tsize)
                 last_pkt = struct.pack("!HH", TFTP_ACK, 0)
-                s.sendto(last_pkt, dest)
+                self._send(s, last_pkt, dest)
                 last_progress = time.monotonic()
                 next_retx = last_progress + args.tftp_retry
                 continue
             if op != TFTP_DATA:
                 continue
             if probe:  # server ignored the options: no size to read, end it the same way
-                s.sendto(tftp_error(0, "Early terminate"), dest)
+                self._send(s, tftp_error(0, "Early terminate"), dest)
                 return ("probe", None)
             self.data_seen += 1
             if args.drop_every and self.data_seen % args.drop_every == 0:
@@ -560,14 +568,14 @@ class Tftp:
                 blocks += 1
                 total += len(payload)
                 last_pkt = struct.pack("!HH", TFTP_ACK, blk)
-                s.sendto(last_pkt, dest)
+                self._send(s, last_pkt, dest)
                 expected = blk + 1
                 last_progress = time.monotonic()
                 next_retx = last_progress + args.tftp_retry
                 if len(payload) < blksize:
                     return ("ok", total, blocks, tsize)
             elif blk == (expected - 1) & 0xFFFF:
-                s.sendto(last_pkt, dest)  # our ACK was lost: repeat it
+                self._send(s, last_pkt, dest)  # our ACK was lost: repeat it
 
     def _linger(self, s, name, blocks, total, tsize):
         """--stop-after: stay silent on the open socket (no ICMP unreachable, like a Pi that
@@ -705,7 +713,10 @@ class KernelDhcp(FirmwareDhcp):
         opts += b"\xff"
         opts += bytes(312 - len(opts))
         bootp = build_bootp(self.xid, self.mac, b"", int(time.monotonic() - self.t0))[:-4] + opts
-        self.sock.send(build_frame(self.mac, bytes(bootp), 64, False, 0x4000))
+        try:
+            self.sock.send(build_frame(self.mac, bytes(bootp), 64, False, 0x4000))
+        except OSError as e:
+            self.log.step("kernel-dhcp", f"warning: send failed: {e}")
 
     def request(self, offer):
         sid = offer["opts"].get(54, b"")[:4]
@@ -1017,6 +1028,9 @@ def main(argv=None):
         return e.code
     except KeyboardInterrupt:
         return 130
+    except OSError as e:
+        log.step("fail", f"local error: {e} (exit {EXIT_USAGE})")
+        return EXIT_USAGE
     return EXIT_OK
 
 
