@@ -7,9 +7,13 @@
 #include <string.h>
 
 #include "nbt/capture.h"
+#include "nbt/client.h"
+#include "nbt/diagnose.h"
 #include "nbt/dump.h"
 #include "nbt/exitcodes.h"
+#include "nbt/hosts.h"
 #include "nbt/pipeline.h"
+#include "nbt/summary.h"
 #include "nbt/xalloc.h"
 
 #define FILTER_MAX 4096
@@ -19,10 +23,14 @@ struct options {
 	long count; /* stop after this many frames; 0: all */
 	bool dump;
 	bool stats;
+	bool summary;
+	const char *hosts; /* --hosts FILE */
+	struct diag_opts diag;
 };
 
 struct run {
 	struct pipeline *pipe;
+	struct client_table *clients;
 	const struct options *opt;
 	long frames;
 };
@@ -48,6 +56,12 @@ static void main_usage(FILE *out)
 	      "  -c COUNT        stop after COUNT frames\n"
 	      "      --dump      print one line per decoded event (key=value)\n"
 	      "      --stats     print frame and protocol counters at the end\n"
+	      "      --summary   print the boot report at the end (the default when neither\n"
+	      "                  --dump nor --stats is given)\n"
+	      "      --hosts FILE  name clients from FILE: lines 'NAME SERIAL MAC' (serial\n"
+	      "                  and/or MAC, any order; '#' comments)\n"
+	      "      --timeout NAME=SEC[,...]  stage timeouts in packet time: dhcp (45),\n"
+	      "                  dhcp-request (4), tftp-file (30), kernel-dhcp (60), nfs (30)\n"
 	      "  -h, --help      show this help\n"
 	      "      --version   show the version\n"
 	      "\n"
@@ -85,7 +99,7 @@ static bool main_join_filter(int argc, char **argv, char *buf, size_t size)
 	return true;
 }
 
-enum { OPT_VERSION = 256, OPT_DUMP, OPT_STATS };
+enum { OPT_VERSION = 256, OPT_DUMP, OPT_STATS, OPT_SUMMARY, OPT_HOSTS, OPT_TIMEOUT };
 
 static int main_parse(int argc, char **argv, struct options *o, char *filter)
 {
@@ -94,10 +108,15 @@ static int main_parse(int argc, char **argv, struct options *o, char *filter)
 		{"version", no_argument, NULL, OPT_VERSION},
 		{"dump", no_argument, NULL, OPT_DUMP},
 		{"stats", no_argument, NULL, OPT_STATS},
+		{"summary", no_argument, NULL, OPT_SUMMARY},
+		{"hosts", required_argument, NULL, OPT_HOSTS},
+		{"timeout", required_argument, NULL, OPT_TIMEOUT},
 		{NULL, 0, NULL, 0},
 	};
 	int ch;
 	char *end;
+	char derr[DIAG_ERR_MAX];
+	diag_defaults(&o->diag);
 	while ((ch = getopt_long(argc, argv, "+i:r:c:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
@@ -126,6 +145,18 @@ static int main_parse(int argc, char **argv, struct options *o, char *filter)
 		case OPT_STATS:
 			o->stats = true;
 			break;
+		case OPT_SUMMARY:
+			o->summary = true;
+			break;
+		case OPT_HOSTS:
+			o->hosts = optarg;
+			break;
+		case OPT_TIMEOUT:
+			if (!diag_set_timeouts(&o->diag, optarg, derr)) {
+				fprintf(stderr, "netboot-trace: --timeout: %s\n", derr);
+				return NBT_EXIT_USAGE;
+			}
+			break;
 		default:
 			main_usage(stderr);
 			return NBT_EXIT_USAGE;
@@ -146,8 +177,8 @@ static int main_parse(int argc, char **argv, struct options *o, char *filter)
 		return NBT_EXIT_USAGE;
 	}
 	o->cap.filter = filter;
-	if (!o->dump && !o->stats)
-		o->dump = o->stats = true; /* until the boot report exists, show both */
+	if (!o->dump && !o->stats && !o->summary)
+		o->summary = true;
 	return NBT_EXIT_OK;
 }
 
@@ -156,12 +187,14 @@ static void main_on_event(void *arg, const struct nbt_event *ev)
 	const struct run *r = arg;
 	if (r->opt->dump)
 		dump_event(stdout, ev);
+	client_on_event(r->clients, ev);
 }
 
 static void main_on_frame(void *arg, nbt_time ts, const uint8_t *data, uint32_t caplen,
 			  uint32_t wirelen)
 {
 	struct run *r = arg;
+	client_table_tick(r->clients, (uint64_t)r->frames + 1, ts);
 	pipeline_frame(r->pipe, ts, data, caplen, wirelen);
 	r->frames++;
 }
@@ -210,6 +243,13 @@ int main(int argc, char **argv)
 	if (rc != NBT_EXIT_OK)
 		return rc;
 
+	static struct hosts hosts;
+	char herr[HOSTS_ERR_MAX];
+	if (opt.hosts && !hosts_load(&hosts, opt.hosts, herr)) {
+		fprintf(stderr, "netboot-trace: --hosts %s\n", herr);
+		return NBT_EXIT_USAGE;
+	}
+
 	enum capture_err err;
 	char errbuf[NBT_ERRBUF_SIZE];
 	struct nbt_capture *cap = capture_open(&opt.cap, &err, errbuf);
@@ -227,13 +267,21 @@ int main(int argc, char **argv)
 	signal(SIGTERM, main_on_signal);
 
 	struct run r = {.opt = &opt};
+	r.clients = client_table_new();
+	client_table_set_hosts(r.clients, opt.hosts ? &hosts : NULL);
 	r.pipe = pipeline_new(NULL, main_on_event, &r);
 	pipeline_set_link(r.pipe, capture_link(cap));
 	rc = main_read(cap, &r);
 	if (opt.stats)
 		main_print_stats(stdout, pipeline_stats(r.pipe));
+	uint64_t received, dropped;
+	if (capture_is_live(cap) && capture_drops(cap, &received, &dropped))
+		client_table_set_drops(r.clients, dropped);
+	if (opt.summary)
+		summary_print(stdout, r.clients, &opt.diag);
 	fflush(stdout);
 	pipeline_free(r.pipe);
+	client_table_free(r.clients);
 	main_capture = NULL;
 	capture_close(cap);
 	return rc;

@@ -1,0 +1,220 @@
+/* summary: per-client boot records built from events: identity, IP bindings, attempts, stages
+ * (RFC 2131 DHCP, RFC 1350 TFTP, RFC 1813/7530 NFS root; PI-NETBOOT.md). */
+#ifndef NBT_CLIENT_H
+#define NBT_CLIENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nbt/event.h"
+#include "nbt/pkt.h"
+
+#define CLIENT_MAX          256 /* clients per table (ANOM_CAP_CLIENTS past it) */
+#define CLIENT_BINDINGS_MAX 1024
+#define CLIENT_ATTEMPTS_MAX 8   /* the most recent attempts are kept */
+#define CLIENT_FILES_MAX    48  /* distinct TFTP files per attempt */
+#define CLIENT_TIMELINE_MAX 160 /* timeline entries per attempt (ANOM_CAP_EVENTS past it) */
+#define CLIENT_SERVERS_MAX  4   /* distinct DHCP servers remembered per attempt */
+#define CLIENT_ARP_MAX      4   /* distinct ARP targets remembered per attempt */
+#define CLIENT_NAME_MAX     64
+#define CLIENT_PREFIX_MAX   64
+#define CLIENT_TEXT_MAX     160
+
+enum client_model {
+	CLIENT_MODEL_UNKNOWN = 0,
+	CLIENT_MODEL_PI,      /* a Raspberry Pi, which one not known */
+	CLIENT_MODEL_PI3,     /* 3B/3B+/CM3 boot ROM */
+	CLIENT_MODEL_PI4,     /* 4B/400/CM4 EEPROM */
+	CLIENT_MODEL_PI5,     /* 5/CM5 EEPROM */
+	CLIENT_MODEL_IPXE,    /* iPXE (option 175 / user class) */
+	CLIENT_MODEL_PXE,     /* PXE ROM, BIOS */
+	CLIENT_MODEL_PXE_EFI, /* PXE, UEFI */
+};
+
+enum client_prefix {
+	CLIENT_PREFIX_UNKNOWN = 0, /* no TFTP file seen yet */
+	CLIENT_PREFIX_ROOT,        /* files asked for at the TFTP root only */
+	CLIENT_PREFIX_SERIAL,      /* "38c128c0/" (TFTP_PREFIX=0) */
+	CLIENT_PREFIX_CUSTOM,      /* TFTP_PREFIX_STR (TFTP_PREFIX=1) */
+	CLIENT_PREFIX_MAC,         /* "dc-a6-32-79-26-df/" (TFTP_PREFIX=2) */
+};
+
+/* Boot stages, in boot order. */
+enum client_stage {
+	CLIENT_ST_FW_DHCP = 0,
+	CLIENT_ST_TFTP_FW,
+	CLIENT_ST_TFTP_KERNEL,
+	CLIENT_ST_KERNEL_DHCP,
+	CLIENT_ST_PORTMAP,
+	CLIENT_ST_MOUNT, /* MOUNT, or the NFSv4 session + PUTROOTFH/LOOKUP of the export */
+	CLIENT_ST_NFS,   /* NFS root in use */
+	CLIENT_ST__COUNT
+};
+
+struct client_mark {
+	uint64_t frame; /* 0: not seen */
+	nbt_time ts;
+};
+
+struct client_span {
+	struct client_mark first, last;
+	uint32_t count;
+};
+
+/* One DHCP exchange (firmware or kernel) of an attempt. */
+struct client_dhcp {
+	struct client_span discover, offer, request, ack, nak;
+	struct client_mark first_usable_offer; /* Pi: with "Raspberry Pi Boot"; PXE: any */
+	struct client_mark first_bad_offer;    /* Pi: an offer without the option 43 text */
+	uint32_t discover_after_bad;           /* DISCOVERs after the first bad offer */
+	uint32_t xid;
+	bool cut;              /* some message cut by the snaplen: types/options unknown */
+	uint32_t offer_server; /* server id (54) or source of the usable offer */
+	uint32_t yiaddr;
+	uint32_t siaddr; /* next-server of the usable offer (or ACK) */
+	bool has_opt66, opt66_is_ip, has_opt150, has_bootfile;
+	uint32_t opt66_ip, opt150_ip;
+	char opt66[CLIENT_TEXT_MAX];
+	char bootfile[CLIENT_TEXT_MAX];
+	char root_path[CLIENT_TEXT_MAX];
+	uint32_t servers[CLIENT_SERVERS_MAX]; /* distinct servers that answered */
+	uint8_t nservers;
+};
+
+enum client_file_state {
+	CLIENT_FILE_REQUESTED = 0, /* RRQ sent, nothing back */
+	CLIENT_FILE_PROBED,        /* OACK read, client ended it with ERROR 0 (tsize probe) */
+	CLIENT_FILE_XFER,          /* DATA flowing */
+	CLIENT_FILE_DONE,          /* last (short) DATA seen */
+	CLIENT_FILE_ERROR,         /* ERROR (not a probe end) */
+};
+
+/* One TFTP file name of an attempt (retries, probes and transfers of it merged). */
+struct client_file {
+	char name[TFTP_FILE_MAX];
+	enum client_stage stage; /* TFTP_FW or TFTP_KERNEL */
+	enum client_file_state state;
+	uint32_t server; /* where the RRQ went */
+	uint32_t rrqs, server_pkts, retrans, dup_acks;
+	struct client_mark first_rrq, last_rrq, last_pkt, done, error;
+	uint8_t last_dir; /* enum tftp_dir of the last packet */
+	uint16_t err_code;
+	char err_msg[CLIENT_TEXT_MAX];
+	bool err_by_client;
+	uint64_t bytes, tsize, last_block, last_acked;
+	uint32_t blksize;
+	bool has_tsize;
+	uint32_t order; /* sequence number of the last activity in the attempt */
+};
+
+/* ONC RPC progress of an attempt (portmap, MOUNT, NFSv3, NFSv4). */
+struct client_rpc {
+	struct client_span pmap_call, pmap_reply, mnt_call, mnt_reply, nfs_call, nfs_reply;
+	struct client_span other;     /* calls/replies of unknown program (e.g. the call was cut) */
+	struct client_mark pmap_zero; /* GETPORT answered with port 0 */
+	uint32_t pmap_zero_prog;
+	struct client_mark mnt_fail; /* MNT reply status != 0 */
+	uint32_t mnt_status;
+	char mnt_path[CLIENT_TEXT_MAX];
+	struct client_mark root_in_use; /* first successful NFS use after the mount */
+	struct client_mark nfs_fail;    /* first NFS error before root use, or during it */
+	uint32_t nfs_status, nfs_vers, nfs_fail_op;
+	char nfs_path[CLIENT_TEXT_MAX];
+	uint32_t nfs_errors; /* error replies (NOENT during root use not counted) */
+	uint32_t server;
+	struct client_mark unanswered; /* first call after the last reply */
+	uint32_t unanswered_count;
+	bool v4;
+};
+
+/* One timeline line. */
+struct client_entry {
+	uint64_t frame;
+	nbt_time ts;
+	enum client_stage stage;
+	char text[CLIENT_TEXT_MAX];
+};
+
+struct client_attempt {
+	uint32_t number; /* 1-based across the whole capture */
+	struct client_span stage[CLIENT_ST__COUNT];
+	struct client_mark first, last;
+	struct client_dhcp fw, kernel;
+	bool fw_progress; /* REQUEST/ACK/NAK/TFTP seen: a new firmware DISCOVER starts over */
+	bool mid_boot;    /* the attempt's first event was not a firmware DHCP message */
+	struct client_file files[CLIENT_FILES_MAX];
+	uint32_t nfiles, files_dropped, seq;
+	uint32_t tftp_server_pkts, tftp_client_acks;
+	/* ARP by the client for these targets, and whether a reply came. */
+	uint32_t arp_target[CLIENT_ARP_MAX];
+	struct client_mark arp_first[CLIENT_ARP_MAX], arp_answer[CLIENT_ARP_MAX];
+	uint32_t arp_count[CLIENT_ARP_MAX];
+	uint8_t narp;
+	struct client_mark icmp; /* an ICMP unreachable for the client's packets */
+	uint8_t icmp_code;
+	uint16_t icmp_port;
+	uint32_t icmp_from;
+	struct client_rpc rpc;
+	struct client_entry timeline[CLIENT_TIMELINE_MAX];
+	uint32_t ntimeline, timeline_dropped;
+};
+
+struct client {
+	uint8_t mac[6];
+	bool has_mac; /* false: known only by IP (a raw-IP capture without DHCP) */
+	uint32_t ip;
+	enum client_model model;
+	uint32_t board_rev;
+	bool has_serial;
+	uint32_t serial;
+	bool serial_from_folder;
+	enum client_prefix prefix;
+	char prefix_str[CLIENT_PREFIX_MAX];
+	char name[CLIENT_NAME_MAX]; /* from the --hosts inventory, "" if none */
+	struct client_attempt *attempts[CLIENT_ATTEMPTS_MAX]; /* oldest first */
+	uint32_t nattempts, attempts_dropped;
+	uint64_t events;
+};
+
+/* Capture-wide facts the report shows apart from boot stalls (PI-NETBOOT.md s6). */
+struct client_capture {
+	struct client_mark first, last; /* first and last frame seen (client_table_tick) */
+	uint64_t truncated, invalid, backwards, other_anomalies;
+	struct client_mark first_truncated, first_backwards;
+	uint64_t dropped; /* kernel drops, live only */
+	bool has_drops;
+	uint64_t clients_dropped, timeline_dropped;
+	uint64_t towards_clients, from_clients; /* events by direction */
+};
+
+struct client_table;
+struct hosts;
+
+struct client_table *client_table_new(void);
+void client_table_free(struct client_table *t);
+/* Names clients from an inventory (may be NULL); the table keeps the pointer. */
+void client_table_set_hosts(struct client_table *t, const struct hosts *h);
+/* Every captured frame's time, dissected or not: "now" for the timeouts. */
+void client_table_tick(struct client_table *t, uint64_t frame, nbt_time ts);
+void client_table_set_drops(struct client_table *t, uint64_t dropped);
+/* Feeds one event (any type; unrelated ones are ignored). */
+void client_on_event(struct client_table *t, const struct nbt_event *ev);
+
+size_t client_count(const struct client_table *t);
+/* Clients sorted by MAC (then IP for MAC-less ones); valid until the next event. */
+const struct client *client_get(struct client_table *t, size_t i);
+const struct client_capture *client_table_capture(const struct client_table *t);
+/* The latest attempt, or NULL. */
+const struct client_attempt *client_last_attempt(const struct client *c);
+
+const char *client_model_name(enum client_model m);
+const char *client_stage_name(enum client_stage s);
+const char *client_prefix_name(enum client_prefix p);
+/* True for OUIs of Raspberry Pi Foundation / Ltd (PI-NETBOOT.md s1). */
+bool client_is_pi_oui(const uint8_t mac[6]);
+/* Which stage a TFTP file name belongs to (kernel, dtb, overlays, initramfs: kernel). */
+enum client_stage client_file_stage(const char *name);
+/* Missing files that are normal (bootsig.bin, recovery.bin, pieeprom.*, ...). */
+bool client_file_optional(const char *name);
+
+#endif

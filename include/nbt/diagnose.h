@@ -1,0 +1,78 @@
+/* summary: boot diagnosis: pure, table-driven rules turning a client's attempt into a verdict and
+ * findings with evidence and hints (PI-NETBOOT.md s5-6, RFC 2131/1350/1813/7530). */
+#ifndef NBT_DIAGNOSE_H
+#define NBT_DIAGNOSE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nbt/client.h"
+#include "nbt/pkt.h"
+
+#define DIAG_EVIDENCE_MAX 4
+#define DIAG_FINDINGS_MAX 16
+#define DIAG_TEXT_MAX     320
+#define DIAG_ERR_MAX      128
+
+enum diag_verdict {
+	DIAG_IN_PROGRESS = 0, /* still within the current stage's timeout */
+	DIAG_BOOTED,          /* reached the NFS root (or handed over to a PXE boot program) */
+	DIAG_STALLED,         /* stopped: the primary finding says where and why */
+	DIAG_UNKNOWN,         /* cannot tell, because the capture does not show enough */
+};
+
+enum diag_severity {
+	DIAG_SEV_INFO = 0,
+	DIAG_SEV_WARNING,
+	DIAG_SEV_STALL,
+	DIAG_SEV_CAPTURE, /* about the capture, not the boot (PI-NETBOOT.md s6) */
+};
+
+struct diag_finding {
+	const char *code; /* exact strings of issue 6: "tftp-file-not-found", ... */
+	enum diag_severity sev;
+	const char *detail; /* e.g. "serial-folder-missing", or NULL */
+	enum client_stage stage;
+	char summary[DIAG_TEXT_MAX];
+	char hint[DIAG_TEXT_MAX];
+	struct client_mark evidence[DIAG_EVIDENCE_MAX];
+	uint8_t nevidence;
+};
+
+/* Per-stage timeouts in packet time (ns); defaults are what the Pi bootloader waits. */
+struct diag_timeouts {
+	nbt_time dhcp;         /* DHCP_TIMEOUT: no usable offer (45 s) */
+	nbt_time dhcp_request; /* DHCP_REQ_TIMEOUT: REQUEST without reply (4 s) */
+	nbt_time tftp_file;    /* TFTP_FILE_TIMEOUT: no RRQ / reply / next block (30 s) */
+	nbt_time kernel_dhcp;  /* last file served -> kernel DHCP (60 s) */
+	nbt_time nfs;          /* kernel DHCP -> NFS, and an RPC call -> its reply (30 s) */
+};
+
+struct diag_opts {
+	struct diag_timeouts t;
+};
+
+struct diag_result {
+	enum diag_verdict verdict;
+	enum client_stage reached; /* furthest stage with traffic */
+	int primary;               /* index in f[] of the finding behind the verdict, -1 if none */
+	nbt_time deadline;         /* in-progress: when the pending finding becomes a stall */
+	struct diag_finding f[DIAG_FINDINGS_MAX];
+	uint8_t n;
+};
+
+void diag_defaults(struct diag_opts *o);
+/* "dhcp=12,tftp-file=3,..." (seconds, names dhcp, dhcp-request, tftp-file, kernel-dhcp, nfs). */
+bool diag_set_timeouts(struct diag_opts *o, const char *spec, char err[DIAG_ERR_MAX]);
+
+/* Diagnoses one attempt at packet time `now` (offline: the capture's last packet). */
+void diag_attempt(const struct client *c, const struct client_attempt *a,
+                  const struct client_capture *cap, const struct diag_opts *o, nbt_time now,
+                  struct diag_result *r);
+/* Capture-wide findings (truncation, drops, time going backwards). */
+void diag_capture(const struct client_capture *cap, struct diag_result *r);
+
+const char *diag_verdict_name(enum diag_verdict v);
+const char *diag_severity_name(enum diag_severity s);
+
+#endif

@@ -1,0 +1,16 @@
+/* summary: the text boot report: one block per client (sorted by MAC) with verdict and timeline. */
+#ifndef NBT_SUMMARY_H
+#define NBT_SUMMARY_H
+
+#include <stdio.h>
+
+#include "nbt/client.h"
+#include "nbt/diagnose.h"
+
+/*
+ * Prints the report; times are relative to the capture's first frame and
+ * "now" is its last frame, so the same capture always prints the same text.
+ */
+void summary_print(FILE *out, struct client_table *t, const struct diag_opts *o);
+
+#endif

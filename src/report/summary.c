@@ -1,0 +1,184 @@
+/* summary: text boot report: per-client identity, verdict, findings, stages and timeline. */
+#include "nbt/summary.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#define IPF(ip) ((ip) >> 24) & 0xffu, ((ip) >> 16) & 0xffu, ((ip) >> 8) & 0xffu, (ip)&0xffu
+
+struct summary_ctx {
+	FILE *out;
+	nbt_time t0;
+};
+
+static void summary_rel(const struct summary_ctx *s, nbt_time ts)
+{
+	nbt_time d = ts - s->t0;
+	const char *sign = d < 0 ? "-" : "+";
+	if (d < 0)
+		d = -d;
+	fprintf(s->out, "%s%" PRId64 ".%03" PRId64 "s", sign, (int64_t)(d / NBT_NS_PER_SEC),
+	        (int64_t)((d % NBT_NS_PER_SEC) / NBT_NS_PER_MS));
+}
+
+static void summary_mark(const struct summary_ctx *s, struct client_mark m)
+{
+	fprintf(s->out, "#%" PRIu64 " ", m.frame);
+	summary_rel(s, m.ts);
+}
+
+static void summary_finding(const struct summary_ctx *s, const struct diag_finding *f,
+                            const char *indent)
+{
+	FILE *out = s->out;
+	fprintf(out, "%s%s %s%s%s%s (%s)\n", indent, diag_severity_name(f->sev), f->code,
+	        f->detail ? " [" : "", f->detail ? f->detail : "", f->detail ? "]" : "",
+	        client_stage_name(f->stage));
+	fprintf(out, "%s  %s\n", indent, f->summary);
+	if (f->hint[0])
+		fprintf(out, "%s  hint: %s\n", indent, f->hint);
+	if (f->nevidence) {
+		fprintf(out, "%s  evidence:", indent);
+		for (uint8_t i = 0; i < f->nevidence; i++) {
+			fputs(i ? ", " : " ", out);
+			summary_mark(s, f->evidence[i]);
+		}
+		fputc('\n', out);
+	}
+}
+
+static void summary_identity(const struct summary_ctx *s, const struct client *c)
+{
+	FILE *out = s->out;
+	if (c->has_mac)
+		fprintf(out, "client %02x:%02x:%02x:%02x:%02x:%02x", c->mac[0], c->mac[1],
+		        c->mac[2], c->mac[3], c->mac[4], c->mac[5]);
+	else
+		fprintf(out, "client ip %u.%u.%u.%u (MAC not seen)", IPF(c->ip));
+	fprintf(out, "%s%s\n", c->name[0] ? "  " : "", c->name);
+	fprintf(out, "  model    %s", client_model_name(c->model));
+	if (c->board_rev)
+		fprintf(out, " (board revision 0x%06x)", c->board_rev);
+	fputc('\n', out);
+	if (c->has_serial)
+		fprintf(out, "  serial   %08x (%s)\n", c->serial,
+		        c->serial_from_folder ? "from the TFTP folder" : "from option 97");
+	if (c->prefix != CLIENT_PREFIX_UNKNOWN)
+		fprintf(out, "  tftp     prefix %s%s%s\n", client_prefix_name(c->prefix),
+		        c->prefix_str[0] ? " " : "", c->prefix_str);
+	if (c->ip)
+		fprintf(out, "  ip       %u.%u.%u.%u\n", IPF(c->ip));
+}
+
+static void summary_verdict(const struct summary_ctx *s, const struct diag_result *r,
+                            const char *indent)
+{
+	FILE *out = s->out;
+	const struct diag_finding *p = r->primary >= 0 ? &r->f[r->primary] : NULL;
+	fprintf(out, "%sverdict  %s", indent, diag_verdict_name(r->verdict));
+	if (p)
+		fprintf(out, " %s%s%s%s", p->code, p->detail ? " [" : "",
+		        p->detail ? p->detail : "", p->detail ? "]" : "");
+	if (r->verdict == DIAG_IN_PROGRESS && p) {
+		fputs(" pending, a stall after ", out);
+		summary_rel(s, r->deadline);
+	}
+	fputc('\n', out);
+}
+
+static void summary_stages(const struct summary_ctx *s, const struct client_attempt *a)
+{
+	FILE *out = s->out;
+	fputs("    stages\n", out);
+	for (int st = 0; st < CLIENT_ST__COUNT; st++) {
+		const struct client_span *sp = &a->stage[st];
+		if (!sp->count)
+			continue;
+		fprintf(out, "      %-14s ", client_stage_name((enum client_stage)st));
+		summary_mark(s, sp->first);
+		fputs(" .. ", out);
+		summary_mark(s, sp->last);
+		fprintf(out, " (%u events)\n", sp->count);
+	}
+}
+
+static void summary_timeline(const struct summary_ctx *s, const struct client_attempt *a)
+{
+	FILE *out = s->out;
+	fputs("    timeline\n", out);
+	for (uint32_t i = 0; i < a->ntimeline; i++) {
+		const struct client_entry *e = &a->timeline[i];
+		fputs("      ", out);
+		summary_rel(s, e->ts);
+		fprintf(out, " #%-6" PRIu64 " %-14s %s\n", e->frame, client_stage_name(e->stage),
+		        e->text);
+	}
+	if (a->timeline_dropped)
+		fprintf(out, "      (%u more entries not kept)\n", a->timeline_dropped);
+}
+
+static void summary_attempt(const struct summary_ctx *s, const struct client *c,
+                            const struct client_attempt *a, const struct diag_result *r)
+{
+	FILE *out = s->out;
+	fprintf(out, "  attempt %u: ", a->number);
+	summary_mark(s, a->first);
+	fputs(" .. ", out);
+	summary_mark(s, a->last);
+	fputc('\n', out);
+	summary_verdict(s, r, "    ");
+	(void)c;
+	summary_stages(s, a);
+	summary_timeline(s, a);
+}
+
+static void summary_client(const struct summary_ctx *s, const struct client *c,
+                           const struct client_capture *cap, const struct diag_opts *o)
+{
+	FILE *out = s->out;
+	struct diag_result r;
+	summary_identity(s, c);
+	const struct client_attempt *last = client_last_attempt(c);
+	if (!last) {
+		fputs("  verdict  in-progress (no boot traffic yet)\n\n", out);
+		return;
+	}
+	diag_attempt(c, last, cap, o, cap->last.ts, &r);
+	summary_verdict(s, &r, "  ");
+	fprintf(out, "  attempts %u%s\n", c->nattempts + c->attempts_dropped,
+	        c->attempts_dropped ? " (the oldest not kept)" : "");
+	if (r.primary >= 0)
+		summary_finding(s, &r.f[r.primary], "  ");
+	for (uint8_t i = 0; i < r.n; i++)
+		if ((int)i != r.primary)
+			summary_finding(s, &r.f[i], "  ");
+	for (uint32_t i = 0; i < c->nattempts; i++) {
+		const struct client_attempt *a = c->attempts[i];
+		struct diag_result ar;
+		diag_attempt(c, a, cap, o, cap->last.ts, &ar);
+		summary_attempt(s, c, a, &ar);
+		if (a != last && ar.primary >= 0)
+			summary_finding(s, &ar.f[ar.primary], "    ");
+	}
+	fputc('\n', out);
+}
+
+void summary_print(FILE *out, struct client_table *t, const struct diag_opts *o)
+{
+	const struct client_capture *cap = client_table_capture(t);
+	struct summary_ctx s = {.out = out, .t0 = cap->first.ts};
+	size_t n = client_count(t);
+	fprintf(out, "netboot-trace boot report: %zu client%s, frames 1-%" PRIu64 ", ", n,
+	        n == 1 ? "" : "s", cap->last.frame);
+	summary_rel(&s, cap->last.ts);
+	fputs(" long\n\n", out);
+	for (size_t i = 0; i < n; i++)
+		summary_client(&s, client_get(t, i), cap, o);
+	struct diag_result r;
+	diag_capture(cap, &r);
+	if (r.n) {
+		fputs("capture\n", out);
+		for (uint8_t i = 0; i < r.n; i++)
+			summary_finding(&s, &r.f[i], "  ");
+	}
+}
