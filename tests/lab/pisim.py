@@ -1,7 +1,13 @@
 #!/usr/bin/env python3
 # summary: Raspberry Pi 3/4/5 network-boot simulator for the capture lab (DHCP RFC 2131/2132/4578,
-# TFTP RFC 1350/2347/2348/2349, then kernel DHCP via busybox udhcpc and an NFS root check via libnfs).
+# TFTP RFC 1350/2347/2348/2349, a kernel ip=dhcp look-alike or udhcpc, NFS root check via libnfs).
 """pisim.py - behave on the wire like a network-booting Raspberry Pi (see PI-NETBOOT.md).
+
+Command line (the lab's contract; everything else is an added option, see --help):
+  pisim.py --iface IF --model pi4|pi3|pi5 --mac MAC --serial 8HEX [--prefix serial|mac|root|STRING]
+           [--dhcp-retry S] [--dhcp-timeout S] [--file-timeout S] [--tftp-server IP]
+           [--drop-every N] [--stop-after FILE:BLOCKS] [--no-kernel-dhcp]
+           [--nfs-root SERVER:/path] [--nfs-version 3|4] [--xid HEX]
 
 Standard library only. Run as root inside a network namespace where IF is a veth end with no IPv4
 address. The simulator sets the MAC itself when IF does not already carry --mac (`ip link set
@@ -274,7 +280,7 @@ def parse_reply(frame, mac, xid):
     if struct.unpack("!I", bootp[4:8])[0] != xid or bootp[28:34] != mac:
         return None
     opts = parse_options(bootp[240:])
-    mtype = opts.get(53, b"\0")[0]
+    mtype = (opts.get(53) or b"\0")[0]
     return {
         "type": mtype,
         "src": socket.inet_ntoa(ip[12:16]),
@@ -536,10 +542,12 @@ class Tftp:
                 if expected != 1:
                     continue  # duplicate OACK after DATA started
                 opts = parse_oack(data[2:])
-                if "blksize" in opts:
-                    blksize = int(opts["blksize"])
-                if "tsize" in opts:
-                    tsize = int(opts["tsize"])
+                try:
+                    blksize = int(opts.get("blksize", blksize))
+                    tsize = int(opts["tsize"]) if "tsize" in opts else None
+                except ValueError:  # RFC 2347: a client may refuse a bad OACK with ERROR 8
+                    self._send(s, tftp_error(8, "bad option value"), dest)
+                    return ("error", 8, f"bad OACK {opts}")
                 if probe:
                     # The Pi's tsize probe: read the size, end it with ERROR 0.
                     self._send(s, tftp_error(0, "Early terminate"), dest)
@@ -671,8 +679,9 @@ def tftp_boot(args, model, server, local_ip, log):
         elif res[0] == "probe":
             log.step("tftp", f"{name}: tsize probe -> {res[1]}, sent ERROR 0 'Early terminate'")
         elif required:
+            also = f" (also not found as {names[0]})" if len(names) > 1 and name != names[0] else ""
             raise SimExit(EXIT_FILE, f"required file {name} from {server}: TFTP error {res[1]} "
-                          f"'{res[2]}'")
+                          f"'{res[2]}'{also}")
         else:
             log.step("tftp", f"{name}: TFTP error {res[1]} '{res[2]}' (optional, continuing)")
     if tftp.dropped:
@@ -868,7 +877,7 @@ def parse_args(argv):
             print(f"pisim.py: error: {message}", file=sys.stderr)
             sys.exit(EXIT_USAGE)
 
-    p = Parser(description="Raspberry Pi network-boot simulator (see the module docstring).")
+    p = Parser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--iface", required=True, help="veth end inside the Pi namespace")
     p.add_argument("--model", required=True, choices=sorted(MODELS))
     p.add_argument("--mac", required=True, help="client MAC (set on IF if different)")
@@ -995,6 +1004,9 @@ def simulate(args, log):
     plen = prefix_len(ack)
     run(["ip", "addr", "add", f"{ack['yiaddr']}/{plen}", "dev", args.iface])
     log.step("dhcp", f"configured {ack['yiaddr']}/{plen}; TFTP server {server} (from {source})")
+    if ipaddress.IPv4Address(server) not in ipaddress.IPv4Network(f"{ack['yiaddr']}/{plen}", strict=False):
+        log.step("dhcp", f"warning: TFTP server {server} is off-link and pisim adds no route: "
+                 "the RRQs will fail (exit 5)")
 
     tftp_boot(args, model, server, ack["yiaddr"], log)
     log.step("tftp", "all boot files transferred")

@@ -61,7 +61,7 @@ def main():
         req, _ = s.recvfrom(2048)
         if len(req) < 240 or req[0] != 1 or req[236:240] != b"\x63\x82\x53\x63":
             continue
-        mtype = parse_options(req[240:]).get(53, b"\0")[0]
+        mtype = (parse_options(req[240:]).get(53) or b"\0")[0]
         out = None
         if mtype == 1:
             out = 2
