@@ -87,6 +87,8 @@ static struct diag_finding *diag_stall(struct diag_ctx *x, const char *code, enu
 	x->r->primary = (int)(f - x->r->f);
 	x->r->deadline = since + timeout;
 	x->r->verdict = x->now >= x->r->deadline ? DIAG_STALLED : DIAG_IN_PROGRESS;
+	if (x->r->verdict == DIAG_IN_PROGRESS)
+		f->sev = DIAG_SEV_PENDING;
 	return f;
 }
 
@@ -803,7 +805,7 @@ static void diag_note_tftp(struct diag_ctx *x)
 	uint32_t retrans = 0, dups = 0, big = 0;
 	const struct client_file *worst = NULL, *bigf = NULL;
 	for (uint32_t i = 0; i < x->a->nfiles; i++) {
-				const struct client_file *f = &x->a->files[i];
+		const struct client_file *f = &x->a->files[i];
 		if (f->state != CLIENT_FILE_DONE)
 			continue; /* an unfinished transfer's retries belong to its stall */
 		retrans += f->retrans;
@@ -1121,6 +1123,7 @@ const char *diag_severity_name(enum diag_severity s)
 	static const char *const names[] = {[DIAG_SEV_INFO] = "info",
 	                                    [DIAG_SEV_WARNING] = "warning",
 	                                    [DIAG_SEV_STALL] = "stall",
-	                                    [DIAG_SEV_CAPTURE] = "capture"};
+	                                    [DIAG_SEV_CAPTURE] = "capture",
+	                                    [DIAG_SEV_PENDING] = "pending"};
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }

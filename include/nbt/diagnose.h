@@ -26,6 +26,7 @@ enum diag_severity {
 	DIAG_SEV_WARNING,
 	DIAG_SEV_STALL,
 	DIAG_SEV_CAPTURE, /* about the capture, not the boot (PI-NETBOOT.md s6) */
+	DIAG_SEV_PENDING, /* a stall once the stage's timeout passes (verdict in-progress) */
 };
 
 struct diag_finding {

@@ -1,0 +1,796 @@
+/* summary: diagnosis rules driven by hand-built event lists: every stall code and verdict. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "client_script.h"
+
+static int setup(void **state)
+{
+	*state = sc_new();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	sc_free(*state);
+	return 0;
+}
+
+/* PI-NETBOOT.md s5 #1: DISCOVERs, no OFFER; in progress until DHCP_TIMEOUT, then a stall. */
+static void test_no_dhcp_offer(void **state)
+{
+	struct sc *s = *state;
+	uint64_t first = sc_dhcp_req(s, 0, MAC_PI4, 1, 0x10, SC_PI4);
+	for (int i = 1; i < 5; i++)
+		sc_dhcp_req(s, 4.0 * i, MAC_PI4, 1, 0x10, SC_PI4);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_IN_PROGRESS);
+	assert_string_equal(sc_code(r), "no-dhcp-offer");
+	assert_int_equal(r->deadline, sc_ns(45));
+	sc_idle(s, 46);
+	r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	assert_string_equal(sc_code(r), "no-dhcp-offer");
+	assert_true(sc_has_frame(&r->f[r->primary], first));
+	assert_non_null(strstr(r->f[r->primary].summary, "5 DISCOVERs"));
+	assert_non_null(strstr(r->f[r->primary].hint, "dnsmasq"));
+	/* Still one attempt: DISCOVER retries without progress do not start over. */
+	assert_int_equal(sc_client(s, MAC_PI4)->nattempts, 1);
+}
+
+/* s5 #2: offers without "Raspberry Pi Boot", the Pi keeps asking. */
+static void test_offer_missing_opt43(void **state)
+{
+	struct sc *s = *state;
+	sc_dhcp_req(s, 0, MAC_PI4, 1, 0x10, SC_PI4);
+	uint64_t offer = sc_dhcp_rep(s, 0.01, MAC_PI4, 2, 0x10, CLI, SRV, "10.99.0.1", false);
+	sc_dhcp_req(s, 4, MAC_PI4, 1, 0x10, SC_PI4);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_IN_PROGRESS);
+	sc_dhcp_rep(s, 4.01, MAC_PI4, 2, 0x10, CLI, SRV, "10.99.0.1", false);
+	sc_dhcp_req(s, 8, MAC_PI4, 1, 0x10, SC_PI4);
+	r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	assert_string_equal(sc_code(r), "offer-missing-pxe-option43");
+	assert_true(sc_has_frame(&r->f[r->primary], offer));
+	assert_non_null(strstr(r->f[r->primary].summary, "10.99.0.1"));
+	assert_non_null(strstr(r->f[r->primary].hint, "Raspberry Pi Boot"));
+}
+
+/* A generic PXE client does not need option 43: the same offer is fine for it. */
+static void test_pxe_offer_without_opt43_is_usable(void **state)
+{
+	struct sc *s = *state;
+	sc_dhcp_req(s, 0, MAC_PC, 1, 0x10, SC_PXE);
+	sc_dhcp_rep(s, 0.01, MAC_PC, 2, 0x10, CLI, SRV, NULL, false);
+	sc_dhcp_req(s, 0.02, MAC_PC, 3, 0x10, SC_PXE);
+	uint64_t ack = sc_dhcp_rep(s, 0.03, MAC_PC, 5, 0x10, CLI, SRV, NULL, false);
+	const struct diag_result *r = sc_diag(s, MAC_PC);
+	/* No boot file name in 67/file: a PXE client has nothing to ask for (s5 #6). */
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	assert_string_equal(sc_code(r), "no-tftp-request");
+	assert_true(sc_has_frame(&r->f[r->primary], ack));
+	assert_non_null(strstr(r->f[r->primary].summary, "boot file"));
+}
+
+/* s5 #3: no option 66 and siaddr 0; and 66 given as a name. */
+static void test_offer_missing_tftp_server(void **state)
+{
+	struct sc *s = *state;
+	sc_dhcp_req(s, 0, MAC_PI4, 1, 0x10, SC_PI4);
+	sc_dhcp_rep(s, 0.01, MAC_PI4, 2, 0x10, CLI, 0, NULL, true);
+	sc_dhcp_req(s, 0.02, MAC_PI4, 3, 0x10, SC_PI4);
+	sc_dhcp_rep(s, 0.03, MAC_PI4, 5, 0x10, CLI, 0, NULL, true);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	assert_string_equal(sc_code(r), "offer-missing-tftp-server");
+	assert_non_null(strstr(r->f[r->primary].summary, "no option 66"));
+}
+
+static void test_option66_name(void **state)
+{
+	struct sc *s = *state;
+	sc_dhcp_req(s, 0, MAC_PI4, 1, 0x10, SC_PI4);
+	sc_dhcp_rep(s, 0.01, MAC_PI4, 2, 0x10, CLI, 0, "tftp.lan", true);
+	sc_dhcp_req(s, 0.02, MAC_PI4, 3, 0x10, SC_PI4);
+	sc_dhcp_rep(s, 0.03, MAC_PI4, 5, 0x10, CLI, 0, "tftp.lan", true);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_string_equal(sc_code(r), "offer-missing-tftp-server");
+	assert_non_null(strstr(r->f[r->primary].summary, "tftp.lan"));
+}
+
+/* s5 #4: 66 and siaddr disagree; the RRQs went to siaddr, which does not answer. */
+static void test_tftp_server_conflict(void **state)
+{
+	struct sc *s = *state;
+	uint32_t other = IP4(10, 99, 0, 2);
+	sc_dhcp_req(s, 0, MAC_PI4, 1, 0x10, SC_PI4);
+	sc_dhcp_rep(s, 0.01, MAC_PI4, 2, 0x10, CLI, other, "10.99.0.1", true);
+	sc_dhcp_req(s, 0.02, MAC_PI4, 3, 0x10, SC_PI4);
+	sc_dhcp_rep(s, 0.03, MAC_PI4, 5, 0x10, CLI, other, "10.99.0.1", true);
+	struct nbt_event *ev = sc_tftp(1, CLI, "38c128c0/start4.elf", true);
+	ev->dst_ip = other;
+	uint64_t rrq = sc_feed(s, ev, 1);
+	sc_idle(s, 40);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	assert_string_equal(sc_code(r), "tftp-server-conflict");
+	assert_true(sc_has_frame(&r->f[r->primary], rrq));
+	assert_non_null(strstr(r->f[r->primary].summary, "10.99.0.2"));
+}
+
+/* A disagreement the client survives is a warning naming the server it used. */
+static void test_tftp_server_conflict_warning(void **state)
+{
+	struct sc *s = *state;
+	uint32_t other = IP4(10, 99, 0, 2);
+	sc_dhcp_req(s, 0, MAC_PI4, 1, 0x10, SC_PI4);
+	sc_dhcp_rep(s, 0.01, MAC_PI4, 2, 0x10, CLI, other, "10.99.0.1", true);
+	sc_dhcp_req(s, 0.02, MAC_PI4, 3, 0x10, SC_PI4);
+	sc_dhcp_rep(s, 0.03, MAC_PI4, 5, 0x10, CLI, other, "10.99.0.1", true);
+	sc_file(s, 1, CLI, "38c128c0/start4.elf", 5000);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	const struct diag_finding *f = sc_find(r, "tftp-server-conflict");
+	assert_non_null(f);
+	assert_int_equal(f->sev, DIAG_SEV_WARNING);
+	assert_non_null(strstr(sc_sum(f), "used option 66"));
+}
+
+/* s5 #5: REQUEST without ACK (4 s), and NAK (a new attempt follows). */
+static void test_no_dhcp_ack(void **state)
+{
+	struct sc *s = *state;
+	sc_dhcp_req(s, 0, MAC_PI4, 1, 0x10, SC_PI4);
+	sc_dhcp_rep(s, 0.01, MAC_PI4, 2, 0x10, CLI, SRV, "10.99.0.1", true);
+	uint64_t req = sc_dhcp_req(s, 0.02, MAC_PI4, 3, 0x10, SC_PI4);
+	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_IN_PROGRESS);
+	sc_idle(s, 5);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	assert_string_equal(sc_code(r), "no-dhcp-ack");
+	assert_true(sc_has_frame(&r->f[r->primary], req));
+}
+
+static void test_dhcp_nak_then_new_attempt(void **state)
+{
+	struct sc *s = *state;
+	sc_dhcp_req(s, 0, MAC_PI4, 1, 0x10, SC_PI4);
+	sc_dhcp_rep(s, 0.01, MAC_PI4, 2, 0x10, CLI, SRV, "10.99.0.1", true);
+	sc_dhcp_req(s, 0.02, MAC_PI4, 3, 0x10, SC_PI4);
+	uint64_t nak = sc_dhcp_rep(s, 0.03, MAC_PI4, 6, 0x10, 0, 0, NULL, false);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	assert_string_equal(sc_code(r), "dhcp-nak");
+	assert_true(sc_has_frame(&r->f[r->primary], nak));
+	/* The Pi starts over: a new attempt, which goes on normally. */
+	sc_pi4_dora(s, 2, CLI);
+	const struct client *c = sc_client(s, MAC_PI4);
+	assert_int_equal(c->nattempts, 2);
+	assert_int_equal(c->attempts[1]->number, 2);
+	r = sc_diag(s, MAC_PI4);
+	assert_string_equal(sc_code(r), "no-tftp-request");
+	assert_int_equal(r->verdict, DIAG_IN_PROGRESS);
+}
+
+/* s5 #6 for a Pi: DHCP done, no RRQ within the file timeout. */
+static void test_no_tftp_request(void **state)
+{
+	struct sc *s = *state;
+	sc_pi4_dora(s, 0, CLI);
+	sc_idle(s, 20);
+	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_IN_PROGRESS);
+	sc_idle(s, 31);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	assert_string_equal(sc_code(r), "no-tftp-request");
+}
+
+/* s5 #7: ARP for the TFTP server unanswered; ICMP port unreachable for port 69. */
+static void test_tftp_server_unreachable_arp(void **state)
+{
+	struct sc *s = *state;
+	uint32_t ghost = IP4(10, 99, 0, 77);
+	sc_dhcp_req(s, 0, MAC_PI4, 1, 0x10, SC_PI4);
+	sc_dhcp_rep(s, 0.01, MAC_PI4, 2, 0x10, CLI, SRV, "10.99.0.77", true);
+	sc_dhcp_req(s, 0.02, MAC_PI4, 3, 0x10, SC_PI4);
+	sc_dhcp_rep(s, 0.03, MAC_PI4, 5, 0x10, CLI, SRV, "10.99.0.77", true);
+	uint64_t arp = sc_arp(s, 0.5, MAC_PI4, CLI, ghost, false);
+	sc_arp(s, 1.5, MAC_PI4, CLI, ghost, false);
+	sc_arp(s, 2.5, MAC_PI4, CLI, ghost, false);
+	sc_idle(s, 35);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	assert_string_equal(sc_code(r), "tftp-server-unreachable");
+	assert_true(sc_has_frame(&r->f[r->primary], arp));
+	assert_non_null(strstr(r->f[r->primary].summary, "10.99.0.77"));
+	assert_non_null(strstr(r->f[r->primary].summary, "3 times"));
+}
+
+static void test_tftp_server_unreachable_icmp(void **state)
+{
+	struct sc *s = *state;
+	sc_pi4_dora(s, 0, CLI);
+	sc_rrq(s, 1, CLI, "38c128c0/start4.elf");
+	uint64_t icmp = sc_icmp(s, 1.001, CLI, 69);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	assert_string_equal(sc_code(r), "tftp-server-unreachable");
+	assert_true(sc_has_frame(&r->f[r->primary], icmp));
+	assert_non_null(strstr(r->f[r->primary].summary, "port 69"));
+}
+
+/* s5 #8: RRQ never answered. */
+static void test_tftp_no_response(void **state)
+{
+	struct sc *s = *state;
+	sc_pi4_dora(s, 0, CLI);
+	uint64_t first = sc_rrq(s, 1, CLI, "38c128c0/start4.elf");
+	for (int i = 1; i < 4; i++)
+		sc_rrq(s, 1 + 1.5 * i, CLI, "38c128c0/start4.elf");
+	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_IN_PROGRESS);
+	sc_idle(s, 40);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	assert_string_equal(sc_code(r), "tftp-no-response");
+	assert_true(sc_has_frame(&r->f[r->primary], first));
+	assert_non_null(strstr(r->f[r->primary].summary, "4 times"));
+}
+
+/* s5 #9: the serial folder does not exist and the root fallback finds nothing. */
+static void test_serial_folder_missing(void **state)
+{
+	struct sc *s = *state;
+	sc_pi4_dora(s, 0, CLI);
+	uint64_t rrq = sc_rrq(s, 1, CLI, "38c128c0/start4.elf");
+	sc_err(s, 1.001, CLI, "38c128c0/start4.elf", 1, "File not found", false, false);
+	sc_rrq(s, 1.01, CLI, "start4.elf");
+	sc_err(s, 1.011, CLI, "start4.elf", 1, "File not found", false, false);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	assert_string_equal(sc_code(r), "tftp-file-not-found");
+	assert_non_null(r->f[r->primary].detail);
+	assert_string_equal(r->f[r->primary].detail, "serial-folder-missing");
+	assert_true(sc_has_frame(&r->f[r->primary], rrq));
+	assert_non_null(strstr(r->f[r->primary].summary, "38c128c0/start4.elf"));
+}
+
+/* s5 "not stalls": the probe of <serial>/ fails, the root serves the files: information. */
+static void test_root_fallback_is_info(void **state)
+{
+	struct sc *s = *state;
+	sc_pi4_dora(s, 0, CLI);
+	sc_rrq(s, 1, CLI, "38c128c0/start4.elf");
+	uint64_t nf =
+	    sc_err(s, 1.001, CLI, "38c128c0/start4.elf", 1, "File not found", false, false);
+	sc_pi4_files(s, 1.1, CLI, "");
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_IN_PROGRESS); /* waiting for the kernel's DHCP */
+	assert_string_equal(sc_code(r), "no-kernel-dhcp");
+	const struct diag_finding *f = sc_find(r, "using-root-folder");
+	assert_non_null(f);
+	assert_int_equal(f->sev, DIAG_SEV_INFO);
+	assert_true(sc_has_frame(f, nf));
+	assert_non_null(strstr(sc_sum(f), "using root folder"));
+	assert_null(sc_find(r, "tftp-file-not-found"));
+}
+
+/* s5 #10: a required file missing after the firmware was served. */
+static void test_required_file_not_found(void **state)
+{
+	struct sc *s = *state;
+	sc_pi4_dora(s, 0, CLI);
+	sc_file(s, 1, CLI, "38c128c0/start4.elf", 9000);
+	sc_file(s, 1.1, CLI, "38c128c0/cmdline.txt", 90);
+	sc_rrq(s, 1.2, CLI, "38c128c0/bcm2711-rpi-4-b.dtb");
+	uint64_t err = sc_err(s, 1.201, CLI, "38c128c0/bcm2711-rpi-4-b.dtb", 1, "File not found",
+	                      false, false);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	assert_string_equal(sc_code(r), "tftp-file-not-found");
+	assert_null(r->f[r->primary].detail);
+	assert_int_equal(r->f[r->primary].stage, CLIENT_ST_TFTP_KERNEL);
+	assert_true(sc_has_frame(&r->f[r->primary], err));
+	assert_non_null(strstr(r->f[r->primary].hint, "<tftp-root>/38c128c0/"));
+	assert_non_null(strstr(r->f[r->primary].hint, "bcm2711-rpi-4-b.dtb"));
+}
+
+/* s5 "not stalls": tsize probes ended with ERROR 0, bootsig/recovery/pieeprom missing. */
+static void test_normal_noise_is_not_a_failure(void **state)
+{
+	struct sc *s = *state;
+	sc_pi4_dora(s, 0, CLI);
+	sc_rrq(s, 1, CLI, "38c128c0/start4.elf");
+	sc_oack(s, 1.001, CLI, "38c128c0/start4.elf", 9000);
+	sc_err(s, 1.002, CLI, "38c128c0/start4.elf", 0, "Early terminate", true, true);
+	sc_rrq(s, 1.01, CLI, "38c128c0/recovery.bin");
+	sc_err(s, 1.011, CLI, "38c128c0/recovery.bin", 1, "File not found", false, false);
+	sc_rrq(s, 1.02, CLI, "38c128c0/pieeprom.sig");
+	sc_err(s, 1.021, CLI, "38c128c0/pieeprom.sig", 1, "File not found", false, false);
+	/* Right after a probe and missing optional files, nothing is wrong yet. */
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_not_equal(r->verdict, DIAG_STALLED);
+	assert_null(sc_find(r, "tftp-error"));
+	assert_null(sc_find(r, "tftp-file-not-found"));
+	sc_pi4_files(s, 1.1, CLI, "38c128c0/");
+	sc_kernel_dora(s, 5, MAC_PI4, CLI);
+	sc_getport(s, 5.1, CLI, 100005, 20048);
+	sc_mnt(s, 5.2, CLI, "/srv/nfs/pi", 0);
+	sc_getport(s, 5.3, CLI, 100003, 2049);
+	sc_nfs3(s, 5.4, CLI, 19, 0);
+	r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_BOOTED);
+	assert_int_equal(r->primary, -1);
+	const struct diag_finding *f = sc_find(r, "optional-file-missing");
+	assert_non_null(f);
+	assert_int_equal(f->sev, DIAG_SEV_INFO);
+	for (uint8_t i = 0; i < r->n; i++)
+		assert_int_not_equal(r->f[i].sev, DIAG_SEV_STALL);
+}
+
+/* s5 #11: other TFTP errors. */
+static void test_tftp_error(void **state)
+{
+	struct sc *s = *state;
+	sc_pi4_dora(s, 0, CLI);
+	sc_rrq(s, 1, CLI, "38c128c0/start4.elf");
+	uint64_t e =
+	    sc_err(s, 1.001, CLI, "38c128c0/start4.elf", 2, "Access violation", false, false);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	assert_string_equal(sc_code(r), "tftp-error");
+	assert_true(sc_has_frame(&r->f[r->primary], e));
+	assert_non_null(strstr(r->f[r->primary].summary, "Access violation"));
+}
+
+/* s5 #12: a transfer that starts and stops: file, last block, percent, who went silent. */
+static void test_tftp_stalled(void **state)
+{
+	struct sc *s = *state;
+	sc_pi4_dora(s, 0, CLI);
+	sc_file(s, 1, CLI, "38c128c0/start4.elf", 9000);
+	sc_rrq(s, 2, CLI, "38c128c0/kernel8.img");
+	sc_oack(s, 2.001, CLI, "38c128c0/kernel8.img", 20000);
+	for (uint64_t b = 1; b <= 8; b++)
+		sc_data(s, 2.01 + (double)b * 0.001, CLI, "38c128c0/kernel8.img", b, 20000, true);
+	sc_data(s, 2.1, CLI, "38c128c0/kernel8.img", 9, 20000, false);
+	uint64_t last = sc_data(s, 3.1, CLI, "38c128c0/kernel8.img", 9, 20000, false);
+	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_IN_PROGRESS);
+	sc_idle(s, 40);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	assert_string_equal(sc_code(r), "tftp-stalled");
+	const struct diag_finding *f = &r->f[r->primary];
+	assert_true(sc_has_frame(f, last));
+	assert_non_null(strstr(sc_sum(f), "kernel8.img"));
+	assert_non_null(strstr(sc_sum(f), "block 9"));
+	assert_non_null(strstr(sc_sum(f), "last acknowledged: 8"));
+	assert_non_null(strstr(sc_sum(f), "46%"));
+	assert_non_null(strstr(sc_sum(f), "client stopped acknowledging"));
+}
+
+static void test_tftp_stalled_server_silent(void **state)
+{
+	struct sc *s = *state;
+	sc_pi4_dora(s, 0, CLI);
+	sc_rrq(s, 1, CLI, "38c128c0/start4.elf");
+	sc_oack(s, 1.001, CLI, "38c128c0/start4.elf", 9000);
+	sc_data(s, 1.01, CLI, "38c128c0/start4.elf", 1, 9000, true);
+	sc_idle(s, 35);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_string_equal(sc_code(r), "tftp-stalled");
+	assert_non_null(strstr(r->f[r->primary].summary, "server stopped sending"));
+}
+
+/* s5 #13: firmware and kernel served, no kernel DHCP within its timeout. */
+static void test_no_kernel_dhcp(void **state)
+{
+	struct sc *s = *state;
+	sc_pi4_dora(s, 0, CLI);
+	sc_pi4_files(s, 1, CLI, "38c128c0/");
+	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_IN_PROGRESS);
+	sc_idle(s, 70);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	assert_string_equal(sc_code(r), "no-kernel-dhcp");
+	assert_non_null(strstr(r->f[r->primary].summary, "kernel8.img"));
+}
+
+/* Kernel DHCP told apart from firmware DHCP: not a new attempt, its own stage. */
+static void test_kernel_dhcp_fingerprints(void **state)
+{
+	struct sc *s = *state;
+	sc_pi4_dora(s, 0, CLI);
+	sc_pi4_files(s, 1, CLI, "38c128c0/");
+	sc_dhcp_req(s, 5, MAC_PI4, 1, 0x999, SC_KLIBC); /* "Linux ipconfig" */
+	const struct client *c = sc_client(s, MAC_PI4);
+	assert_int_equal(c->nattempts, 1);
+	const struct client_attempt *a = client_last_attempt(c);
+	assert_int_equal(a->kernel.discover.count, 1);
+	assert_int_equal(a->fw.discover.count, 1);
+	assert_int_equal(a->stage[CLIENT_ST_KERNEL_DHCP].count, 1);
+	sc_dhcp_req(s, 6, MAC_PI4, 1, 0x998, SC_KERNEL); /* no option 60 */
+	assert_int_equal(a->kernel.discover.count, 2);
+	assert_int_equal(c->nattempts, 1);
+	/* Its own DISCOVERs unanswered: no-dhcp-offer in the kernel stage. */
+	sc_idle(s, 60);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_string_equal(sc_code(r), "no-dhcp-offer");
+	assert_int_equal(r->f[r->primary].stage, CLIENT_ST_KERNEL_DHCP);
+	assert_non_null(strstr(r->f[r->primary].summary, "the kernel"));
+	/* A firmware DISCOVER after all that progress is a reboot: a new attempt. */
+	sc_dhcp_req(s, 70, MAC_PI4, 1, 0x1234, SC_PI4);
+	assert_int_equal(c->nattempts, 2);
+}
+
+/* Kernel DHCP done and nothing after it; ARP for the NFS server unanswered. */
+static void test_no_nfs_traffic_and_unreachable(void **state)
+{
+	struct sc *s = *state;
+	sc_pi4_dora(s, 0, CLI);
+	sc_pi4_files(s, 1, CLI, "38c128c0/");
+	sc_kernel_dora(s, 5, MAC_PI4, CLI);
+	sc_idle(s, 40);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_string_equal(sc_code(r), "no-nfs-traffic");
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	uint64_t arp = sc_arp(s, 41, MAC_PI4, CLI, IP4(10, 99, 0, 9), false);
+	sc_idle(s, 80);
+	r = sc_diag(s, MAC_PI4);
+	assert_string_equal(sc_code(r), "nfs-server-unreachable");
+	assert_true(sc_has_frame(&r->f[r->primary], arp));
+}
+
+static void sc_to_kernel(struct sc *s)
+{
+	sc_pi4_dora(s, 0, CLI);
+	sc_pi4_files(s, 1, CLI, "38c128c0/");
+	sc_kernel_dora(s, 5, MAC_PI4, CLI);
+}
+
+/* s5 #15: portmap says port 0 / does not answer. */
+static void test_nfs_portmap_failed(void **state)
+{
+	struct sc *s = *state;
+	sc_to_kernel(s);
+	sc_getport(s, 5.1, CLI, 100005, 0);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	assert_string_equal(sc_code(r), "nfs-portmap-failed");
+	assert_non_null(strstr(r->f[r->primary].summary, "100005"));
+}
+
+static void test_nfs_portmap_unanswered(void **state)
+{
+	struct sc *s = *state;
+	sc_to_kernel(s);
+	sc_feed(s, sc_rpc(CLI, 100000, 2, 3, false), 5.1);
+	sc_feed(s, sc_rpc(CLI, 100000, 2, 3, false), 6.1);
+	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_IN_PROGRESS);
+	sc_idle(s, 40);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_string_equal(sc_code(r), "nfs-portmap-failed");
+	assert_int_equal(r->verdict, DIAG_STALLED);
+}
+
+/* s5 #16: MNT denied (13) and not found (2); another status is nfs-error. */
+static void test_nfs_mount_statuses(void **state)
+{
+	static const struct {
+		int status;
+		const char *code;
+	} cases[] = {{13, "nfs-mount-denied"},
+	             {2, "nfs-mount-not-found"},
+	             {20, "nfs-mount-not-found"},
+	             {5, "nfs-error"}};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sc *s = sc_new();
+		sc_to_kernel(s);
+		sc_getport(s, 5.1, CLI, 100005, 20048);
+		uint64_t fr = sc_mnt(s, 5.2, CLI, "/srv/nfs/pi", cases[i].status);
+		const struct diag_result *r = sc_diag(s, MAC_PI4);
+		assert_int_equal(r->verdict, DIAG_STALLED);
+		assert_string_equal(sc_code(r), cases[i].code);
+		assert_true(sc_has_frame(&r->f[r->primary], fr));
+		assert_non_null(strstr(r->f[r->primary].summary, "/srv/nfs/pi"));
+		sc_free(s);
+	}
+}
+
+/* NFSv4: no portmap/MOUNT; NOENT / ACCESS on the export path are the failed mount. */
+static void test_nfs4_paths(void **state)
+{
+	(void)state;
+	struct sc *s = sc_new();
+	sc_to_kernel(s);
+	sc_nfs4_lookup(s, 5.2, CLI, "srv/nfs/pi4", 2);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_string_equal(sc_code(r), "nfs-mount-not-found");
+	assert_non_null(strstr(r->f[r->primary].summary, "srv/nfs/pi4"));
+	sc_free(s);
+
+	s = sc_new();
+	sc_to_kernel(s);
+	sc_nfs4_lookup(s, 5.2, CLI, "srv/nfs/pi", 13);
+	assert_string_equal(sc_code(sc_diag(s, MAC_PI4)), "nfs-mount-denied");
+	sc_free(s);
+
+	s = sc_new();
+	sc_to_kernel(s);
+	sc_nfs4_lookup(s, 5.2, CLI, "srv/nfs/pi", 0);
+	r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_BOOTED);
+	assert_true(client_last_attempt(sc_client(s, MAC_PI4))->stage[CLIENT_ST_NFS].count > 0);
+	sc_free(s);
+}
+
+/* s5 #17: NFS calls unanswered; during root use only after the timeout. */
+static void test_nfs_no_response(void **state)
+{
+	struct sc *s = *state;
+	sc_to_kernel(s);
+	sc_getport(s, 5.1, CLI, 100005, 20048);
+	sc_mnt(s, 5.2, CLI, "/srv/nfs/pi", 0);
+	sc_nfs3(s, 5.3, CLI, 19, 0); /* FSINFO: the root is in use */
+	uint64_t call = sc_nfs3(s, 5.4, CLI, 6, -1);
+	sc_nfs3(s, 6.4, CLI, 6, -1);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_BOOTED); /* a reply may still come */
+	sc_idle(s, 40);
+	r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	assert_string_equal(sc_code(r), "nfs-no-response");
+	assert_true(sc_has_frame(&r->f[r->primary], call));
+	assert_non_null(strstr(r->f[r->primary].summary, "2 RPC calls"));
+}
+
+/* s5 #18: an NFS error status during root use is a warning; NOENT is normal there. */
+static void test_nfs_error_during_use(void **state)
+{
+	struct sc *s = *state;
+	sc_to_kernel(s);
+	sc_getport(s, 5.1, CLI, 100005, 20048);
+	sc_mnt(s, 5.2, CLI, "/srv/nfs/pi", 0);
+	sc_nfs3(s, 5.3, CLI, 19, 0);
+	sc_nfs3(s, 5.4, CLI, 3, 2); /* LOOKUP NOENT: not counted */
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_BOOTED);
+	assert_null(sc_find(r, "nfs-error"));
+	sc_nfs3(s, 5.5, CLI, 6, 13); /* READ ACCES */
+	r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_BOOTED);
+	const struct diag_finding *f = sc_find(r, "nfs-error");
+	assert_non_null(f);
+	assert_int_equal(f->sev, DIAG_SEV_WARNING);
+}
+
+/* NFS error before the root is usable (not MOUNT): nfs-error stall. */
+static void test_nfs_error_stall(void **state)
+{
+	struct sc *s = *state;
+	sc_to_kernel(s);
+	sc_getport(s, 5.1, CLI, 100005, 20048);
+	sc_mnt(s, 5.2, CLI, "/srv/nfs/pi", 0);
+	sc_nfs3(s, 5.3, CLI, 19, 70); /* FSINFO NFS3ERR_STALE */
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	assert_string_equal(sc_code(r), "nfs-error");
+	assert_non_null(strstr(r->f[r->primary].summary, "status 70"));
+}
+
+/* Pi 3: OFFER then TFTP (no REQUEST), fixed xid; three at once kept apart by MAC. */
+static void test_pi3_interleaved(void **state)
+{
+	struct sc *s = *state;
+	const uint8_t *macs[3] = {MAC_PI3A, MAC_PI3B, MAC_PI3C};
+	for (int i = 0; i < 3; i++)
+		sc_dhcp_req(s, 0.1 * i, macs[i], 1, PI3_X, SC_PI3);
+	for (int i = 0; i < 3; i++)
+		sc_dhcp_rep(s, 0.5 + 0.1 * i, macs[i], 2, PI3_X, IP4(10, 99, 0, 10 + i), SRV,
+		            "10.99.0.1", true);
+	char name[64];
+	for (int i = 0; i < 3; i++) {
+		uint32_t ip = IP4(10, 99, 0, 10 + i);
+		sc_file(s, 1 + 0.01 * i, ip, "bootcode.bin", 5000);
+		sc_rrq(s, 1.5 + 0.01 * i, ip, "bootsig.bin");
+		sc_err(s, 1.501 + 0.01 * i, ip, "bootsig.bin", 1, "File not found", false, false);
+	}
+	for (int i = 0; i < 2; i++) {
+		uint32_t ip = IP4(10, 99, 0, 10 + i);
+		snprintf(name, sizeof(name), "%08x/", 0x1000000u | macs[i][5]);
+		sc_pi4_files(s, 2 + 0.01 * i, ip, name);
+		sc_kernel_dora(s, 5 + i, macs[i], ip);
+		sc_getport(s, 6, ip, 100005, 20048);
+		sc_mnt(s, 6.1, ip, "/srv/nfs/pi", 0);
+		sc_nfs3(s, 6.2, ip, 19, 0);
+	}
+	/* The third one asks for a missing file in its folder. */
+	sc_rrq(s, 7, IP4(10, 99, 0, 12), "01000003/start.elf");
+	uint64_t nf = sc_err(s, 7.001, IP4(10, 99, 0, 12), "01000003/start.elf", 1,
+	                     "File not found", false, false);
+	assert_int_equal(client_count(s->t), 3);
+	for (int i = 0; i < 3; i++) {
+		const struct client *c = sc_client(s, macs[i]);
+		assert_non_null(c);
+		assert_int_equal(c->model, CLIENT_MODEL_PI3);
+		assert_int_equal(c->nattempts, 1);
+		assert_true(c->has_serial);
+		assert_int_equal(c->serial, 0x1000000u | macs[i][5]);
+		assert_int_equal(client_last_attempt(c)->fw.request.count, 0);
+	}
+	assert_int_equal(sc_diag(s, MAC_PI3A)->verdict, DIAG_BOOTED);
+	assert_null(sc_find(&s->r, "tftp-file-not-found"));
+	assert_int_equal(sc_diag(s, MAC_PI3B)->verdict, DIAG_BOOTED);
+	const struct diag_result *r = sc_diag(s, MAC_PI3C);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	assert_string_equal(sc_code(r), "tftp-file-not-found");
+	assert_true(sc_has_frame(&r->f[r->primary], nf));
+}
+
+/* s6: RRQs for several files and no reply at all: the filter, not the boot. */
+static void test_capture_port69_filter(void **state)
+{
+	struct sc *s = *state;
+	sc_pi4_dora(s, 0, CLI);
+	sc_rrq(s, 1, CLI, "38c128c0/start4.elf");
+	sc_rrq(s, 1.1, CLI, "38c128c0/config.txt");
+	sc_rrq(s, 1.2, CLI, "38c128c0/fixup4.dat");
+	sc_idle(s, 60);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_UNKNOWN);
+	assert_string_equal(sc_code(r), "cannot-tell");
+	assert_non_null(strstr(r->f[r->primary].summary, "cannot tell"));
+	assert_non_null(strstr(r->f[r->primary].summary, "port 69"));
+	const struct diag_finding *f = sc_find(r, "capture-filter-port-69");
+	assert_non_null(f);
+	assert_int_equal(f->sev, DIAG_SEV_CAPTURE);
+	assert_null(sc_find(r, "tftp-no-response"));
+}
+
+/* s6: REQUEST seen, but the OFFER it answers is not: one direction only. */
+static void test_capture_one_direction(void **state)
+{
+	struct sc *s = *state;
+	sc_dhcp_req(s, 0, MAC_PI4, 1, 0x10, SC_PI4);
+	sc_dhcp_req(s, 0.5, MAC_PI4, 3, 0x10, SC_PI4);
+	sc_idle(s, 20);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_UNKNOWN);
+	assert_non_null(sc_find(r, "capture-one-direction"));
+}
+
+/* s6: the capture starts mid-boot (first packet TFTP); truncation is a capture finding. */
+static void test_capture_mid_boot_and_truncated(void **state)
+{
+	struct sc *s = *state;
+	struct nbt_event *ev = sc_tftp(1, CLI, "38c128c0/kernel8.img", true);
+	ev->has_mac = true;
+	memcpy(ev->src_mac, MAC_PI4, 6);
+	sc_feed(s, ev, 0);
+	sc_oack(s, 0.001, CLI, "38c128c0/kernel8.img", 1000);
+	sc_data(s, 0.002, CLI, "38c128c0/kernel8.img", 1, 1000, true);
+	ev = sc_ev(EV_ANOMALY);
+	ev->u.anomaly.kind = ANOM_TRUNCATED;
+	uint64_t cut = sc_feed(s, ev, 0.003);
+	const struct client *c = sc_client(s, MAC_PI4);
+	assert_non_null(c);
+	assert_int_equal(c->model, CLIENT_MODEL_PI);
+	assert_int_equal(c->ip, CLI);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	const struct diag_finding *f = sc_find(r, "capture-started-mid-boot");
+	assert_non_null(f);
+	assert_int_equal(f->sev, DIAG_SEV_CAPTURE);
+	assert_null(sc_find(r, "no-dhcp-offer"));
+	diag_capture(client_table_capture(s->t), &s->r);
+	f = sc_find(&s->r, "capture-truncated");
+	assert_non_null(f);
+	assert_true(sc_has_frame(f, cut));
+}
+
+/* Several DHCP servers answering, big blksize, retransmissions: warnings, not stalls. */
+static void test_warnings(void **state)
+{
+	struct sc *s = *state;
+	sc_dhcp_req(s, 0, MAC_PI4, 1, 0x10, SC_PI4);
+	sc_dhcp_rep(s, 0.01, MAC_PI4, 2, 0x10, CLI, SRV, "10.99.0.1", true);
+	/* A second server (a home router) offers too. */
+	sc_dhcp_srv = IP4(10, 99, 0, 254);
+	uint64_t other = sc_dhcp_rep(s, 0.02, MAC_PI4, 2, 0x10, CLI, 0, NULL, false);
+	sc_dhcp_srv = SRV;
+	struct nbt_event *ev;
+	sc_dhcp_req(s, 0.03, MAC_PI4, 3, 0x10, SC_PI4);
+	sc_dhcp_rep(s, 0.04, MAC_PI4, 5, 0x10, CLI, SRV, "10.99.0.1", true);
+	sc_blk = 2048;
+	sc_rrq(s, 1, CLI, "38c128c0/start4.elf");
+	ev = sc_tftp(6, CLI, "38c128c0/start4.elf", false);
+	sc_feed(s, ev, 1.001);
+	sc_data(s, 1.002, CLI, "38c128c0/start4.elf", 1, 1500, false);
+	ev = sc_tftp(3, CLI, "38c128c0/start4.elf", false);
+	ev->u.tftp.retransmit = true;
+	ev->u.tftp.block_seq = 1;
+	ev->u.tftp.bytes = 1024;
+	sc_feed(s, ev, 2);
+	sc_data(s, 2.1, CLI, "38c128c0/start4.elf", 2, 1500, true);
+	sc_blk = 1024;
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_non_null(sc_find(r, "several-dhcp-servers"));
+	assert_true(sc_has_frame(sc_find(r, "several-dhcp-servers"), other));
+	assert_non_null(strstr(sc_sum(sc_find(r, "several-dhcp-servers")), "10.99.0.254"));
+	assert_non_null(sc_find(r, "tftp-retransmits"));
+	assert_non_null(sc_find(r, "tftp-blksize-fragments"));
+	for (uint8_t i = 0; i < r->n; i++)
+		assert_int_not_equal(r->f[i].sev, DIAG_SEV_STALL);
+}
+
+static void test_timeouts_spec(void **state)
+{
+	struct sc *s = *state;
+	char err[DIAG_ERR_MAX];
+	assert_true(diag_set_timeouts(&s->o, "dhcp=12,tftp-file=3", err));
+	assert_int_equal(s->o.t.dhcp, sc_ns(12));
+	assert_int_equal(s->o.t.tftp_file, sc_ns(3));
+	assert_int_equal(s->o.t.nfs, sc_ns(30));
+	assert_true(diag_set_timeouts(&s->o, "nfs=0.5", err));
+	assert_int_equal(s->o.t.nfs, sc_ns(0.5));
+	assert_false(diag_set_timeouts(&s->o, "dchp=3", err));
+	assert_non_null(strstr(err, "dchp"));
+	assert_false(diag_set_timeouts(&s->o, "dhcp=", err));
+	assert_false(diag_set_timeouts(&s->o, "dhcp=-1", err));
+	assert_false(diag_set_timeouts(&s->o, "dhcp=5x", err));
+	/* The override changes when a stall becomes final. */
+	sc_dhcp_req(s, 0, MAC_PI4, 1, 0x10, SC_PI4);
+	sc_idle(s, 13);
+	assert_true(diag_set_timeouts(&s->o, "dhcp=12", err));
+	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_STALLED);
+	assert_true(diag_set_timeouts(&s->o, "dhcp=45", err));
+	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_IN_PROGRESS);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_no_dhcp_offer, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_offer_missing_opt43, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_pxe_offer_without_opt43_is_usable, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_offer_missing_tftp_server, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_option66_name, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tftp_server_conflict, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tftp_server_conflict_warning, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_dhcp_ack, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dhcp_nak_then_new_attempt, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_tftp_request, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tftp_server_unreachable_arp, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tftp_server_unreachable_icmp, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tftp_no_response, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_serial_folder_missing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_root_fallback_is_info, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_required_file_not_found, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_normal_noise_is_not_a_failure, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tftp_error, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tftp_stalled, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tftp_stalled_server_silent, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_kernel_dhcp, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_kernel_dhcp_fingerprints, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_nfs_traffic_and_unreachable, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_nfs_portmap_failed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_nfs_portmap_unanswered, setup, teardown),
+	    cmocka_unit_test(test_nfs_mount_statuses),
+	    cmocka_unit_test(test_nfs4_paths),
+	    cmocka_unit_test_setup_teardown(test_nfs_no_response, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_nfs_error_during_use, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_nfs_error_stall, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_pi3_interleaved, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_capture_port69_filter, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_capture_one_direction, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_capture_mid_boot_and_truncated, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_warnings, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_timeouts_spec, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
