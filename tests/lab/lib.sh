@@ -120,6 +120,14 @@ lab_init() {
 	lab_ns "$LAB_SRV" ip link set br0 type bridge stp_state 0 forward_delay 0 2>/dev/null
 	lab_ns "$LAB_SRV" ip addr add "$LAB_SRV_IP/24" dev br0
 	lab_ns "$LAB_SRV" ip link set br0 up
+	lab_txcsum_off "$LAB_SRV" br0
+}
+
+# Checksums filled in by the stack, not left to (virtual) offload: see txcsum-off.py.
+lab_txcsum_off() {
+	local ns=$1
+	shift
+	lab_ns "$ns" python3 "$LAB_DIR/txcsum-off.py" "$@" || die "cannot turn checksum offload off on $*"
 }
 
 # lab_client NAME MAC: a client namespace ($(lab_cns NAME)) whose eth0 is a port of br0.
@@ -131,8 +139,10 @@ lab_client() {
 		die "veth for $name"
 	lab_ns "$LAB_SRV" ip link set "$peer" master br0
 	lab_ns "$LAB_SRV" ip link set "$peer" up
+	lab_txcsum_off "$LAB_SRV" "$peer"
 	[ -n "$mac" ] && lab_ns "$ns" ip link set eth0 address "$mac"
 	lab_ns "$ns" ip link set eth0 up
+	lab_txcsum_off "$ns" eth0
 }
 
 # The namespace of client NAME.
@@ -147,7 +157,9 @@ lab_capture_start() {
 	local out=$1 i
 	shift
 	local ns=${LAB_CAP_NS:-$LAB_SRV} ifc=${LAB_CAP_IF:-br0}
-	ip netns exec "$ns" tcpdump -i "$ifc" --immediate-mode -U -n "$@" -w "$out" 2>"$LAB_TMP/log/tcpdump.err" &
+	# A 16 MiB ring: several Pis bursting TFTP on 2 cores overflow the default 2 MiB.
+	ip netns exec "$ns" tcpdump -i "$ifc" --immediate-mode -B 16384 -U -n "$@" -w "$out" \
+		2>"$LAB_TMP/log/tcpdump.err" &
 	LAB_CAP_PID=$!
 	for i in $(seq 1 50); do
 		grep -q 'listening on' "$LAB_TMP/log/tcpdump.err" 2>/dev/null && break
@@ -163,7 +175,14 @@ lab_capture_stop() {
 	kill -INT "$LAB_CAP_PID" 2>/dev/null
 	wait "$LAB_CAP_PID" 2>/dev/null
 	LAB_CAP_PID=
-	[ "$LAB_VERBOSE" = 1 ] && cat "$LAB_TMP/log/tcpdump.err" >&2
+	[ "$LAB_VERBOSE" = 1 ] && cat "$LAB_TMP"/log/tcpdump.err "$LAB_TMP"/log/dumpcap.err >&2 2>/dev/null
+	# An incomplete capture would not show what the scenario claims: refuse it.
+	local drops
+	drops=$(cat "$LAB_TMP"/log/tcpdump.err "$LAB_TMP"/log/dumpcap.err 2>/dev/null |
+		sed -n 's/^\([0-9]*\) packets dropped by \(kernel\|interface\)$/\1/p
+			s/.*received\/dropped on interface.*: [0-9]*\/\([0-9]*\) .*/\1/p' |
+		awk '{ n += $1 } END { print n + 0 }')
+	[ "$drops" = 0 ] || die "the capture lost $drops packets (capture buffer overflow)"
 	return 0
 }
 
