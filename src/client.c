@@ -431,24 +431,27 @@ static void client_identify(struct client_table *t, struct client *c, const stru
 {
 	enum client_model m = CLIENT_MODEL_UNKNOWN;
 	bool pi_oui = c->has_mac && client_is_pi_oui(c->mac);
-	if (d->pi97 == DHCP_PI97_RPI) {
+	uint8_t len;
+	const uint8_t *uc = dhcp_option(d, 77, &len);
+	bool ipxe = dhcp_has(d, 175) || (uc && client_memfind(uc, len, "iPXE"));
+	/* A UUID of zeros (QEMU) reads like the legacy layout with serial 0: not a Pi. */
+	bool pi97 = (d->pi97 == DHCP_PI97_RPI || d->pi97 == DHCP_PI97_LEGACY) && !ipxe &&
+	            (d->serial != 0 || pi_oui);
+	if (pi97 && d->pi97 == DHCP_PI97_RPI) {
 		m = client_model_from_rev(d->board_rev);
 		if (m == CLIENT_MODEL_PI && strcmp(d->fourcc, "RPi4") == 0)
 			m = CLIENT_MODEL_PI4;
 		else if (m == CLIENT_MODEL_PI && strcmp(d->fourcc, "RPi5") == 0)
 			m = CLIENT_MODEL_PI5;
 		c->board_rev = d->board_rev;
-	} else if (d->pi97 == DHCP_PI97_LEGACY) {
+	} else if (pi97) {
 		m = (d->xid == PI3_XID || (pi_oui && c->mac[0] == 0xb8)) ? CLIENT_MODEL_PI3
 		                                                         : CLIENT_MODEL_PI;
 	} else if (d->xid == PI3_XID && client_vendor_is(&d->vendor, "PXEClient")) {
 		m = CLIENT_MODEL_PI3;
 	} else if (pi_oui) {
 		m = c->mac[0] == 0xb8 ? CLIENT_MODEL_PI3 : CLIENT_MODEL_PI;
-	} else if (client_vendor_is(&d->vendor, "PXEClient")) {
-		uint8_t len;
-		const uint8_t *uc = dhcp_option(d, 77, &len);
-		bool ipxe = dhcp_has(d, 175) || (uc && client_memfind(uc, len, "iPXE"));
+	} else if (client_vendor_is(&d->vendor, "PXEClient") || ipxe) {
 		if (ipxe)
 			m = CLIENT_MODEL_IPXE;
 		else if (d->has_arch && d->arch >= 6)
@@ -457,8 +460,7 @@ static void client_identify(struct client_table *t, struct client *c, const stru
 			m = CLIENT_MODEL_PXE;
 	}
 	client_set_model(c, m);
-	if ((d->pi97 == DHCP_PI97_RPI || d->pi97 == DHCP_PI97_LEGACY) &&
-	    (!c->has_serial || c->serial_from_folder)) {
+	if (pi97 && (!c->has_serial || c->serial_from_folder)) {
 		c->serial = d->serial;
 		c->has_serial = true;
 		c->serial_from_folder = false;

@@ -635,13 +635,22 @@ static bool diag_rule_mount(struct diag_ctx *x)
 		        : "nfs-error";
 		f = diag_stall(x, code, CLIENT_ST_MOUNT, s->mnt_fail.ts, 0);
 		if (f) {
-			diag_text(f->summary, sizeof(f->summary),
-			          "the MOUNT of %s on " IPFMT " was refused with status %u%s",
-			          s->mnt_path[0] ? s->mnt_path : "(path not seen)", IPF(s->server),
-			          s->mnt_status,
-			          s->mnt_status == MNT_ERR_ACCES   ? " (access denied)"
-			          : s->mnt_status == MNT_ERR_NOENT ? " (no such path)"
-			                                           : "");
+			diag_text(
+			    f->summary, sizeof(f->summary),
+			    "the MOUNT of %s on " IPFMT " was refused with status %u%s",
+			    s->mnt_path[0] ? s->mnt_path : "(path not seen)", IPF(s->server),
+			    s->mnt_status,
+			    s->mnt_status == MNT_ERR_ACCES
+			        ? " (access denied: this client may not mount it, or the "
+			          "path is not exported, which nfs-ganesha also answers with 13)"
+			    : s->mnt_status == MNT_ERR_NOENT ? " (no such path)"
+			                                     : "");
+			diag_text(f->hint, sizeof(f->hint),
+			          "check that %s is exported (exportfs -v / showmount -e " IPFMT
+			          ") and that the export allows this client, e.g. /etc/exports '%s "
+			          "10.0.0.0/24(rw,no_root_squash)', then exportfs -ra",
+			          s->mnt_path[0] ? s->mnt_path : "the nfsroot= path",
+			          IPF(s->server), s->mnt_path[0] ? s->mnt_path : "/srv/nfs/pi");
 			diag_evidence(f, s->mnt_call.last);
 			diag_evidence(f, s->mnt_fail);
 		}
@@ -889,7 +898,8 @@ static void diag_note_dhcp(struct diag_ctx *x)
 		diag_evidence(f, d->first_usable_offer);
 	}
 	nbt_time end = d->ack.count ? d->ack.last.ts : 0;
-	if (end && d->discover.count && end - d->discover.first.ts > x->o->t.dhcp / 4 &&
+	nbt_time slow = x->o->t.dhcp / 2 > SEC(10) ? x->o->t.dhcp / 2 : SEC(10);
+	if (end && d->discover.count && end - d->discover.first.ts > slow &&
 	    (f = diag_add(x, "slow-stage", DIAG_SEV_WARNING, CLIENT_ST_FW_DHCP)) != NULL) {
 		diag_text(
 		    f->summary, sizeof(f->summary),
