@@ -551,12 +551,25 @@ static bool diag_rule_kernel(struct diag_ctx *x)
 		/* A PXE boot program was loaded: what it does next is not on this wire. */
 		x->r->verdict = DIAG_BOOTED;
 		f = diag_add(x, "boot-program-loaded", DIAG_SEV_INFO, CLIENT_ST_TFTP_FW);
-		if (f) {
+		const struct client_file *boot = NULL;
+		unsigned served = 0;
+		for (uint32_t i = 0; i < a->nfiles; i++) {
+			const struct client_file *g = &a->files[i];
+			if (g->state != CLIENT_FILE_DONE)
+				continue;
+			served++;
+			if (!boot || g->done.frame < boot->done.frame)
+				boot = g;
+		}
+		if (f && boot) {
 			diag_text(
 			    f->summary, sizeof(f->summary),
-			    "the boot program %s was served; netboot-trace cannot follow past "
-			    "TFTP without a kernel DHCP or NFS",
-			    x->last_done->name);
+			    "the boot file %s%s was served (%u file%s in all); netboot-trace "
+			    "cannot follow the boot program past TFTP without a kernel DHCP or NFS",
+			    boot->name,
+			    strcmp(boot->name, a->fw.bootfile) == 0 ? " named in option 67" : "",
+			    served, served == 1 ? "" : "s");
+			diag_evidence(f, boot->done);
 			diag_evidence(f, x->last_done->done);
 		}
 		return true;
