@@ -930,6 +930,14 @@ static void client_rpc_mount(struct client_table *t, struct client_attempt *a,
 	}
 	client_span_add(&s->mnt_reply, ev);
 	bool rejected = r->reply_stat != 0 || r->accept_stat != 0;
+	if (!rejected && (r->kind != RPC_KIND_MOUNT || !m->has_status)) {
+		/* The snaplen cut the reply before its status: neither success nor failure. */
+		if (!s->cut_replies++)
+			client_mark_set(&s->cut_first, ev);
+		client_log(t, a, CLIENT_ST_MOUNT, ev, "MNT reply %s (status not captured)",
+		           s->mnt_path);
+		return;
+	}
 	uint32_t status =
 	    rejected ? 13u : (r->kind == RPC_KIND_MOUNT && m->has_status ? m->status : 0);
 	if (status && !s->mnt_fail.frame) {
@@ -968,6 +976,11 @@ static void client_rpc_nfs(struct client_table *t, struct client_attempt *a,
 			           r->proc_name ? r->proc_name : "");
 		client_span_add(&s->nfs_call, ev);
 		client_touch(a, st, ev);
+		if (v4 && r->kind == RPC_KIND_NFS4 && !s->v4_root_logged &&
+		    client_nfs4_has(n4, NFS4_OP_PUTROOTFH) && n4->path_len) {
+			s->v4_root_logged = true;
+			client_log(t, a, st, ev, "NFSv4 PUTROOTFH + LOOKUP %s", n4->path);
+		}
 		return;
 	}
 	client_span_add(&s->nfs_reply, ev);
@@ -988,6 +1001,16 @@ static void client_rpc_nfs(struct client_table *t, struct client_attempt *a,
 		        ? 1
 		        : (r->kind == RPC_KIND_NFS3 && r->u.nfs3.has_status ? r->u.nfs3.status : 0);
 		use = r->proc != 0;
+	}
+	bool unknown = !r->reply_stat && !r->accept_stat && r->proc != 0 &&
+	               (v4 ? (r->kind != RPC_KIND_NFS4 || (r->body_trunc && !n4->nrec))
+	                   : (r->kind != RPC_KIND_NFS3 || !r->u.nfs3.has_status));
+	if (unknown) {
+		if (!s->cut_replies++ && (client_mark_set(&s->cut_first, ev), true))
+			client_log(t, a, st, ev, "NFSv%u %s reply: status not captured", r->vers,
+			           r->proc_name ? r->proc_name : "");
+		client_touch(a, st, ev);
+		return;
 	}
 	ok = status == 0;
 	if (ok && use && !s->root_in_use.frame) {
@@ -1073,8 +1096,12 @@ static void client_on_arp(struct client_table *t, const struct nbt_event *ev)
 				return;
 			a->arp_target[a->narp++] = p->tpa;
 			client_mark_set(&a->arp_first[i], ev);
+			enum client_stage st =
+			    a->kernel.ack.count ? CLIENT_ST_PORTMAP : CLIENT_ST_TFTP_FW;
+			client_log(t, a, st, ev, "ARP who has " IPFMT, IPF(p->tpa));
 		}
 		a->arp_count[i]++;
+		client_touch(a, a->kernel.ack.count ? CLIENT_ST_PORTMAP : CLIENT_ST_TFTP_FW, ev);
 	} else if (p->op == ARP_OP_REPLY) {
 		if ((c = client_by_mac(t, p->sha)) != NULL && p->spa)
 			client_bind(t, p->spa, p->sha);
@@ -1082,8 +1109,15 @@ static void client_on_arp(struct client_table *t, const struct nbt_event *ev)
 			return;
 		struct client_attempt *a = c->attempts[c->nattempts - 1];
 		for (uint8_t i = 0; i < a->narp; i++)
-			if (a->arp_target[i] == p->spa && !a->arp_answer[i].frame)
+			if (a->arp_target[i] == p->spa && !a->arp_answer[i].frame) {
 				client_mark_set(&a->arp_answer[i], ev);
+				client_log(
+				    t, a,
+				    a->kernel.ack.count ? CLIENT_ST_PORTMAP : CLIENT_ST_TFTP_FW, ev,
+				    "ARP reply: " IPFMT " is at %02x:%02x:%02x:%02x:%02x:%02x",
+				    IPF(p->spa), p->sha[0], p->sha[1], p->sha[2], p->sha[3],
+				    p->sha[4], p->sha[5]);
+			}
 		t->cap.towards_clients++;
 	}
 }

@@ -727,15 +727,24 @@ static bool diag_rule_nfs(struct diag_ctx *x)
 		}
 		return true;
 	}
-	if (!s->root_in_use.frame && s->other.count) {
+	if (!s->root_in_use.frame && (s->other.count || s->cut_replies)) {
 		char why[DIAG_TEXT_MAX];
-		diag_text(why, sizeof(why),
-		          "%u RPC messages between the client and " IPFMT
-		          " could not be matched to "
-		          "a program (their calls were cut or not captured)",
-		          s->other.count, IPF(s->server ? s->server : x->a->kernel.offer_server));
+		if (s->cut_replies)
+			diag_text(
+			    why, sizeof(why),
+			    "%u MOUNT/NFS replies from " IPFMT " were cut by the capture's "
+			    "snaplen before their status: the RPC layer accepted them, whether "
+			    "the mount worked is not in the capture",
+			    s->cut_replies, IPF(s->server));
+		else
+			diag_text(why, sizeof(why),
+			          "%u RPC messages between the client and " IPFMT " could not be "
+			          "matched to a program (their calls were cut or not captured)",
+			          s->other.count,
+			          IPF(s->server ? s->server : x->a->kernel.offer_server));
 		if (diag_stall(x, "nfs-no-response", CLIENT_ST_NFS, a->last.ts, 0)) {
-			diag_evidence(&x->r->f[x->r->primary], s->other.first);
+			diag_evidence(&x->r->f[x->r->primary],
+			              s->cut_replies ? s->cut_first : s->other.first);
 			diag_cannot_tell(
 			    x, x->cap->truncated ? "capture-truncated" : "capture-rpc-unmatched",
 			    why);
@@ -816,8 +825,8 @@ static void diag_note_optional(struct diag_ctx *x)
 	if (!f)
 		return;
 	diag_text(f->summary, sizeof(f->summary),
-	          "not found, which is normal (probes for signatures, recovery and EEPROM "
-	          "updates): %s",
+	          "not found, which is normal (optional probes: signatures, recovery and "
+	          "EEPROM updates, overlay map): %s",
 	          names);
 	diag_evidence(f, first);
 }

@@ -110,7 +110,10 @@ struct client_file {
 /* ONC RPC progress of an attempt (portmap, MOUNT, NFSv3, NFSv4). */
 struct client_rpc {
 	struct client_span pmap_call, pmap_reply, mnt_call, mnt_reply, nfs_call, nfs_reply;
-	struct client_span other;     /* calls/replies of unknown program (e.g. the call was cut) */
+	struct client_span other; /* calls/replies of unknown program (e.g. the call was cut) */
+	uint32_t cut_replies;     /* MOUNT/NFS replies whose status the capture cut off */
+	struct client_mark cut_first;
+	bool v4_root_logged;
 	struct client_mark pmap_zero; /* GETPORT answered with port 0 */
 	uint32_t pmap_zero_prog;
 	struct client_mark mnt_fail; /* MNT reply status != 0 */
