@@ -18,7 +18,8 @@ struct rpc_pending {
 	uint64_t frame;
 	nbt_time ts;
 	bool used, answered, body; /* body: the reply's results can be decoded */
-	uint8_t dir;               /* direction of the call within the flow */
+	bool flavor_cut; /* the snaplen hid the call's flavour: the reply's verf decides */
+	uint8_t dir;     /* direction of the call within the flow */
 	struct rpc_saved saved;
 };
 
@@ -116,7 +117,8 @@ static bool rpc_cred(struct cur *c, struct ev_rpc *r, struct dis_ctx *ctx)
 		dis_anomaly(ctx, ANOM_INVALID, "rpc", "unknown auth flavour");
 	if (r->auth_flavor == RPC_AUTH_SYS) {
 		rpc_auth_sys(&b, r);
-		if (!cur_ok(&b))
+		/* Cut by the snaplen: the verifier behind it is cut too, and reported so. */
+		if (b.err == CUR_INVALID)
 			dis_anomaly(ctx, ANOM_INVALID, "rpc", "AUTH_SYS credential malformed");
 	} else if (r->auth_flavor == RPC_RPCSEC_GSS) {
 		/* rpc_gss_cred_vers_1_t: version, gss_proc, seq_num, service, handle */
@@ -129,15 +131,16 @@ static bool rpc_cred(struct cur *c, struct ev_rpc *r, struct dis_ctx *ctx)
 	return true;
 }
 
-/* Verifier: flavor + opaque body<400>, skipped. */
-static void rpc_verf(struct cur *c)
+/* Verifier: flavor + opaque body<400>, skipped; returns the flavour. */
+static uint32_t rpc_verf(struct cur *c)
 {
-	cur_xdr_u32(c);
+	uint32_t flavor = cur_xdr_u32(c);
 	uint32_t len = cur_xdr_u32(c);
 	if (len > RPC_AUTH_BODY_MAX)
 		cur_fail(c, CUR_INVALID, "RPC verifier above 400 bytes");
 	cur_skip(c, len);
 	cur_skip(c, (4 - (len & 3)) & 3);
+	return flavor;
 }
 
 static struct rpc_pending *rpc_find(struct rpc_flow *f, uint32_t xid, uint8_t dir)
@@ -177,6 +180,16 @@ static enum dis_status rpc_finish(struct cur *c, struct nbt_event *ev, struct di
 	return st;
 }
 
+/* Forgets what a cut credential left behind: a prefix of it is no credential. */
+static void rpc_call_cred_cut(struct ev_rpc *r)
+{
+	r->cred_cut = true;
+	r->uid = 0;
+	r->gid = 0;
+	r->machine_len = 0;
+	r->machine[0] = '\0';
+}
+
 /* CALL body (RFC 5531 s9): rpcvers, prog, vers, proc, cred, verf, then arguments. */
 static enum dis_status rpc_call(struct cur *c, const struct nbt_pkt *pkt, struct dis_ctx *ctx,
                                 struct nbt_event *ev)
@@ -186,21 +199,35 @@ static enum dis_status rpc_call(struct cur *c, const struct nbt_pkt *pkt, struct
 	r->prog = cur_xdr_u32(c);
 	r->vers = cur_xdr_u32(c);
 	r->proc = cur_xdr_u32(c);
-	if (cur_ok(c) && rpcvers != RPC_VERSION) {
+	if (!cur_ok(c))
+		return dis_cursor_fail(ctx, c, "rpc"); /* not even the header: nothing to report */
+	if (rpcvers != RPC_VERSION) {
 		dis_anomaly(ctx, ANOM_INVALID, "rpc", "RPC version not 2");
 		return DIS_INVALID;
 	}
+	bool flavor_seen = cur_left(c) >= 4;
 	bool plain = rpc_cred(c, r, ctx);
 	rpc_verf(c);
-	if (!cur_ok(c))
+	/* replies: results are plain XDR unless RPCSEC_GSS wraps them (RFC 2203 s5.3.2) */
+	bool reply_plain = plain, flavor_cut = false;
+	if (c->err == CUR_TRUNC) {
+		/*
+		 * The snaplen cut the credential or verifier: the header is certain,
+		 * so the call is reported and remembered for its reply; auth is not.
+		 */
+		rpc_call_cred_cut(r);
+		reply_plain = flavor_seen && r->auth_flavor != RPC_RPCSEC_GSS;
+		flavor_cut = !flavor_seen;
+	} else if (!cur_ok(c)) {
 		return dis_cursor_fail(ctx, c, "rpc");
+	}
 
 	const struct rpc_program *prog = rpc_program_find(r->prog);
 	struct rpc_saved saved;
 	memset(&saved, 0, sizeof(saved));
 	if (prog) {
 		r->proc_name = prog->proc_name(r->vers, r->proc);
-		if (plain) {
+		if (plain && cur_ok(c)) {
 			struct rpc_body b = {.ev = r, .saved = &saved, .ctx = ctx, .pkt = pkt};
 			prog->call(c, &b);
 		}
@@ -215,19 +242,24 @@ static enum dis_status rpc_call(struct cur *c, const struct nbt_pkt *pkt, struct
 		                          .frame = pkt->frame,
 		                          .ts = pkt->ts,
 		                          .used = true,
-		                          .body = plain,
+		                          .body = reply_plain,
+		                          .flavor_cut = flavor_cut,
 		                          .dir = pkt->dir,
 		                          .saved = saved};
 	}
 	return rpc_finish(c, ev, ctx);
 }
 
-/* reply_body (RFC 5531 s9): accepted (verf + accept_stat) or denied (reject_stat). */
-static void rpc_reply_head(struct cur *c, struct ev_rpc *r)
+/*
+ * reply_body (RFC 5531 s9): accepted (verf + accept_stat) or denied (reject_stat).
+ * Returns the verifier's flavour (RPCSEC_GSS replies carry an RPCSEC_GSS verifier).
+ */
+static uint32_t rpc_reply_head(struct cur *c, struct ev_rpc *r)
 {
+	uint32_t verf = RPC_AUTH_NONE;
 	r->reply_stat = cur_xdr_u32(c);
 	if (r->reply_stat == RPC_MSG_ACCEPTED) {
-		rpc_verf(c);
+		verf = rpc_verf(c);
 		r->accept_stat = cur_xdr_u32(c);
 		if (r->accept_stat == RPC_PROG_MISMATCH) {
 			r->mismatch_lo = cur_xdr_u32(c);
@@ -246,6 +278,7 @@ static void rpc_reply_head(struct cur *c, struct ev_rpc *r)
 	} else {
 		cur_fail(c, CUR_INVALID, "unknown reply_stat");
 	}
+	return verf;
 }
 
 static enum dis_status rpc_reply(struct cur *c, const struct nbt_pkt *pkt, struct dis_ctx *ctx,
@@ -253,7 +286,7 @@ static enum dis_status rpc_reply(struct cur *c, const struct nbt_pkt *pkt, struc
 {
 	struct ev_rpc *r = &ev->u.rpc;
 	r->is_reply = true;
-	rpc_reply_head(c, r);
+	uint32_t verf = rpc_reply_head(c, r);
 	if (!cur_ok(c))
 		return dis_cursor_fail(ctx, c, "rpc");
 
@@ -270,7 +303,8 @@ static enum dis_status rpc_reply(struct cur *c, const struct nbt_pkt *pkt, struc
 	const struct rpc_program *prog = rpc_program_find(r->prog);
 	if (prog) {
 		r->proc_name = prog->proc_name(r->vers, r->proc);
-		if (p->body && r->reply_stat == RPC_MSG_ACCEPTED && r->accept_stat == RPC_SUCCESS) {
+		bool plain = p->body || (p->flavor_cut && verf != RPC_RPCSEC_GSS);
+		if (plain && r->reply_stat == RPC_MSG_ACCEPTED && r->accept_stat == RPC_SUCCESS) {
 			struct rpc_body b = {.ev = r, .saved = &p->saved, .ctx = ctx, .pkt = pkt};
 			prog->reply(c, &b);
 		}
@@ -305,13 +339,18 @@ static bool rpc_probe_call(struct cur c)
 	uint32_t prog = cur_xdr_u32(&c);
 	uint32_t vers = cur_xdr_u32(&c);
 	cur_xdr_u32(&c); /* proc */
-	uint32_t flavor = cur_xdr_u32(&c);
-	uint32_t len = cur_xdr_u32(&c);
 	if (!cur_ok(&c) || mtype != RPC_CALL || rpcvers != RPC_VERSION)
 		return false;
 	if (!rpc_program_find(prog) || vers == 0 || vers > 4)
 		return false;
-	return rpc_flavor_known(flavor) && len <= RPC_AUTH_BODY_MAX;
+	/* cred and verf are at least 8 bytes each on the wire (RFC 5531 s8.2) */
+	if (cur_wire_left(&c) < 16)
+		return false;
+	uint32_t flavor = cur_xdr_u32(&c);
+	uint32_t len = cur_xdr_u32(&c);
+	if (c.err == CUR_TRUNC)
+		return true; /* the snaplen cut the credential; the header above decides */
+	return cur_ok(&c) && rpc_flavor_known(flavor) && len <= RPC_AUTH_BODY_MAX;
 }
 
 /*

@@ -33,6 +33,7 @@ struct tftp_flow {
 	struct tftp_seed s;
 	struct tftp_opts neg; /* what the OACK acknowledged */
 	bool oack_seen;
+	bool neg_cut; /* the OACK was cut by the capture: neg may lack options */
 	bool any_data, any_ack;
 	bool finished;
 	bool errored;
@@ -95,6 +96,8 @@ static void tftp_bad(struct tftp_pkt *tp, enum nbt_anomaly kind, const char *why
 {
 	dis_anomaly(tp->ctx, kind, "tftp", why);
 	tp->t->malformed = true;
+	if (kind == ANOM_TRUNCATED)
+		tp->t->truncated = true;
 	if (tp->status == DIS_OK)
 		tp->status = kind == ANOM_TRUNCATED ? DIS_TRUNC : DIS_INVALID;
 }
@@ -232,16 +235,17 @@ static void tftp_options(struct tftp_pkt *tp, struct cur *c, struct tftp_opts *o
 		}
 		if (r == TSTR_OK)
 			r = tftp_span(c, &val);
+		if (r == TSTR_TRUNC) {
+			/* A cut name or value is no value at all ("blksize" "1" of "1024"). */
+			tftp_bad(tp, ANOM_TRUNCATED, "options cut by the capture");
+			return;
+		}
 		if (t->nopts < TFTP_OPTS_MAX) {
 			tftp_copy(t->opt[t->nopts].name, TFTP_OPTNAME_MAX, name);
 			tftp_copy(t->opt[t->nopts].value, TFTP_OPTVAL_MAX, val);
 			t->nopts++;
 		} else {
 			t->opts_cut = true;
-		}
-		if (r == TSTR_TRUNC) {
-			tftp_bad(tp, ANOM_TRUNCATED, "options cut by the capture");
-			return;
 		}
 		if (r == TSTR_NONUL) {
 			if (!t->malformed)
@@ -272,11 +276,14 @@ static void tftp_request(struct tftp_pkt *tp, struct cur *c, uint16_t op)
 	struct tftp_flow *fs = tp->fs;
 	struct span file = {NULL, 0}, mode = {NULL, 0};
 
-	enum tftp_str r = tftp_span(c, &file);
+	enum tftp_str rf = tftp_span(c, &file), r = rf;
 	if (r == TSTR_OK)
 		r = tftp_span(c, &mode);
-	t->file_cut = tftp_copy(t->file, sizeof t->file, file);
-	tftp_copy(t->mode, sizeof t->mode, mode);
+	/* Strings the snaplen cut are left empty: a prefix of a name is not the name. */
+	if (rf != TSTR_TRUNC)
+		t->file_cut = tftp_copy(t->file, sizeof t->file, file);
+	if (r != TSTR_TRUNC)
+		tftp_copy(t->mode, sizeof t->mode, mode);
 	if (r == TSTR_TRUNC)
 		tftp_bad(tp, ANOM_TRUNCATED, "request cut by the capture");
 	else if (r == TSTR_NONUL)
@@ -337,7 +344,8 @@ static uint32_t tftp_blksize(const struct tftp_flow *fs, bool *guessed)
 	*guessed = false;
 	if (fs->oack_seen && (fs->neg.have & TFTP_HAVE_BLKSIZE))
 		return fs->neg.blksize;
-	if (fs->s.seeded || fs->oack_seen)
+	/* An OACK cut by the capture may have acknowledged a blksize we could not read. */
+	if ((fs->s.seeded || fs->oack_seen) && !(fs->oack_seen && fs->neg_cut))
 		return TFTP_BLKSIZE_DEFAULT;
 	*guessed = true;
 	return fs->max_data_len > TFTP_BLKSIZE_DEFAULT ? fs->max_data_len : TFTP_BLKSIZE_DEFAULT;
@@ -420,6 +428,7 @@ static void tftp_oack(struct tftp_pkt *tp, struct cur *c)
 		tftp_bad(tp, ANOM_INVALID, "OACK without options (RFC 2347)");
 	tftp_options(tp, c, &tp->t->opts);
 	fs->neg = tp->t->opts;
+	fs->neg_cut = tp->t->truncated;
 	fs->oack_seen = true;
 }
 

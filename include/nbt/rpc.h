@@ -84,6 +84,7 @@ struct ev_rpc {
 	uint64_t call_frame;       /* reply: frame of the matched call */
 	nbt_time call_ts;
 	/* call: credential (RFC 5531 s8-9, appendix A) */
+	bool cred_cut;        /* the capture ends inside cred/verf: auth fields unknown */
 	uint32_t auth_flavor; /* AUTH_NONE 0, AUTH_SYS 1, RPCSEC_GSS 6 */
 	uint32_t uid, gid;
 	char machine[RPC_MACHINE_MAX];

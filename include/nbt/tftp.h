@@ -73,6 +73,12 @@ struct ev_tftp {
 	uint8_t dir;    /* enum tftp_dir */
 	bool write;     /* the session is a WRQ (client sends DATA) */
 	bool malformed; /* an anomaly was reported for this packet */
+	/*
+	 * The capture (snaplen) cut the packet: a string that runs into the end of
+	 * the captured bytes is left out (file, mode, options), never kept as a
+	 * value; only an ERROR message keeps its captured prefix.
+	 */
+	bool truncated;
 	uint64_t session;
 	char file[TFTP_FILE_MAX]; /* RRQ/WRQ: from the packet; others: from the session */
 	bool file_cut;

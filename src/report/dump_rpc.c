@@ -99,7 +99,9 @@ void dump_rpc(FILE *out, const struct nbt_event *ev)
 {
 	const struct ev_rpc *r = &ev->u.rpc;
 	dump_rpc_head(out, r);
-	if (!r->is_reply) {
+	if (!r->is_reply && r->cred_cut) {
+		fputs(" cred=truncated", out);
+	} else if (!r->is_reply) {
 		dump_uint(out, "auth", r->auth_flavor);
 		if (r->auth_flavor == 1) {
 			dump_uint(out, "uid", r->uid);

@@ -54,6 +54,8 @@ void dump_tftp(FILE *out, const struct nbt_event *ev)
 	}
 	if (t->malformed)
 		fputs(" malformed=1", out);
+	if (t->truncated)
+		fputs(" truncated=1", out);
 	dump_uint(out, "bytes", t->bytes);
 	dump_uint(out, "blksize", t->blksize);
 	if (t->blksize_guessed)

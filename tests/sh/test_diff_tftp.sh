@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # summary: TFTP (RFC 1350/2347), ARP (RFC 826) and ICMP (RFC 792) fields, frame by frame, against
 # tshark on every public capture with TFTP/ARP/ICMP, the project's captures and synthetic ones.
+#
+# tftp_diff.py also knows two cases where tshark's TFTP layer is not one of our TFTP packets:
+# an ICMP error quoting TFTP (we must report the ICMP event, owner "tftp"), and frames the
+# snaplen cut (header fields compared strictly, strings past the cut only with truncated=1).
 set -u
 
 skip() { echo "SKIP: $*"; exit 77; }

@@ -571,6 +571,165 @@ static void test_xid_table_cap(void **state)
 	assert_false(last_rpc(fx)->matched);
 }
 
+/* ---- whole frames, for captures the snaplen cut (caplen < wire length) ---- */
+
+/* Ethernet + IPv4 + UDP/TCP frame around `x`, of which only `cap_payload` bytes were captured. */
+static void send_frame(struct fixture *fx, bool from_cli, uint8_t proto, uint16_t srv_port,
+                       uint32_t seq, const struct xdr *x, size_t cap_payload)
+{
+	static uint8_t fr[14 + 20 + 20 + 4096];
+	static nbt_time now = 2000 * NBT_NS_PER_SEC;
+	memset(fr, 0, sizeof(fr));
+	fr[12] = 0x08; /* IPv4 */
+	uint8_t *ip = fr + 14, *l4 = ip + 20;
+	size_t l4hdr = proto == 6 ? 20 : 8, tot = 20 + l4hdr + x->n;
+	uint32_t sip = from_cli ? CLI : SRV, dip = from_cli ? SRV : CLI;
+	uint16_t sport = from_cli ? 800 : srv_port, dport = from_cli ? srv_port : 800;
+	ip[0] = 0x45;
+	ip[2] = (uint8_t)(tot >> 8);
+	ip[3] = (uint8_t)tot;
+	ip[8] = 64;
+	ip[9] = proto;
+	for (int i = 0; i < 4; i++) {
+		ip[12 + i] = (uint8_t)(sip >> (24 - 8 * i));
+		ip[16 + i] = (uint8_t)(dip >> (24 - 8 * i));
+	}
+	l4[0] = (uint8_t)(sport >> 8);
+	l4[1] = (uint8_t)sport;
+	l4[2] = (uint8_t)(dport >> 8);
+	l4[3] = (uint8_t)dport;
+	if (proto == 6) {
+		for (int i = 0; i < 4; i++)
+			l4[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
+		l4[12] = 0x50;
+		l4[13] = 0x18; /* PSH, ACK */
+		l4[14] = 0xff;
+	} else {
+		l4[4] = (uint8_t)((8 + x->n) >> 8);
+		l4[5] = (uint8_t)(8 + x->n);
+	}
+	memcpy(l4 + l4hdr, x->b, x->n);
+	now += NBT_NS_PER_MS;
+	pipeline_frame(fx->p, now, fr, (uint32_t)(14 + 20 + l4hdr + cap_payload),
+	               (uint32_t)(14 + tot));
+}
+
+static const struct ev_rpc *rpc_of_frame(struct fixture *fx, size_t from)
+{
+	const struct ev_rpc *r = NULL;
+	for (size_t i = from; i < fx->nev; i++)
+		if (fx->ev[i].type == EV_RPC) {
+			assert_null(r);
+			r = &fx->ev[i].u.rpc;
+		}
+	return r;
+}
+
+/*
+ * The snaplen keeps the call header (xid .. proc) but cuts the credential: the
+ * call is reported with what is certain, flagged, and remembered, so its reply
+ * still names the program.  Over UDP to portmap, then over TCP (record mark).
+ */
+static void test_call_cut_after_header(void **state)
+{
+	struct fixture *fx = *state;
+	assert_true(pipeline_set_link(fx->p, 1 /* DLT_EN10MB */));
+	struct xdr x = {.n = 0};
+	call_hdr(&x, 0x51, 100000, 2, 3);
+	put32(&x, 100005);
+	put32(&x, 3);
+	put32(&x, 6);
+	put32(&x, 0);
+	size_t n0 = fx->nev;
+	send_frame(fx, true, 17, 111, 0, &x, 24 + 2); /* header + half the flavour */
+	const struct ev_rpc *r = rpc_of_frame(fx, n0);
+	assert_non_null(r);
+	assert_false(r->is_reply);
+	assert_int_equal(r->xid, 0x51);
+	assert_int_equal(r->prog, 100000);
+	assert_int_equal(r->vers, 2);
+	assert_int_equal(r->proc, 3);
+	assert_string_equal(r->proc_name, "GETPORT");
+	assert_true(r->cred_cut);
+	assert_true(r->body_trunc);
+	assert_int_equal(r->machine_len, 0);
+	assert_int_equal(r->kind, RPC_KIND_NONE); /* no arguments were read */
+	assert_int_equal(fx->nanom[ANOM_TRUNCATED], 1);
+	assert_int_equal(fx->nanom[ANOM_INVALID], 0);
+
+	/* The reply (complete) is matched to it. */
+	x.n = 0;
+	reply_hdr(&x, 0x51, 0);
+	put32(&x, 20048);
+	n0 = fx->nev;
+	send_frame(fx, false, 17, 111, 0, &x, x.n);
+	r = rpc_of_frame(fx, n0);
+	assert_non_null(r);
+	assert_true(r->is_reply);
+	assert_true(r->matched);
+	assert_int_equal(r->prog, 100000);
+	assert_int_equal(r->proc, 3);
+	assert_false(r->body_bad);
+
+	/* Cut inside AUTH_SYS (machine name): still truncated, not an invalid credential. */
+	x.n = 0;
+	call_hdr(&x, 0x52, 100000, 2, 0);
+	n0 = fx->nev;
+	send_frame(fx, true, 17, 111, 0, &x, 24 + 8 + 6);
+	r = rpc_of_frame(fx, n0);
+	assert_non_null(r);
+	assert_int_equal(r->auth_flavor, 1);
+	assert_true(r->cred_cut);
+	assert_string_equal(r->machine, "");
+	assert_int_equal(fx->nanom[ANOM_INVALID], 0);
+
+	/* TCP: a record whose segment was cut after the header. */
+	x.n = 0;
+	put32(&x, 0);
+	call_hdr(&x, 0x53, 100005, 3, 1);
+	putstr(&x, "/srv/nfs/pi4");
+	x.b[0] = 0x80;
+	x.b[3] = (uint8_t)(x.n - 4);
+	n0 = fx->nev;
+	send_frame(fx, true, 6, 2049, 1000, &x, 4 + 24);
+	r = rpc_of_frame(fx, n0);
+	assert_non_null(r);
+	assert_int_equal(r->transport, 6);
+	assert_int_equal(r->xid, 0x53);
+	assert_int_equal(r->prog, 100005);
+	assert_int_equal(r->proc, 1);
+	assert_true(r->body_trunc);
+	x.n = 0;
+	put32(&x, 0x80000000u | 28);
+	reply_hdr(&x, 0x53, 0);
+	put32(&x, 13); /* MNT3ERR_ACCES */
+	n0 = fx->nev;
+	send_frame(fx, false, 6, 2049, 5000, &x, x.n);
+	r = rpc_of_frame(fx, n0);
+	assert_non_null(r);
+	assert_true(r->matched);
+	assert_int_equal(r->prog, 100005);
+	assert_int_equal(r->proc, 1);
+	assert_true(r->u.mnt.has_status);
+	assert_int_equal(r->u.mnt.status, 13);
+}
+
+/* Cut inside the header itself: nothing is certain, so only the anomaly goes out. */
+static void test_call_cut_in_header(void **state)
+{
+	struct fixture *fx = *state;
+	assert_true(pipeline_set_link(fx->p, 1 /* DLT_EN10MB */));
+	struct xdr x = {.n = 0};
+	call_hdr(&x, 0x61, 100003, 3, 6);
+	send_frame(fx, true, 17, 2049, 0, &x, 18); /* xid, type, rpcvers, half of prog */
+	assert_int_equal(count_rpc(fx), 0);
+	assert_int_equal(fx->nanom[ANOM_TRUNCATED], 1);
+	x.n = 0;
+	reply_hdr(&x, 0x61, 0);
+	send_frame(fx, false, 17, 2049, 0, &x, x.n);
+	assert_false(last_rpc(fx)->matched); /* the cut call was not remembered */
+}
+
 static void test_probe(void **state)
 {
 	(void)state;
@@ -590,6 +749,19 @@ static void test_probe(void **state)
 	cur_init(&c, x.b, x.n, x.n);
 	assert_false(dis_rpc.probe(&c, &pkt));
 	cur_init(&c, x.b, 6, 6);
+	assert_false(dis_rpc.probe(&c, &pkt));
+	/* a MOUNT call on a dynamic port whose credential the snaplen cut */
+	x.n = 0;
+	call_hdr(&x, 0x82, 100005, 3, 1);
+	cur_init(&c, x.b, 26, x.n);
+	assert_true(dis_rpc.probe(&c, &pkt));
+	/* ... but a wire length with no room for cred and verf is no call */
+	cur_init(&c, x.b, 24, 30);
+	assert_false(dis_rpc.probe(&c, &pkt));
+	/* ... nor is a cut header of a program outside the table */
+	x.n = 0;
+	call_hdr(&x, 0x83, 100024, 1, 1);
+	cur_init(&c, x.b, 26, x.n);
 	assert_false(dis_rpc.probe(&c, &pkt));
 }
 
@@ -612,6 +784,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_denied_and_unknown_prog, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_xid_table_cap, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_probe, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_call_cut_after_header, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_call_cut_in_header, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -611,12 +611,89 @@ static void test_snaplen_cut(void **state)
 	assert_false(t->finished);
 	assert_false(t->malformed);
 	assert_int_equal(t->session, 1);
-	/* A request cut inside its file name: truncated, not invalid. */
+	/* A request cut inside its file name: truncated, not invalid; no prefix as a name. */
 	send_udp_frame(fx, CLI_IP, CLI_PORT + 1, SRV_IP, 69, LIT(rrq_pi), 42 + 8);
 	t = tftp_ev(fx);
+	assert_int_equal(t->opcode, TFTP_OP_RRQ);
 	assert_true(t->malformed);
-	assert_string_equal(t->file, "38c128");
+	assert_true(t->truncated);
+	assert_string_equal(t->file, "");
+	assert_string_equal(t->mode, "");
+	assert_int_equal(t->nopts, 0);
 	assert_anomaly(fx, ANOM_TRUNCATED);
+}
+
+/*
+ * The snaplen cuts the blksize value "1468" after its "1": the option is not
+ * "blksize=1", it is unknown.  What came before it (file, mode, tsize) is kept,
+ * and the session still follows the server's new TID.
+ */
+static void test_snaplen_cut_option_value(void **state)
+{
+	struct fixture *fx = *state;
+	assert_true(pipeline_set_link(fx->p, 1 /* DLT_EN10MB */));
+	uint64_t trunc0 = pipeline_stats(fx->p)->anomalies[ANOM_TRUNCATED];
+	size_t wire = sizeof rrq_pi - 1, keep = wire - 4; /* ..."blksize\0" "1" | "468\0" */
+	assert_int_equal(rrq_pi[keep - 1], '1');
+	send_udp_frame(fx, CLI_IP, CLI_PORT, SRV_IP, 69, LIT(rrq_pi), 42 + keep);
+	const struct ev_tftp *t = tftp_ev(fx);
+	assert_int_equal(t->opcode, TFTP_OP_RRQ);
+	assert_string_equal(t->file, "38c128c0/start4.elf");
+	assert_false(t->file_cut);
+	assert_string_equal(t->mode, "octet");
+	assert_true(t->truncated);
+	assert_true(t->malformed);
+	assert_int_equal(t->nopts, 1);
+	assert_string_equal(t->opt[0].name, "tsize");
+	assert_string_equal(t->opt[0].value, "0");
+	assert_true(t->opts.have & TFTP_HAVE_TSIZE);
+	assert_false(t->opts.have & TFTP_HAVE_BLKSIZE);
+	assert_int_equal(t->opts.blksize, 0);
+	uint64_t session = t->session;
+	assert_anomaly(fx, ANOM_TRUNCATED);
+	assert_int_equal(pipeline_stats(fx->p)->anomalies[ANOM_TRUNCATED], trunc0 + 1);
+
+	/* The server answers from its new TID: the expectation from the RRQ claims it. */
+	send_udp_frame(fx, SRV_IP, SRV_TID, CLI_IP, CLI_PORT, LIT(oack_1468),
+	               42 + sizeof oack_1468 - 1);
+	t = tftp_ev(fx);
+	assert_int_equal(t->opcode, TFTP_OP_OACK);
+	assert_int_equal(t->session, session);
+	assert_int_equal(t->dir, TFTP_DIR_SERVER);
+	assert_string_equal(t->file, "38c128c0/start4.elf");
+	assert_false(t->truncated);
+	assert_int_equal(t->blksize, 1468);
+
+	/* A request cut inside its mode: the file name is certain, the mode is not. */
+	send_udp_frame(fx, CLI_IP, CLI_PORT + 1, SRV_IP, 69, LIT(rrq_pi), 42 + 2 + 20 + 3);
+	t = tftp_ev(fx);
+	assert_string_equal(t->file, "38c128c0/start4.elf");
+	assert_string_equal(t->mode, "");
+	assert_true(t->truncated);
+	assert_int_equal(t->nopts, 0);
+	assert_int_equal(t->opts.have, 0);
+}
+
+/* An OACK cut before its blksize: the block size in force is unknown, not RFC 1350's 512. */
+static void test_snaplen_cut_oack(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t buf[1600];
+	assert_true(pipeline_set_link(fx->p, 1 /* DLT_EN10MB */));
+	send_udp_frame(fx, CLI_IP, CLI_PORT, SRV_IP, 69, LIT(rrq_pi), 42 + sizeof rrq_pi - 1);
+	/* "\0\6tsize\0" "123456\0" "blk" | "size\0" "1468\0" */
+	send_udp_frame(fx, SRV_IP, SRV_TID, CLI_IP, CLI_PORT, LIT(oack_1468), 42 + 2 + 13 + 3);
+	const struct ev_tftp *t = tftp_ev(fx);
+	assert_true(t->truncated);
+	assert_int_equal(t->nopts, 1);
+	assert_true(t->has_tsize);
+	assert_int_equal(t->tsize, 123456);
+	/* 1000 bytes is short of 1468 but not of the unknown size: only a guess can say. */
+	send_udp_frame(fx, SRV_IP, SRV_TID, CLI_IP, CLI_PORT, buf, make_data(buf, 1, 1000),
+	               42 + 1004);
+	t = tftp_ev(fx);
+	assert_true(t->blksize_guessed);
+	assert_false(t->truncated);
 }
 
 /* Every event's strings stay NUL-terminated inside their buffers. */
@@ -691,6 +768,8 @@ int main(void)
 	    cmocka_unit_test(test_probe),
 	    cmocka_unit_test_setup_teardown(test_random_payloads, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_snaplen_cut, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_snaplen_cut_option_value, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_snaplen_cut_oack, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
