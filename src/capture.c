@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +177,20 @@ bool capture_is_live(const struct nbt_capture *c)
 	return c->live;
 }
 
+/* Seconds past year 2262 do not fit in int64 nanoseconds (pcapng's 64-bit
+ * timestamps can say so): such times are pinned to the largest value. */
+static nbt_time capture_time(const struct timeval *tv, bool nano)
+{
+	const int64_t max_sec = INT64_MAX / NBT_NS_PER_SEC - 1;
+	int64_t sec = (int64_t)tv->tv_sec;
+	int64_t sub = (int64_t)tv->tv_usec * (nano ? 1 : 1000);
+	if (sec > max_sec)
+		return INT64_MAX;
+	if (sec < -max_sec)
+		return -INT64_MAX;
+	return sec * NBT_NS_PER_SEC + sub;
+}
+
 int capture_dispatch(struct nbt_capture *c, int budget, capture_frame_fn fn, void *arg,
                      enum capture_err *err, char errbuf[NBT_ERRBUF_SIZE])
 {
@@ -186,8 +201,7 @@ int capture_dispatch(struct nbt_capture *c, int budget, capture_frame_fn fn, voi
 		const u_char *data;
 		int rc = pcap_next_ex(c->pc, &h, &data);
 		if (rc == 1) {
-			nbt_time ts = (nbt_time)h->ts.tv_sec * NBT_NS_PER_SEC +
-			              (nbt_time)h->ts.tv_usec * (c->nano ? 1 : 1000);
+			nbt_time ts = capture_time(&h->ts, c->nano);
 			fn(arg, ts, data, h->caplen, h->len);
 			n++;
 			continue;
