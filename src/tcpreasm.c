@@ -437,7 +437,8 @@ static void stream_segment(struct tcp_stream *s, uint32_t seq, const uint8_t *p,
 			if (old >= wire)
 				return;
 			size_t skip = old < cap ? old : cap;
-			p += skip;
+			if (skip) /* p is NULL when nothing was captured */
+				p += skip;
 			cap -= skip;
 			wire -= old;
 			seq = s->next;
