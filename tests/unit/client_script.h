@@ -31,7 +31,7 @@ static const uint8_t MAC_PI3C[6] = {0xb8, 0x27, 0xeb, 0x00, 0x00, 0x03};
 static const uint8_t MAC_PC[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 static const uint8_t MAC_SRV[6] = {0x7a, 0x2c, 0x95, 0x70, 0x3c, 0xea};
 
-static uint32_t sc_blk = 1024;      /* blksize in force in the TFTP events below */
+static uint32_t sc_blk = 1024;     /* blksize in force in the TFTP events below */
 static uint32_t sc_dhcp_srv = SRV; /* server id of the replies built below */
 
 static inline struct sc *sc_new(void)
