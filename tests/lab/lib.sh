@@ -6,6 +6,9 @@
 # Every process is started in the background, its pid recorded in LAB_PIDS, and lab_cleanup
 # (installed as an EXIT trap by lab_init) kills those pids and deletes the namespaces, even when
 # the scenario fails half-way.
+#
+# Sourced file: its variables are used by the files that source it.
+# shellcheck disable=SC2034
 
 LAB_DIR=${LAB_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
 LAB_NET=10.99.0
@@ -47,6 +50,26 @@ lab_ns() {
 
 lab_track() { LAB_PIDS+=("$1"); }
 
+# Forget a pid once it has been reaped, so cleanup can never signal a recycled pid.
+lab_untrack() {
+	local i
+	for i in "${!LAB_PIDS[@]}"; do
+		[ "${LAB_PIDS[i]}" = "$1" ] && unset 'LAB_PIDS[i]'
+	done
+	LAB_PIDS=("${LAB_PIDS[@]}")
+}
+
+# lab_wait PID: wait for a tracked background pid, untrack it, return its status. The wait
+# builtin (unlike a foreground command) is interrupted by INT/TERM, so the cleanup trap runs at
+# once instead of after a client that may take its whole DHCP timeout.
+lab_wait() {
+	local rc
+	wait "$1"
+	rc=$?
+	lab_untrack "$1"
+	return $rc
+}
+
 lab_kill_pid() {
 	local pid=$1 i
 	kill -0 "$pid" 2>/dev/null || return 0
@@ -57,6 +80,7 @@ lab_kill_pid() {
 	done
 	kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
+	lab_untrack "$pid"
 	return 0
 }
 
@@ -74,7 +98,11 @@ lab_cleanup() {
 	# Children a supervisor shell started (rpcbind, ganesha) wrote their pids here.
 	if [ -n "$LAB_TMP" ] && [ -d "$LAB_TMP/pids" ]; then
 		for i in "$LAB_TMP"/pids/*; do
-			[ -f "$i" ] && lab_kill_pid "$(cat "$i")"
+			[ -f "$i" ] || continue
+			# Only if that pid still runs the program that wrote the file (rpcbind, ganesha*).
+			case $(cat "/proc/$(cat "$i")/comm" 2>/dev/null) in
+			"$(basename "$i")"*) lab_kill_pid "$(cat "$i")" ;;
+			esac
 		done
 	fi
 	for ((i = ${#LAB_NS[@]} - 1; i >= 0; i--)); do
@@ -115,7 +143,8 @@ lab_init() {
 	trap lab_cleanup EXIT
 	trap 'exit 130' INT TERM
 	lab_ns_add "$LAB_SRV"
-	lab_ns "$LAB_SRV" ip link add br0 type bridge || die "no bridge support"
+	# A fixed, locally administered MAC: the server looks the same in every capture.
+	lab_ns "$LAB_SRV" ip link add br0 address 02:00:0a:63:00:01 type bridge || die "no bridge support"
 	# No STP and no forwarding delay: a port forwards as soon as it is up.
 	lab_ns "$LAB_SRV" ip link set br0 type bridge stp_state 0 forward_delay 0 2>/dev/null
 	lab_ns "$LAB_SRV" ip addr add "$LAB_SRV_IP/24" dev br0
@@ -437,7 +466,9 @@ lab_pi() {
 	shift
 	lab_pisim_available || die "tests/lab/pisim.py not present"
 	log "pisim $*"
-	lab_ns "$ns" python3 "$LAB_DIR/pisim.py" --iface eth0 "$@" >>"$LAB_TMP/log/pisim-${ns##*-}.out" 2>&1
+	ip netns exec "$ns" python3 "$LAB_DIR/pisim.py" --iface eth0 "$@" >>"$LAB_TMP/log/pisim-${ns##*-}.out" 2>&1 &
+	lab_track $!
+	lab_wait $!
 	local rc=$?
 	[ "$LAB_VERBOSE" = 1 ] && cat "$LAB_TMP/log/pisim-${ns##*-}.out" >&2
 	return $rc
@@ -453,5 +484,3 @@ lab_pi_bg() {
 	LAB_LAST_PID=$!
 }
 
-# Wait for a background pid; returns its status.
-lab_wait() { wait "$1"; }

@@ -5,6 +5,9 @@
 # chk_NAME FILE... checks with tshark that the capture shows what the scenario claims; the
 # runner copies the files to captures/ only when the check passes. SCN_DESC[NAME] is the
 # README line: what the capture shows and how it was made.
+#
+# Sourced file: its variables are used by the files that source it.
+# shellcheck disable=SC2034
 
 declare -gA SCN_DESC SCN_FILES
 SCN_ORDER=()
@@ -69,7 +72,7 @@ chk_common() {
 
 # Option 43 as PXE sub-options (RFC 4578 / PXE 2.1): 6 discovery control = 3; 10 menu prompt
 # (timeout 0, "PXE"); 9 boot menu (type 0, 17 bytes "Raspberry Pi Boot"); 255 end.
-PXE_OPT43_HEX=060103''0a0400505845''09140000115261737062657272792050692042''6f6f74''ff
+PXE_OPT43_HEX=0601030a0400505845091400001152617370626572727920506920426f6f74ff
 
 # Filters used by several checks.
 F_DISCOVER='dhcp.option.dhcp == 1'
@@ -300,7 +303,7 @@ scn_pi4_dhcp_nak() {
 	lab_track $wpid
 	# shellcheck disable=SC2046
 	lab_pi "$(lab_cns pi)" $(pi4_args) --no-kernel-dhcp || die "pisim did not recover from the NAK"
-	wait $wpid
+	lab_wait $wpid
 	lab_capture_stop
 }
 chk_pi4_dhcp_nak() {
@@ -570,9 +573,9 @@ chk_pi5_clean() {
 
 # ------------------------------------------------------------------------------------------
 scn_register multi-pi "multi-pi-interleaved.pcap" \
-	"Five Pis boot at once against one dnsmasq (DHCP + TFTP, --no-ping) and ganesha: two Pi 4s (NFSv3 root) and three Pi 3s sharing the fixed xid 0x26f30339, told apart only by MAC; DHCP and TFTP transfers of different Pis overlap in time."
+	"Five Pis boot at once against one dnsmasq (DHCP + TFTP, --no-ping) and ganesha: two Pi 4s (NFSv3 root) and three Pi 3s sharing the fixed xid 0x26f30339, told apart only by MAC; DHCP and TFTP transfers of different Pis overlap in time (the Pi 4s drop every 25th DATA packet, pisim --drop-every 25, so their transfers last seconds and recover by retransmission)."
 scn_multi_pi() {
-	local i serial mac pids=() rc=0
+	local i pids=() rc=0
 	mkdir -p "$LAB_TMP/srv/tftp"
 	lab_bootroot_pi3 "$LAB_TMP/srv/tftp"
 	lab_bootdir "$LAB_TMP/srv/tftp" "$PI4_SERIAL" pi4
@@ -586,11 +589,13 @@ scn_multi_pi() {
 	lab_client pi4b dc:a6:32:79:26:e0
 	for i in 1 2 3; do lab_client "pi3$i" "b8:27:eb:00:00:0$i"; done
 	lab_capture_start "$CAP/multi-pi-interleaved.pcap"
+	# The Pi 4s lose every 25th DATA packet: dnsmasq's retransmission timeouts stretch their
+	# transfers over seconds, so the Pi 3 transfers (milliseconds long) surely fall inside them.
 	lab_pi_bg "$(lab_cns pi4a)" --model pi4 --mac "$PI4_MAC" --serial "$PI4_SERIAL" \
-		--file-timeout 5 --nfs-root "$LAB_SRV_IP:/srv/nfs/pi"
+		--file-timeout 5 --drop-every 25 --nfs-root "$LAB_SRV_IP:/srv/nfs/pi"
 	pids+=("$LAB_LAST_PID")
 	lab_pi_bg "$(lab_cns pi4b)" --model pi4 --mac dc:a6:32:79:26:e0 --serial 38c128c1 \
-		--file-timeout 5 --nfs-root "$LAB_SRV_IP:/srv/nfs/pi"
+		--file-timeout 5 --drop-every 25 --nfs-root "$LAB_SRV_IP:/srv/nfs/pi"
 	pids+=("$LAB_LAST_PID")
 	for i in 1 2 3; do
 		lab_pi_bg "$(lab_cns "pi3$i")" --model pi3 --mac "b8:27:eb:00:00:0$i" \
@@ -598,7 +603,7 @@ scn_multi_pi() {
 		pids+=("$LAB_LAST_PID")
 	done
 	for i in "${pids[@]}"; do
-		wait "$i" || rc=1
+		lab_wait "$i" || rc=1
 	done
 	[ "$rc" = 0 ] || die "at least one simulated Pi failed (see the pisim logs)"
 	lab_capture_stop
