@@ -496,13 +496,15 @@ static bool client_attempt_served(const struct client_attempt *a)
 	return false;
 }
 
-static void client_dhcp_server(struct client_dhcp *dh, uint32_t server)
+static void client_dhcp_server(struct client_dhcp *dh, uint32_t server, const struct nbt_event *ev)
 {
 	for (uint8_t i = 0; i < dh->nservers; i++)
 		if (dh->servers[i] == server)
 			return;
-	if (dh->nservers < CLIENT_SERVERS_MAX)
+	if (dh->nservers < CLIENT_SERVERS_MAX) {
+		client_mark_set(&dh->server_first[dh->nservers], ev);
 		dh->servers[dh->nservers++] = server;
+	}
 }
 
 /* Where the client should fetch files: option 66/150 and next-server from an offer or ACK. */
@@ -601,7 +603,10 @@ static void client_dhcp_reply(struct client_table *t, struct client *c, const st
 		mt = dh->offer.count ? DHCP_ACK : DHCP_OFFER;
 	if (mt == DHCP_OFFER) {
 		client_span_add(&dh->offer, ev);
-		client_dhcp_server(dh, server);
+		/* A proxyDHCP answering beside the address server is a normal set-up, not a
+		 * second server competing for the client (PI-NETBOOT.md s2). */
+		if (!(d->flags_nbt & DHCP_F_PROXY))
+			client_dhcp_server(dh, server, ev);
 		/* A Pi takes only an offer naming "Raspberry Pi Boot" (PI-NETBOOT.md s2). */
 		bool usable = cut || !fw || !client_is_pi(c) || d->rpi_boot;
 		if (usable && !dh->first_usable_offer.frame) {

@@ -891,8 +891,8 @@ static void diag_note_dhcp(struct diag_ctx *x)
 		diag_text(f->hint, sizeof(f->hint),
 		          "keep one DHCP server per segment, or make the others proxyDHCP / ignore "
 		          "this MAC (dnsmasq dhcp-host=MAC,ignore)");
-		diag_evidence(f, d->offer.first);
-		diag_evidence(f, d->offer.last);
+		diag_evidence(f, d->server_first[0]);
+		diag_evidence(f, d->server_first[1]);
 	}
 	const char *code = x->r->primary >= 0 ? x->r->f[x->r->primary].code : "";
 	if (d->has_opt66 && !d->opt66_is_ip && strcmp(code, "offer-missing-tftp-server") != 0 &&

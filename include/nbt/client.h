@@ -77,7 +77,8 @@ struct client_dhcp {
 	char opt66[CLIENT_TEXT_MAX];
 	char bootfile[CLIENT_TEXT_MAX];
 	char root_path[CLIENT_TEXT_MAX];
-	uint32_t servers[CLIENT_SERVERS_MAX]; /* distinct servers that answered */
+	uint32_t servers[CLIENT_SERVERS_MAX];                /* distinct servers that answered */
+	struct client_mark server_first[CLIENT_SERVERS_MAX]; /* each one's first offer */
 	uint8_t nservers;
 };
 

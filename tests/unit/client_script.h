@@ -31,8 +31,10 @@ static const uint8_t MAC_PI3C[6] = {0xb8, 0x27, 0xeb, 0x00, 0x00, 0x03};
 static const uint8_t MAC_PC[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 static const uint8_t MAC_SRV[6] = {0x7a, 0x2c, 0x95, 0x70, 0x3c, 0xea};
 
-static uint32_t sc_blk = 1024;     /* blksize in force in the TFTP events below */
-static uint32_t sc_dhcp_srv = SRV; /* server id of the replies built below */
+static uint32_t sc_blk = 1024; /* blksize in force in the TFTP events below */
+static uint32_t sc_dhcp_srv = SRV;
+static uint16_t sc_dhcp_flags;
+    /* DHCP_F_* of the replies built below */ /* server id of the replies built below */
 
 static inline struct sc *sc_new(void)
 {
@@ -144,6 +146,7 @@ static inline uint64_t sc_dhcp_rep(struct sc *s, double sec, const uint8_t mac[6
 	d->siaddr = siaddr;
 	d->has_server_id = true;
 	d->server_id = sc_dhcp_srv;
+	d->flags_nbt = sc_dhcp_flags;
 	if (opt66)
 		sc_str(&d->tftp_name, opt66);
 	d->rpi_boot = rpi;

@@ -717,10 +717,18 @@ static void test_warnings(void **state)
 	sc_feed(s, ev, 2);
 	sc_data(s, 2.1, CLI, "38c128c0/start4.elf", 2, 1500, true);
 	sc_blk = 1024;
+	/* A proxyDHCP (dnsmasq dhcp-range=...,proxy) beside it is not one more competitor. */
+	sc_dhcp_srv = IP4(10, 99, 0, 253);
+	sc_dhcp_flags = DHCP_F_PROXY;
+	sc_dhcp_rep(s, 0.025, MAC_PI4, 2, 0x10, 0, 0, NULL, true);
+	sc_dhcp_flags = 0;
+	sc_dhcp_srv = SRV;
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
 	assert_non_null(sc_find(r, "several-dhcp-servers"));
 	assert_true(sc_has_frame(sc_find(r, "several-dhcp-servers"), other));
 	assert_non_null(strstr(sc_sum(sc_find(r, "several-dhcp-servers")), "10.99.0.254"));
+	assert_non_null(strstr(sc_sum(sc_find(r, "several-dhcp-servers")), "2 DHCP servers"));
+	assert_null(strstr(sc_sum(sc_find(r, "several-dhcp-servers")), "10.99.0.253"));
 	assert_non_null(sc_find(r, "tftp-retransmits"));
 	assert_non_null(sc_find(r, "tftp-blksize-fragments"));
 	for (uint8_t i = 0; i < r->n; i++)
