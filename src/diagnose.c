@@ -676,42 +676,44 @@ static bool diag_rule_mount(struct diag_ctx *x)
 	return false;
 }
 
+/* Kernel DHCP done, no RPC at all: unreachable server, or nothing tried (s5 #14). */
+static bool diag_nfs_start(struct diag_ctx *x)
+{
+	const struct client_attempt *a = x->a;
+	struct diag_finding *f;
+	if (!a->kernel.ack.count)
+		return false;
+	if (diag_unreachable(x, CLIENT_ST_PORTMAP, 0, "nfs-server-unreachable", a->kernel.ack.last))
+		return true;
+	for (int i = 0; i < a->narp; i++)
+		if (!a->arp_answer[i].frame && a->arp_first[i].frame > a->kernel.ack.last.frame) {
+			f = diag_stall(x, "nfs-server-unreachable", CLIENT_ST_PORTMAP,
+			               a->arp_first[i].ts, x->o->t.nfs);
+			if (f) {
+				diag_text(f->summary, sizeof(f->summary),
+				          "the kernel asked by ARP for " IPFMT " %u times and "
+				          "nobody answered",
+				          IPF(a->arp_target[i]), a->arp_count[i]);
+				diag_evidence(f, a->arp_first[i]);
+			}
+			return true;
+		}
+	f = diag_stall(x, "no-nfs-traffic", CLIENT_ST_PORTMAP, a->kernel.ack.last.ts, x->o->t.nfs);
+	if (f) {
+		diag_text(f->summary, sizeof(f->summary),
+		          "the kernel got its address by DHCP but never contacted an NFS server");
+		diag_evidence(f, a->kernel.ack.last);
+	}
+	return true;
+}
+
 static bool diag_rule_nfs(struct diag_ctx *x)
 {
 	const struct client_attempt *a = x->a;
 	const struct client_rpc *s = &a->rpc;
 	struct diag_finding *f;
-	if (!x->rpc_any) {
-		if (!a->kernel.ack.count)
-			return false;
-		if (diag_unreachable(x, CLIENT_ST_PORTMAP, 0, "nfs-server-unreachable",
-		                     a->kernel.ack.last))
-			return true;
-		for (int i = 0; i < a->narp; i++)
-			if (!a->arp_answer[i].frame &&
-			    a->arp_first[i].frame > a->kernel.ack.last.frame) {
-				f = diag_stall(x, "nfs-server-unreachable", CLIENT_ST_PORTMAP,
-				               a->arp_first[i].ts, x->o->t.nfs);
-				if (f) {
-					diag_text(f->summary, sizeof(f->summary),
-					          "the kernel asked by ARP for " IPFMT
-					          " %u times and "
-					          "nobody answered",
-					          IPF(a->arp_target[i]), a->arp_count[i]);
-					diag_evidence(f, a->arp_first[i]);
-				}
-				return true;
-			}
-		f = diag_stall(x, "no-nfs-traffic", CLIENT_ST_PORTMAP, a->kernel.ack.last.ts,
-		               x->o->t.nfs);
-		if (f) {
-			diag_text(
-			    f->summary, sizeof(f->summary),
-			    "the kernel got its address by DHCP but never contacted an NFS server");
-			diag_evidence(f, a->kernel.ack.last);
-		}
-		return true;
-	}
+	if (!x->rpc_any)
+		return diag_nfs_start(x);
 	if (diag_rule_mount(x))
 		return true;
 	if (s->unanswered_count &&
