@@ -1114,7 +1114,7 @@ void diag_capture(const struct client_capture *cap, struct diag_result *r)
 	memset(r, 0, sizeof(*r));
 	r->primary = -1;
 	if (cap->truncated &&
-	    (f = diag_add(&x, "capture-truncated", DIAG_SEV_CAPTURE, 0)) != NULL) {
+	    (f = diag_add(&x, "capture-truncated", DIAG_SEV_CAPTURE, CLIENT_ST__COUNT)) != NULL) {
 		diag_text(f->summary, sizeof(f->summary),
 		          "%" PRIu64
 		          " packets were cut by the capture's snaplen: their later fields "
@@ -1123,7 +1123,8 @@ void diag_capture(const struct client_capture *cap, struct diag_result *r)
 		diag_text(f->hint, sizeof(f->hint), "capture with tcpdump -s 0 (full packets)");
 		diag_evidence(f, cap->first_truncated);
 	}
-	if (cap->backwards && (f = diag_add(&x, "capture-time-backwards", DIAG_SEV_CAPTURE, 0))) {
+	if (cap->backwards &&
+	    (f = diag_add(&x, "capture-time-backwards", DIAG_SEV_CAPTURE, CLIENT_ST__COUNT))) {
 		diag_text(f->summary, sizeof(f->summary),
 		          "%" PRIu64 " packets have a timestamp earlier than the one before: "
 		          "durations near them are unreliable",
@@ -1131,13 +1132,13 @@ void diag_capture(const struct client_capture *cap, struct diag_result *r)
 		diag_evidence(f, cap->first_backwards);
 	}
 	if (cap->has_drops && cap->dropped &&
-	    (f = diag_add(&x, "capture-drops", DIAG_SEV_CAPTURE, 0)) != NULL)
+	    (f = diag_add(&x, "capture-drops", DIAG_SEV_CAPTURE, CLIENT_ST__COUNT)) != NULL)
 		diag_text(f->summary, sizeof(f->summary),
 		          "the kernel dropped %" PRIu64 " packets: a missing reply may just be a "
 		          "dropped one",
 		          cap->dropped);
-	if (cap->clients_dropped &&
-	    (f = diag_add(&x, "capture-too-many-clients", DIAG_SEV_CAPTURE, 0)) != NULL)
+	if (cap->clients_dropped && (f = diag_add(&x, "capture-too-many-clients", DIAG_SEV_CAPTURE,
+	                                          CLIENT_ST__COUNT)) != NULL)
 		diag_text(f->summary, sizeof(f->summary),
 		          "%" PRIu64 " clients were not followed: the table holds %d",
 		          cap->clients_dropped, CLIENT_MAX);

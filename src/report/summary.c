@@ -31,9 +31,11 @@ static void summary_finding(const struct summary_ctx *s, const struct diag_findi
                             const char *indent)
 {
 	FILE *out = s->out;
-	fprintf(out, "%s%s %s%s%s%s (%s)\n", indent, diag_severity_name(f->sev), f->code,
-	        f->detail ? " [" : "", f->detail ? f->detail : "", f->detail ? "]" : "",
-	        client_stage_name(f->stage));
+	fprintf(out, "%s%s %s%s%s%s", indent, diag_severity_name(f->sev), f->code,
+	        f->detail ? " [" : "", f->detail ? f->detail : "", f->detail ? "]" : "");
+	if (f->stage < CLIENT_ST__COUNT) /* capture-wide findings belong to no stage */
+		fprintf(out, " (%s)", client_stage_name(f->stage));
+	fputc('\n', out);
 	fprintf(out, "%s  %s\n", indent, f->summary);
 	if (f->hint[0])
 		fprintf(out, "%s  hint: %s\n", indent, f->hint);
