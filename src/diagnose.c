@@ -42,6 +42,11 @@ struct diag_ctx {
 
 static void diag_cannot_tell(struct diag_ctx *x, const char *capture_code, const char *because);
 
+#define DIAG_FILTER_WHY                                                                            \
+	"the client asked for TFTP files and went on as if it got them, yet no TFTP reply is in "  \
+	"the capture: TFTP data comes from a new port, so a filter on port 69 alone keeps the "    \
+	"RRQs and drops every DATA (and a filter like that drops NFS too)"
+
 /* ---- findings ---- */
 
 static struct diag_finding *diag_add(struct diag_ctx *x, const char *code, enum diag_severity sev,
@@ -963,8 +968,8 @@ static void diag_cannot_tell(struct diag_ctx *x, const char *capture_code, const
 	diag_text(p->summary, sizeof(p->summary), "cannot tell (it looks like %s), because %s", was,
 	          because);
 	diag_text(p->hint, sizeof(p->hint),
-	          "capture again on the server or router interface, with no port filter (or "
-	          "netboot-trace --print-filter) and a full snaplen");
+	          "capture again on the server or router interface, with no port filter and a "
+	          "full snaplen: tcpdump -i br-lan -s 0 -w boot.pcap");
 	r->verdict = DIAG_UNKNOWN;
 	struct diag_finding *f = diag_add(x, capture_code, DIAG_SEV_CAPTURE, p->stage);
 	if (f) {
@@ -972,6 +977,21 @@ static void diag_cannot_tell(struct diag_ctx *x, const char *capture_code, const
 		for (uint8_t i = 0; i < p->nevidence; i++)
 			diag_evidence(f, p->evidence[i]);
 	}
+}
+
+static bool diag_filtered(const struct diag_ctx *x)
+{
+	const struct client_attempt *a = x->a;
+	return x->has_rrq && !a->tftp_server_pkts &&
+	       (x->distinct_rrq >= 2 || a->tftp_client_acks || x->kdhcp || x->rpc_any);
+}
+
+static const struct diag_finding *diag_find(const struct diag_result *r, const char *code)
+{
+	for (uint8_t i = 0; i < r->n; i++)
+		if (strcmp(r->f[i].code, code) == 0)
+			return &r->f[i];
+	return NULL;
 }
 
 static void diag_blind(struct diag_ctx *x)
@@ -984,6 +1004,9 @@ static void diag_blind(struct diag_ctx *x)
 	const struct client_dhcp *d = p->stage == CLIENT_ST_KERNEL_DHCP ? &a->kernel : &a->fw;
 	bool tftp = strcmp(p->code, "tftp-no-response") == 0 ||
 	            strcmp(p->code, "tftp-server-conflict") == 0;
+	/* Stalls that only say "nothing more was seen": a filter explains them too. */
+	bool missing =
+	    strcmp(p->code, "no-kernel-dhcp") == 0 || strcmp(p->code, "no-nfs-traffic") == 0;
 	if ((dhcp_stage || strcmp(p->code, "offer-missing-tftp-server") == 0) && d->cut)
 		diag_cannot_tell(x, "capture-truncated",
 		                 "the DHCP messages were cut by the capture's snaplen, so their "
@@ -994,18 +1017,29 @@ static void diag_blind(struct diag_ctx *x)
 		    x, "capture-one-direction",
 		    "the client sent REQUESTs, which follow an OFFER, but no reply to it "
 		    "is in the capture: only one direction seems visible");
-	else if (tftp && !a->tftp_server_pkts && (x->distinct_rrq >= 2 || a->tftp_client_acks))
-		diag_cannot_tell(
-		    x, "capture-filter-port-69",
-		    "the client asked for several files (or acknowledged data) yet no "
-		    "TFTP reply is in the capture: TFTP data comes from a new port, so a "
-		    "filter on port 69 alone keeps RRQs and drops every DATA");
+	else if ((tftp || missing) && diag_filtered(x))
+		diag_cannot_tell(x, "capture-filter-port-69", DIAG_FILTER_WHY);
 	else if (strcmp(p->code, "nfs-no-response") == 0 && !a->rpc.pmap_reply.count &&
 	         !a->rpc.mnt_reply.count && !a->rpc.nfs_reply.count &&
 	         (a->rpc.nfs_call.count && (a->rpc.mnt_call.count || a->rpc.pmap_call.count)))
 		diag_cannot_tell(x, "capture-one-direction",
 		                 "the client moved on from portmap/MOUNT to NFS calls, which needs "
 		                 "replies, but no RPC reply is in the capture");
+}
+
+/* The capture kept RRQs but no TFTP reply at all, while the client acted on replies. */
+static void diag_note_filter(struct diag_ctx *x)
+{
+	if (!diag_filtered(x) || diag_find(x->r, "capture-filter-port-69"))
+		return;
+	struct diag_finding *f =
+	    diag_add(x, "capture-filter-port-69", DIAG_SEV_CAPTURE, CLIENT_ST_TFTP_FW);
+	if (!f)
+		return;
+	diag_text(f->summary, sizeof(f->summary), "%s", DIAG_FILTER_WHY);
+	diag_text(f->hint, sizeof(f->hint),
+	          "capture without a port filter: tcpdump -i br-lan -s 0 -w boot.pcap");
+	diag_evidence(f, x->last ? x->last->first_rrq : x->a->first);
 }
 
 static void diag_note_mid_boot(struct diag_ctx *x)
@@ -1027,8 +1061,8 @@ static void diag_note_mid_boot(struct diag_ctx *x)
 }
 
 static void (*const diag_note_rules[])(struct diag_ctx *) = {
-    diag_note_mid_boot, diag_note_root_folder, diag_note_optional,
-    diag_note_dhcp,     diag_note_tftp,        diag_note_nfs,
+    diag_note_mid_boot, diag_note_filter, diag_note_root_folder, diag_note_optional,
+    diag_note_dhcp,     diag_note_tftp,   diag_note_nfs,
 };
 
 /* ---- public ---- */
