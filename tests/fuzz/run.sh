@@ -9,6 +9,7 @@
 #   NBT_FUZZ_WORK   where seeds, corpora and artifacts go (default: a new temp dir; never the repo)
 #   NBT_FUZZ_JOBS   targets run at once (default 1; the build always uses -j2)
 #   SHARED_CAPTURES seed captures besides <repo>/captures (default: <repo>/../shared/captures)
+#   NBT_FUZZ_FLAGS  extra libFuzzer flags for every target (e.g. "-entropic=0")
 #   NBT_FUZZ_UBSAN_SUPP  optional UBSan suppressions file, to fuzz on past a known, reported
 #                   finding during a long run (CI never sets it: every finding fails)
 # Output: one line per target with executions, coverage (cov = edges, ft = features),
@@ -98,12 +99,14 @@ if [ -n "${NBT_FUZZ_UBSAN_SUPP:-}" ]; then
 fi
 export UBSAN_OPTIONS
 
+# shellcheck disable=SC2086 # NBT_FUZZ_FLAGS is a word list
 run_one() {
 	local t=$1 corpus="$WORK/corpus/$1" log="$WORK/logs/$1.log"
 	mkdir -p "$corpus" "$WORK/artifacts" "$WORK/logs"
 	"$BUILD/tests/fuzz/fuzz_$t" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
 		-max_len="$(max_len_for "$t")" -print_final_stats=1 -print_pcs=0 \
-		-artifact_prefix="$WORK/artifacts/$t-" "$corpus" "$WORK/seeds/$t" >"$log" 2>&1
+		-artifact_prefix="$WORK/artifacts/$t-" ${NBT_FUZZ_FLAGS:-} "$corpus" "$WORK/seeds/$t" \
+		>"$log" 2>&1
 	echo $? >"$WORK/logs/$t.rc"
 }
 
@@ -128,6 +131,7 @@ summarise() {
 
 echo "fuzz: $SECS s per target, work dir $WORK"
 sed 's/^/  /' "$WORK/seeds.log"
+# shellcheck disable=SC2086 # a word list of target names
 set -- $TARGETS
 while [ $# -gt 0 ]; do
 	pids=""
