@@ -1017,11 +1017,14 @@ static void diag_blind(struct diag_ctx *x)
 		    x, "capture-one-direction",
 		    "the client sent REQUESTs, which follow an OFFER, but no reply to it "
 		    "is in the capture: only one direction seems visible");
-	else if ((tftp || missing) && diag_filtered(x))
+	else if ((tftp || missing) && diag_filtered(x)) {
 		diag_cannot_tell(x, "capture-filter-port-69", DIAG_FILTER_WHY);
-	else if (strcmp(p->code, "nfs-no-response") == 0 && !a->rpc.pmap_reply.count &&
-	         !a->rpc.mnt_reply.count && !a->rpc.nfs_reply.count &&
-	         (a->rpc.nfs_call.count && (a->rpc.mnt_call.count || a->rpc.pmap_call.count)))
+		struct diag_finding *f = &x->r->f[x->r->n - 1];
+		if (x->last && strcmp(f->code, "capture-filter-port-69") == 0)
+			diag_evidence(f, x->last->first_rrq);
+	} else if (strcmp(p->code, "nfs-no-response") == 0 && !a->rpc.pmap_reply.count &&
+	           !a->rpc.mnt_reply.count && !a->rpc.nfs_reply.count &&
+	           (a->rpc.nfs_call.count && (a->rpc.mnt_call.count || a->rpc.pmap_call.count)))
 		diag_cannot_tell(x, "capture-one-direction",
 		                 "the client moved on from portmap/MOUNT to NFS calls, which needs "
 		                 "replies, but no RPC reply is in the capture");

@@ -652,6 +652,33 @@ static void test_capture_port69_filter(void **state)
 	assert_null(sc_find(r, "tftp-no-response"));
 }
 
+/* s6: one RRQ per file, no reply, yet the kernel DHCP follows: the boot went on unseen. */
+static void test_capture_port69_filter_after_kernel(void **state)
+{
+	struct sc *s = *state;
+	sc_pi4_dora(s, 0, CLI);
+	uint64_t rrq = sc_rrq(s, 1, CLI, "38c128c0/start4.elf");
+	sc_kernel_dora(s, 5, MAC_PI4, CLI);
+	sc_idle(s, 60);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_UNKNOWN);
+	assert_non_null(strstr(r->f[r->primary].summary, "no-nfs-traffic"));
+	const struct diag_finding *f = sc_find(r, "capture-filter-port-69");
+	assert_non_null(f);
+	assert_true(sc_has_frame(f, rrq));
+	/* With the TFTP replies visible the same story is a real no-nfs-traffic stall. */
+	struct sc *s2 = sc_new();
+	sc_pi4_dora(s2, 0, CLI);
+	sc_pi4_files(s2, 1, CLI, "38c128c0/");
+	sc_kernel_dora(s2, 5, MAC_PI4, CLI);
+	sc_idle(s2, 60);
+	r = sc_diag(s2, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	assert_string_equal(sc_code(r), "no-nfs-traffic");
+	assert_null(sc_find(r, "capture-filter-port-69"));
+	sc_free(s2);
+}
+
 /* s6: REQUEST seen, but the OFFER it answers is not: one direction only. */
 static void test_capture_one_direction(void **state)
 {
@@ -795,6 +822,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_nfs_error_stall, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_pi3_interleaved, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_capture_port69_filter, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_capture_port69_filter_after_kernel, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_capture_one_direction, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_capture_mid_boot_and_truncated, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_warnings, setup, teardown),
