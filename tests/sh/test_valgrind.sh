@@ -44,7 +44,7 @@ while read -r cap; do
 	esac
 	n=$((n + 1))
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
-		--error-exitcode=99 "$bin" -r "$cap" --dump --stats >/dev/null 2>"$NBT_TMP/err"
+		--error-exitcode=99 "$bin" -r "$cap" --dump --stats --summary >/dev/null 2>"$NBT_TMP/err"
 	rc=$?
 	if [ $rc -eq 99 ] || [ $rc -ge 128 ]; then
 		echo "FAIL $cap: exit $rc"
