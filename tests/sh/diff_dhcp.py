@@ -129,6 +129,44 @@ def tshark_options(cap):
     return out
 
 
+def tshark_cut(cap):
+    """frame -> captured UDP payload bytes, for DHCP-port frames the snaplen cut short."""
+    out = {}
+    cmd = ["tshark", "-r", cap, "-Y", "(udp.port == 67 || udp.port == 68) && frame.cap_len < frame.len",
+           "-T", "fields", "-e", "frame.number", "-e", "udp.payload"]
+    for line in run(cmd).splitlines():
+        cols = line.split("\t")
+        if len(cols) == 2 and cols[1]:
+            out[int(cols[0])] = bytes.fromhex(cols[1].split(",")[0].replace(":", ""))
+    return out
+
+
+def compare_cut(label, frame, raw, o, problems):
+    """tshark shows no DHCP fields for a message cut by the snaplen; the BOOTP header
+    fields that were captured are checked against the raw bytes instead, and the
+    event must say it is partial."""
+    def ip(b):
+        return ".".join(str(x) for x in b)
+    want = {}
+    if len(raw) >= 8:
+        want["op"] = str(raw[0])
+        want["xid"] = str(int.from_bytes(raw[4:8], "big"))
+    for key, off in (("ciaddr", 12), ("yiaddr", 16), ("siaddr", 20), ("giaddr", 24)):
+        if len(raw) >= off + 4:
+            want[key] = ip(raw[off:off + 4])
+    if len(raw) >= 34 and raw[1] == 1 and raw[2] == 6:
+        want["chaddr"] = ":".join("%02x" % x for x in raw[28:34])
+    kinds = {k: kind for k, _, kind in FIELDS}
+    for key, tv in want.items():
+        ov = norm_ours(kinds[key], o.get(key))
+        if ov != tv:
+            problems.append("%s frame %d field %s (cut frame, raw bytes)=%r netboot-trace=%r"
+                            % (label, frame, key, tv, ov))
+    if not any(k in o for k in ("opt-error", "partial")):
+        problems.append("%s frame %d: cut by the snaplen, but our event is not marked partial"
+                        % (label, frame))
+
+
 def ours(nbt, cap):
     out = {}
     for line in run([nbt, "-r", cap, "--dump"]).splitlines():
@@ -281,8 +319,12 @@ def main():
     nbt, cap = sys.argv[1], sys.argv[2]
     label = sys.argv[3] if len(sys.argv) > 3 else cap
     t_rows, t_opts, o_rows = tshark_fields(cap), tshark_options(cap), ours(nbt, cap)
+    cut = tshark_cut(cap)
     problems = []
     for frame in sorted(set(t_rows) | set(o_rows)):
+        if frame in cut and frame in t_rows and frame in o_rows and t_rows[frame]["xid"] == "":
+            compare_cut(label, frame, cut[frame], o_rows[frame], problems)
+            continue
         if frame not in o_rows and frame in t_rows and t_rows[frame]["xid"] == "":
             # tshark could not read even the xid (e.g. tcpdump's bootp_asan: a UDP length
             # past the capture, which our UDP layer rejects before DHCP): neither side has
