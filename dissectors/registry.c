@@ -2,8 +2,8 @@
 #include "nbt/dissect.h"
 
 const struct dissector *const nbt_dissectors[] = {
-	&dis_dhcp,
-	&dis_tftp,
-	&dis_rpc,
-	NULL,
+    &dis_dhcp,
+    &dis_tftp,
+    &dis_rpc,
+    NULL,
 };

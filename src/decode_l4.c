@@ -7,7 +7,7 @@ static enum decode_status decode_fail(const struct cur *c)
 }
 
 enum decode_status decode_udp(struct cur *c, struct nbt_pkt *pkt, struct cur *payload,
-			      bool *len_lies)
+                              bool *len_lies)
 {
 	*len_lies = false;
 	pkt->sport = cur_be16(c);
@@ -32,7 +32,7 @@ enum decode_status decode_udp(struct cur *c, struct nbt_pkt *pkt, struct cur *pa
 }
 
 enum decode_status decode_tcp(struct cur *c, struct nbt_pkt *pkt, struct tcp_hdr *tcp,
-			      struct cur *payload)
+                              struct cur *payload)
 {
 	tcp->header_ok = false;
 	pkt->sport = cur_be16(c);

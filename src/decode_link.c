@@ -1,4 +1,5 @@
-/* summary: link-layer decoding: Ethernet (802.1Q/QinQ), Linux cooked v1/v2, raw IP, BSD NULL/LOOP. */
+/* summary: link-layer decoding: Ethernet (802.1Q/QinQ), Linux cooked v1/v2, raw IP, BSD NULL/LOOP.
+ */
 #include "nbt/decode.h"
 
 #include <pcap/pcap.h>

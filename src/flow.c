@@ -111,7 +111,7 @@ static void flow_remove(struct flow_table *ft, struct flow *f)
 }
 
 static struct flow *flow_match(struct flow_table *ft, uint8_t proto, uint32_t sip, uint16_t sport,
-			       uint32_t dip, uint16_t dport, uint8_t *dir)
+                               uint32_t dip, uint16_t dport, uint8_t *dir)
 {
 	uint32_t h = flow_hash(proto, sip, sport, dip, dport);
 	for (struct flow *f = ft->buckets[h & (FLOW_BUCKETS - 1)]; f; f = f->hnext) {
@@ -148,7 +148,7 @@ struct flow *flow_lookup(struct flow_table *ft, struct nbt_pkt *pkt)
 }
 
 struct flow *flow_find(struct flow_table *ft, uint8_t l4proto, uint32_t sip, uint16_t sport,
-		       uint32_t dip, uint16_t dport)
+                       uint32_t dip, uint16_t dport)
 {
 	uint8_t dir;
 	return flow_match(ft, l4proto, sip, sport, dip, dport, &dir);
@@ -181,7 +181,7 @@ struct flow *flow_create(struct flow_table *ft, struct nbt_pkt *pkt, const struc
 }
 
 bool flow_expect_add(struct flow_table *ft, const struct flow_expect *e, nbt_time now,
-		     const void *seed, size_t seed_len)
+                     const void *seed, size_t seed_len)
 {
 	struct expect_slot *slot = NULL, *oldest = NULL;
 	for (size_t i = 0; i < ft->lim.max_expect; i++) {
@@ -223,14 +223,14 @@ bool flow_expect_add(struct flow_table *ft, const struct flow_expect *e, nbt_tim
 }
 
 static bool expect_side(const struct flow_expect *e, uint32_t cip, uint16_t cport, uint32_t sip,
-			uint16_t sport)
+                        uint16_t sport)
 {
 	return (!e->cli_ip || e->cli_ip == cip) && (!e->cli_port || e->cli_port == cport) &&
 	       (!e->srv_ip || e->srv_ip == sip) && (!e->srv_port || e->srv_port == sport);
 }
 
 const struct dissector *flow_expect_take(struct flow_table *ft, const struct nbt_pkt *pkt,
-					 uint8_t seed[DIS_SEED_MAX], size_t *seed_len)
+                                         uint8_t seed[DIS_SEED_MAX], size_t *seed_len)
 {
 	*seed_len = 0;
 	if (!ft->nexpect)

@@ -72,15 +72,11 @@ static void main_usage(FILE *out)
 static int main_exit_for(enum capture_err e)
 {
 	static const int codes[] = {
-		[CAPERR_NONE] = NBT_EXIT_OK,
-		[CAPERR_NO_FILE] = NBT_EXIT_NO_FILE,
-		[CAPERR_PERM] = NBT_EXIT_PERM,
-		[CAPERR_NOT_CAPTURE] = NBT_EXIT_NOT_CAPTURE,
-		[CAPERR_NO_IFACE] = NBT_EXIT_NO_IFACE,
-		[CAPERR_LINK] = NBT_EXIT_LINK,
-		[CAPERR_FILTER] = NBT_EXIT_FILTER,
-		[CAPERR_TRUNCATED] = NBT_EXIT_TRUNCATED,
-		[CAPERR_OTHER] = NBT_EXIT_CAPTURE,
+	    [CAPERR_NONE] = NBT_EXIT_OK,           [CAPERR_NO_FILE] = NBT_EXIT_NO_FILE,
+	    [CAPERR_PERM] = NBT_EXIT_PERM,         [CAPERR_NOT_CAPTURE] = NBT_EXIT_NOT_CAPTURE,
+	    [CAPERR_NO_IFACE] = NBT_EXIT_NO_IFACE, [CAPERR_LINK] = NBT_EXIT_LINK,
+	    [CAPERR_FILTER] = NBT_EXIT_FILTER,     [CAPERR_TRUNCATED] = NBT_EXIT_TRUNCATED,
+	    [CAPERR_OTHER] = NBT_EXIT_CAPTURE,
 	};
 	return (unsigned)e < sizeof(codes) / sizeof(codes[0]) ? codes[e] : NBT_EXIT_CAPTURE;
 }
@@ -104,14 +100,14 @@ enum { OPT_VERSION = 256, OPT_DUMP, OPT_STATS, OPT_SUMMARY, OPT_HOSTS, OPT_TIMEO
 static int main_parse(int argc, char **argv, struct options *o, char *filter)
 {
 	static const struct option longopts[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, OPT_VERSION},
-		{"dump", no_argument, NULL, OPT_DUMP},
-		{"stats", no_argument, NULL, OPT_STATS},
-		{"summary", no_argument, NULL, OPT_SUMMARY},
-		{"hosts", required_argument, NULL, OPT_HOSTS},
-		{"timeout", required_argument, NULL, OPT_TIMEOUT},
-		{NULL, 0, NULL, 0},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, OPT_VERSION},
+	    {"dump", no_argument, NULL, OPT_DUMP},
+	    {"stats", no_argument, NULL, OPT_STATS},
+	    {"summary", no_argument, NULL, OPT_SUMMARY},
+	    {"hosts", required_argument, NULL, OPT_HOSTS},
+	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+	    {NULL, 0, NULL, 0},
 	};
 	int ch;
 	char *end;
@@ -128,8 +124,9 @@ static int main_parse(int argc, char **argv, struct options *o, char *filter)
 		case 'c':
 			o->count = strtol(optarg, &end, 10);
 			if (*end || o->count <= 0) {
-				fprintf(stderr, "netboot-trace: -c needs a positive count, not '%s'\n",
-					optarg);
+				fprintf(stderr,
+				        "netboot-trace: -c needs a positive count, not '%s'\n",
+				        optarg);
 				return NBT_EXIT_USAGE;
 			}
 			break;
@@ -191,7 +188,7 @@ static void main_on_event(void *arg, const struct nbt_event *ev)
 }
 
 static void main_on_frame(void *arg, nbt_time ts, const uint8_t *data, uint32_t caplen,
-			  uint32_t wirelen)
+                          uint32_t wirelen)
 {
 	struct run *r = arg;
 	client_table_tick(r->clients, (uint64_t)r->frames + 1, ts);
@@ -202,16 +199,16 @@ static void main_on_frame(void *arg, nbt_time ts, const uint8_t *data, uint32_t 
 static void main_print_stats(FILE *out, const struct nbt_stats *s)
 {
 	fprintf(out,
-		"frames %" PRIu64 "\nbytes %" PRIu64 "\narp %" PRIu64 "\nipv4 %" PRIu64
-		"\nipv6 %" PRIu64 "\nother %" PRIu64 "\nip-fragments %" PRIu64
-		"\nip-reassembled %" PRIu64 "\nudp %" PRIu64 "\ntcp %" PRIu64 "\nicmp %" PRIu64
-		"\ndissected %" PRIu64 "\nevents %" PRIu64 "\n",
-		s->frames, s->bytes, s->arp, s->ipv4, s->ipv6, s->other_l3, s->ip_frags,
-		s->ip_reassembled, s->udp, s->tcp, s->icmp, s->dissected, s->events);
+	        "frames %" PRIu64 "\nbytes %" PRIu64 "\narp %" PRIu64 "\nipv4 %" PRIu64
+	        "\nipv6 %" PRIu64 "\nother %" PRIu64 "\nip-fragments %" PRIu64
+	        "\nip-reassembled %" PRIu64 "\nudp %" PRIu64 "\ntcp %" PRIu64 "\nicmp %" PRIu64
+	        "\ndissected %" PRIu64 "\nevents %" PRIu64 "\n",
+	        s->frames, s->bytes, s->arp, s->ipv4, s->ipv6, s->other_l3, s->ip_frags,
+	        s->ip_reassembled, s->udp, s->tcp, s->icmp, s->dissected, s->events);
 	for (int a = 0; a < ANOM__COUNT; a++)
 		if (s->anomalies[a])
 			fprintf(out, "anomaly %s %" PRIu64 "\n", anomaly_name((enum nbt_anomaly)a),
-				s->anomalies[a]);
+			        s->anomalies[a]);
 }
 
 static int main_read(struct nbt_capture *cap, struct run *r)
@@ -231,7 +228,7 @@ static int main_read(struct nbt_capture *cap, struct run *r)
 	if (err == CAPERR_NONE)
 		return NBT_EXIT_OK;
 	fprintf(stderr, "netboot-trace: %s%s\n", errbuf,
-		err == CAPERR_TRUNCATED ? " (the frames before it were analysed)" : "");
+	        err == CAPERR_TRUNCATED ? " (the frames before it were analysed)" : "");
 	return main_exit_for(err);
 }
 

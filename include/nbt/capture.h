@@ -35,10 +35,10 @@ struct nbt_capture;
 
 /* A frame handed to the consumer; data is valid only during the call. */
 typedef void (*capture_frame_fn)(void *arg, nbt_time ts, const uint8_t *data, uint32_t caplen,
-				 uint32_t wirelen);
+                                 uint32_t wirelen);
 
 struct nbt_capture *capture_open(const struct capture_opts *o, enum capture_err *err,
-				 char errbuf[NBT_ERRBUF_SIZE]);
+                                 char errbuf[NBT_ERRBUF_SIZE]);
 /* Warnings from pcap_activate (positive results), or NULL. */
 const char *capture_warning(const struct nbt_capture *c);
 int capture_link(const struct nbt_capture *c);
@@ -52,7 +52,7 @@ bool capture_is_live(const struct nbt_capture *c);
  * (CAPERR_TRUNCATED for a file cut mid-packet) with errbuf filled.
  */
 int capture_dispatch(struct nbt_capture *c, int budget, capture_frame_fn fn, void *arg,
-		     enum capture_err *err, char errbuf[NBT_ERRBUF_SIZE]);
+                     enum capture_err *err, char errbuf[NBT_ERRBUF_SIZE]);
 /* Kernel drop counters of a live capture (false if unavailable). */
 bool capture_drops(struct nbt_capture *c, uint64_t *received, uint64_t *dropped);
 /* Makes a blocking capture_dispatch return early (signal-safe). */

@@ -49,8 +49,8 @@ struct tcp_hdr {
 
 /* *len_lies: the UDP length runs past the IP payload, which is then used as is. */
 enum decode_status decode_udp(struct cur *c, struct nbt_pkt *pkt, struct cur *payload,
-			      bool *len_lies);
+                              bool *len_lies);
 enum decode_status decode_tcp(struct cur *c, struct nbt_pkt *pkt, struct tcp_hdr *tcp,
-			      struct cur *payload);
+                              struct cur *payload);
 
 #endif

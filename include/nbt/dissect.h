@@ -23,7 +23,7 @@ struct dissector {
 	bool (*probe)(const struct cur *payload, const struct nbt_pkt *pkt);
 	/* One UDP datagram, or (tcp_records) one RPC record reassembled from TCP. */
 	enum dis_status (*dissect)(struct cur *payload, const struct nbt_pkt *pkt,
-				   struct dis_ctx *ctx);
+	                           struct dis_ctx *ctx);
 	size_t flow_state_size; /* zeroed per flow, freed with the flow */
 	bool tcp_records;       /* over TCP, deliver ONC RPC records (RFC 5531 s11) */
 };
@@ -44,14 +44,14 @@ void dis_emit(struct dis_ctx *ctx, struct nbt_event *ev);
 /* Registers an expectation; `seed` (at most DIS_SEED_MAX bytes) is copied to the start
  * of the matching flow's state, so a dissector can carry context (a file name) over. */
 void dis_expect(struct dis_ctx *ctx, const struct flow_expect *e, const void *seed,
-		size_t seed_len);
+                size_t seed_len);
 /* This flow's zeroed per-dissector state (flow_state_size bytes), or NULL. */
 void *dis_flow_state(struct dis_ctx *ctx);
 /* Counts an anomaly and emits an EV_ANOMALY event. */
 void dis_anomaly(struct dis_ctx *ctx, enum nbt_anomaly kind, const char *proto, const char *why);
 /* Name of the dissector that owns an existing flow (for ICMP errors quoting it), or NULL. */
 const char *dis_flow_owner(struct dis_ctx *ctx, uint8_t l4proto, uint32_t sip, uint16_t sport,
-			   uint32_t dip, uint16_t dport);
+                           uint32_t dip, uint16_t dport);
 /* Maps a failed cursor to an anomaly (TRUNC -> truncated, INVALID -> invalid). */
 enum dis_status dis_cursor_fail(struct dis_ctx *ctx, const struct cur *c, const char *proto);
 

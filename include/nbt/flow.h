@@ -1,4 +1,5 @@
-/* summary: bounded 5-tuple flow table with LRU eviction, per-flow dissector state and expectations. */
+/* summary: bounded 5-tuple flow table with LRU eviction, per-flow dissector state and expectations.
+ */
 #ifndef NBT_FLOW_H
 #define NBT_FLOW_H
 
@@ -14,7 +15,7 @@ struct tcp_stream;
 
 struct flow {
 	uint8_t l4proto;
-	uint32_t ip[2];   /* [0]: the first sender seen */
+	uint32_t ip[2]; /* [0]: the first sender seen */
 	uint16_t port[2];
 	const struct dissector *dis;
 	void *state; /* dis->flow_state_size bytes, zeroed */
@@ -32,7 +33,10 @@ struct flow_limits {
 	size_t max_expect;
 };
 
-#define FLOW_DEFAULT_LIMITS {.max_flows = 65536, .max_expect = 4096}
+#define FLOW_DEFAULT_LIMITS                                                                        \
+	{                                                                                          \
+		.max_flows = 65536, .max_expect = 4096                                             \
+	}
 
 struct flow_table;
 
@@ -42,17 +46,17 @@ void flow_table_free(struct flow_table *ft);
 struct flow *flow_lookup(struct flow_table *ft, struct nbt_pkt *pkt);
 /* Same, from explicit endpoints, without touching the LRU order. */
 struct flow *flow_find(struct flow_table *ft, uint8_t l4proto, uint32_t sip, uint16_t sport,
-		       uint32_t dip, uint16_t dport);
+                       uint32_t dip, uint16_t dport);
 /* Creates the flow for pkt (pkt's source becomes side 0) owned by dis. Evicts the
  * least recently used flow when full.  Returns NULL only if memory runs out. */
 struct flow *flow_create(struct flow_table *ft, struct nbt_pkt *pkt, const struct dissector *dis);
 /* Registers an expectation; returns false (and counts) when the table is full. */
 bool flow_expect_add(struct flow_table *ft, const struct flow_expect *e, nbt_time now,
-		     const void *seed, size_t seed_len);
+                     const void *seed, size_t seed_len);
 /* Consumes the expectation matching pkt, if any: returns its dissector and copies
  * its seed to *seed (up to DIS_SEED_MAX bytes), *seed_len its length. */
 const struct dissector *flow_expect_take(struct flow_table *ft, const struct nbt_pkt *pkt,
-					 uint8_t seed[DIS_SEED_MAX], size_t *seed_len);
+                                         uint8_t seed[DIS_SEED_MAX], size_t *seed_len);
 size_t flow_count(const struct flow_table *ft);
 size_t flow_expect_count(const struct flow_table *ft);
 

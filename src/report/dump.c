@@ -34,13 +34,13 @@ void dump_hex(FILE *out, const char *key, const uint8_t *p, size_t len)
 void dump_ip(FILE *out, const char *key, uint32_t ip)
 {
 	fprintf(out, " %s=%u.%u.%u.%u", key, ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff,
-		ip & 0xff);
+	        ip & 0xff);
 }
 
 void dump_mac(FILE *out, const char *key, const uint8_t mac[6])
 {
 	fprintf(out, " %s=%02x:%02x:%02x:%02x:%02x:%02x", key, mac[0], mac[1], mac[2], mac[3],
-		mac[4], mac[5]);
+	        mac[4], mac[5]);
 }
 
 void dump_uint(FILE *out, const char *key, uint64_t v)
@@ -65,9 +65,9 @@ static const struct {
 	const char *name;
 	void (*fn)(FILE *, const struct nbt_event *);
 } dump_table[EV__COUNT] = {
-	[EV_ARP] = {"arp", dump_arp},        [EV_ICMP] = {"icmp", dump_icmp},
-	[EV_DHCP] = {"dhcp", dump_dhcp},     [EV_TFTP] = {"tftp", dump_tftp},
-	[EV_RPC] = {"rpc", dump_rpc},        [EV_ANOMALY] = {"anomaly", dump_anomaly},
+    [EV_ARP] = {"arp", dump_arp},    [EV_ICMP] = {"icmp", dump_icmp},
+    [EV_DHCP] = {"dhcp", dump_dhcp}, [EV_TFTP] = {"tftp", dump_tftp},
+    [EV_RPC] = {"rpc", dump_rpc},    [EV_ANOMALY] = {"anomaly", dump_anomaly},
 };
 
 void dump_event(FILE *out, const struct nbt_event *ev)

@@ -34,7 +34,7 @@ static const uint8_t MAC_SRV[6] = {0x7a, 0x2c, 0x95, 0x70, 0x3c, 0xea};
 static uint32_t sc_blk = 1024; /* blksize in force in the TFTP events below */
 static uint32_t sc_dhcp_srv = SRV;
 static uint16_t sc_dhcp_flags;
-    /* DHCP_F_* of the replies built below */ /* server id of the replies built below */
+/* DHCP_F_* of the replies built below */ /* server id of the replies built below */
 
 static inline struct sc *sc_new(void)
 {

@@ -11,8 +11,8 @@
 #include "nbt/decode.h"
 
 /* A minimal IPv4 header (20 bytes, UDP, 10.0.0.1 -> 10.0.0.2) placed after each link header. */
-static const uint8_t ipv4_hdr[20] = {0x45, 0, 0, 20, 0, 1, 0, 0, 64, 17, 0, 0,
-				     10,   0, 0, 1,  10, 0, 0, 2};
+static const uint8_t ipv4_hdr[20] = {0x45, 0, 0,  20, 0, 1, 0,  0, 64, 17,
+                                     0,    0, 10, 0,  0, 1, 10, 0, 0,  2};
 
 static size_t build(uint8_t *buf, const uint8_t *link, size_t linklen)
 {
@@ -51,10 +51,12 @@ static void test_ethernet(void **state)
 static void test_vlan_and_qinq(void **state)
 {
 	(void)state;
-	static const uint8_t q[18] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
-				      0x81, 0x00, 0x20, 0x0a, 0x08, 0x00}; /* PCP 1, VID 10 */
-	static const uint8_t qinq[22] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0x88, 0xa8,
-					 0x00, 0x64, 0x81, 0x00, 0x00, 0x0a, 0x08, 0x00};
+	static const uint8_t q[18] = {
+	    1,  2,  3,  4,    5,    6,    7,    8,    9,
+	    10, 11, 12, 0x81, 0x00, 0x20, 0x0a, 0x08, 0x00}; /* PCP 1, VID 10 */
+	static const uint8_t qinq[22] = {1,    2,    3,    4,    5,    6,    7,    8,
+	                                 9,    10,   11,   12,   0x88, 0xa8, 0x00, 0x64,
+	                                 0x81, 0x00, 0x00, 0x0a, 0x08, 0x00};
 	uint8_t buf[64];
 	struct nbt_pkt pkt = decode_ok(DLT_EN10MB, buf, build(buf, q, sizeof(q)));
 	assert_int_equal(pkt.nvlan, 1);
@@ -88,8 +90,8 @@ static void test_sll_v1_v2(void **state)
 {
 	(void)state;
 	static const uint8_t sll[16] = {0, 0, 0, 1, 0, 6, 0xb8, 0x27, 0xeb, 1, 2, 3, 0, 0, 0x08, 0};
-	static const uint8_t sll2[20] = {0x08, 0, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6,
-					 0xb8, 0x27, 0xeb, 9, 8, 7, 0, 0};
+	static const uint8_t sll2[20] = {0x08, 0, 0,    0,    0,    0, 0, 2, 0, 1,
+	                                 0,    6, 0xb8, 0x27, 0xeb, 9, 8, 7, 0, 0};
 	uint8_t buf[64];
 	struct nbt_pkt pkt = decode_ok(DLT_LINUX_SLL, buf, build(buf, sll, sizeof(sll)));
 	assert_true(pkt.has_mac);
@@ -140,8 +142,9 @@ static void test_truncated_and_unknown(void **state)
 static void test_ipv4_lengths(void **state)
 {
 	(void)state;
-	uint8_t pkt[40] = {0x46, 0, 0, 28, 0, 1, 0x20, 0x01, 64, 17, 0, 0, 10, 0, 0, 1,
-			   10,   0, 0, 2,  1, 1, 1, 1}; /* ihl 6: 4 option bytes; MF, offset 8 */
+	uint8_t pkt[40] = {
+	    0x46, 0, 0, 28, 0, 1, 0x20, 0x01, 64, 17, 0, 0, 10,
+	    0,    0, 1, 10, 0, 0, 2,    1,    1,  1,  1}; /* ihl 6: 4 option bytes; MF, offset 8 */
 	struct ipv4_hdr ip;
 	struct cur c, payload;
 	cur_init(&c, pkt, sizeof(pkt), sizeof(pkt)); /* 12 bytes of Ethernet padding at the end */
@@ -164,10 +167,10 @@ static void test_ipv4_lengths(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ethernet),       cmocka_unit_test(test_vlan_and_qinq),
-		cmocka_unit_test(test_vlan_too_deep),  cmocka_unit_test(test_sll_v1_v2),
-		cmocka_unit_test(test_raw_null_loop),  cmocka_unit_test(test_truncated_and_unknown),
-		cmocka_unit_test(test_ipv4_lengths),
+	    cmocka_unit_test(test_ethernet),      cmocka_unit_test(test_vlan_and_qinq),
+	    cmocka_unit_test(test_vlan_too_deep), cmocka_unit_test(test_sll_v1_v2),
+	    cmocka_unit_test(test_raw_null_loop), cmocka_unit_test(test_truncated_and_unknown),
+	    cmocka_unit_test(test_ipv4_lengths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
