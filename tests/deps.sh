@@ -5,12 +5,20 @@ set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config libpcap-dev libjson-c-dev libncurses-dev)
 test_pkgs=(libcmocka-dev clang libclang-rt-14-dev valgrind tshark tcpdump python3 bzip2 time
-	iproute2 procps psmisc dnsmasq-base tftpd-hpa tftp-hpa busybox rpcbind nfs-ganesha
-	nfs-ganesha-vfs libnfs-utils qemu-system-x86 ipxe-qemu tcpreplay tmux clang-format)
+	procps psmisc tcpreplay tmux clang-format)
+# The capture lab's servers and clients: tests/lab/packages.txt is the one list (one package a
+# line, '#' starts a comment).
+lab_list=$(dirname "${BASH_SOURCE[0]}")/lab/packages.txt
 
 pkgs=("${build_pkgs[@]}")
 if [ "${1:-}" = "--test" ]; then
-	pkgs+=("${test_pkgs[@]}")
+	[ -r "$lab_list" ] || {
+		echo "deps.sh: cannot read $lab_list" >&2
+		exit 1
+	}
+	mapfile -t lab_pkgs < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$lab_list")
+	# Once each, in order (tshark, tcpdump and python3 are in both lists).
+	mapfile -t pkgs < <(printf '%s\n' "${pkgs[@]}" "${test_pkgs[@]}" "${lab_pkgs[@]}" | awk '!seen[$0]++')
 fi
 
 missing=()
