@@ -177,18 +177,18 @@ bool capture_is_live(const struct nbt_capture *c)
 	return c->live;
 }
 
-/* Seconds past year 2262 do not fit in int64 nanoseconds (pcapng's 64-bit
- * timestamps can say so): such times are pinned to the largest value. */
+/* pcapng's 64-bit timestamps can name any second: out-of-range times are pinned
+ * (see nbt_time_clamp) instead of overflowing. */
 static nbt_time capture_time(const struct timeval *tv, bool nano)
 {
-	const int64_t max_sec = INT64_MAX / NBT_NS_PER_SEC - 1;
+	const int64_t max_sec = NBT_TIME_MAX / NBT_NS_PER_SEC;
 	int64_t sec = (int64_t)tv->tv_sec;
 	int64_t sub = (int64_t)tv->tv_usec * (nano ? 1 : 1000);
 	if (sec > max_sec)
-		return INT64_MAX;
+		return NBT_TIME_MAX;
 	if (sec < -max_sec)
-		return -INT64_MAX;
-	return sec * NBT_NS_PER_SEC + sub;
+		return -NBT_TIME_MAX;
+	return nbt_time_clamp(sec * NBT_NS_PER_SEC + sub);
 }
 
 int capture_dispatch(struct nbt_capture *c, int budget, capture_frame_fn fn, void *arg,

@@ -49,6 +49,8 @@ struct client_table {
 	const struct hosts *hosts;
 	struct client_capture cap;
 	uint32_t attempt_seq;
+	client_log_fn log_fn;
+	void *log_arg;
 };
 
 static const uint8_t client_pi_ouis[][3] = {
@@ -182,8 +184,15 @@ void client_table_set_hosts(struct client_table *t, const struct hosts *h)
 	t->hosts = h;
 }
 
+void client_table_set_log(struct client_table *t, client_log_fn fn, void *arg)
+{
+	t->log_fn = fn;
+	t->log_arg = arg;
+}
+
 void client_table_tick(struct client_table *t, uint64_t frame, nbt_time ts)
 {
+	ts = nbt_time_clamp(ts);
 	if (!t->cap.first.frame)
 		t->cap.first = (struct client_mark){frame, ts};
 	if (ts >= t->cap.last.ts || !t->cap.last.frame)
@@ -314,6 +323,7 @@ static struct client_attempt *client_new_attempt(struct client_table *t, struct 
 	}
 	struct client_attempt *a = xcalloc(1, sizeof(*a));
 	a->number = c->nattempts + c->attempts_dropped + 1;
+	a->client = c;
 	c->attempts[c->nattempts++] = a;
 	t->attempt_seq++;
 	return a;
@@ -355,19 +365,19 @@ __attribute__((format(printf, 5, 6))) static void
 client_log(struct client_table *t, struct client_attempt *a, enum client_stage st,
            const struct nbt_event *ev, const char *fmt, ...)
 {
+	struct client_entry e = {.frame = ev->frame, .ts = ev->ts, .stage = st};
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e.text, sizeof(e.text), fmt, ap);
+	va_end(ap);
+	if (t->log_fn)
+		t->log_fn(t->log_arg, a->client, a, &e, ev);
 	if (a->ntimeline >= CLIENT_TIMELINE_MAX) {
 		a->timeline_dropped++;
 		t->cap.timeline_dropped++;
 		return;
 	}
-	struct client_entry *e = &a->timeline[a->ntimeline++];
-	e->frame = ev->frame;
-	e->ts = ev->ts;
-	e->stage = st;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(e->text, sizeof(e->text), fmt, ap);
-	va_end(ap);
+	a->timeline[a->ntimeline++] = e;
 }
 
 #define IPF(ip) ((ip) >> 24) & 0xffu, ((ip) >> 16) & 0xffu, ((ip) >> 8) & 0xffu, (ip)&0xffu

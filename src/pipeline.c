@@ -360,6 +360,7 @@ static void pipeline_ipv4(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c
 void pipeline_frame(struct pipeline *p, nbt_time ts, const uint8_t *data, uint32_t caplen,
                     uint32_t wirelen)
 {
+	ts = nbt_time_clamp(ts); /* callers other than capture.c (fuzzers, tests) may pass any */
 	struct nbt_pkt pkt = {.frame = ++p->frame, .ts = ts, .caplen = caplen, .wirelen = wirelen};
 	p->stats.frames++;
 	p->stats.bytes += wirelen;
@@ -404,6 +405,7 @@ void pipeline_frame(struct pipeline *p, nbt_time ts, const uint8_t *data, uint32
 enum dis_status pipeline_dissect(struct pipeline *p, const struct dissector *dis,
                                  struct nbt_pkt *pkt, const uint8_t *payload, size_t len)
 {
+	pkt->ts = nbt_time_clamp(pkt->ts);
 	pkt->frame = ++p->frame;
 	struct flow *f = flow_lookup(p->flows, pkt);
 	if (!f || f->dis != dis) {

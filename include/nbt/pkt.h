@@ -12,6 +12,18 @@ typedef int64_t nbt_time;
 #define NBT_NS_PER_SEC 1000000000LL
 #define NBT_NS_PER_MS  1000000LL
 
+/*
+ * Packet times are kept within +-2^62 ns (years 1824..2116) so that the sum of a
+ * time and a timeout, or the difference of two times, can never overflow.
+ * Captures can claim any 64-bit time (pcapng); those are pinned to the range.
+ */
+#define NBT_TIME_MAX ((1LL << 62) - (1LL << 40))
+
+static inline nbt_time nbt_time_clamp(nbt_time t)
+{
+	return t > NBT_TIME_MAX ? NBT_TIME_MAX : t < -NBT_TIME_MAX ? -NBT_TIME_MAX : t;
+}
+
 struct nbt_pkt {
 	uint64_t frame; /* 1-based frame number in the capture */
 	nbt_time ts;
