@@ -19,6 +19,8 @@ LAB_PIDS=()
 LAB_NS=()
 LAB_TMP=
 LAB_CAP_PID=
+LAB_CHATTER_PID=
+LAB_LINGER=${LAB_LINGER:-4} # seconds a stall scenario keeps capturing after the client gave up
 LAB_VERBOSE=${LAB_VERBOSE:-0}
 
 # Pi identities used by the scenarios (MAC OUIs of Raspberry Pi Ltd / Foundation).
@@ -200,6 +202,10 @@ lab_capture_start() {
 
 lab_capture_stop() {
 	sleep 0.5
+	if [ -n "$LAB_CHATTER_PID" ]; then
+		lab_kill_pid "$LAB_CHATTER_PID"
+		LAB_CHATTER_PID=
+	fi
 	[ -n "$LAB_CAP_PID" ] || return 0
 	kill -INT "$LAB_CAP_PID" 2>/dev/null
 	wait "$LAB_CAP_PID" 2>/dev/null
@@ -213,6 +219,30 @@ lab_capture_stop() {
 		awk '{ n += $1 } END { print n + 0 }')
 	[ "$drops" = 0 ] || die "the capture lost $drops packets (capture buffer overflow)"
 	return 0
+}
+
+# lab_chatter: background LAN traffic from the server until the capture stops (chatter.py:
+# an mDNS announcement every second, a gratuitous ARP every third), so the capture's clock runs
+# on after the clients fall silent, as on a real network.
+lab_chatter() {
+	[ -z "$LAB_CHATTER_PID" ] || return 0
+	ip netns exec "$LAB_SRV" python3 "$LAB_DIR/chatter.py" br0 "$LAB_SRV_IP" \
+		>>"$LAB_TMP/log/chatter.out" 2>&1 &
+	LAB_CHATTER_PID=$!
+	lab_track "$LAB_CHATTER_PID"
+	sleep 0.2
+	kill -0 "$LAB_CHATTER_PID" 2>/dev/null || die "chatter.py did not start: $(cat "$LAB_TMP/log/chatter.out")"
+}
+
+# lab_linger [SECONDS]: keep capturing SECONDS (default $LAB_LINGER) after the client gave up,
+# with background traffic: netboot-trace's timeouts run on packet time, and a capture that ends
+# with the client's last packet shows a stall only as pending.
+lab_linger() {
+	lab_chatter
+	# In the background and waited for, so INT/TERM cleans up at once (see lab_wait).
+	sleep "${1:-$LAB_LINGER}" &
+	lab_track $!
+	lab_wait $!
 }
 
 # ---------------------------------------------------------------------------------------------

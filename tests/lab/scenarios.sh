@@ -70,6 +70,31 @@ chk_common() {
 	expect "$1" 'frame' 1
 }
 
+# frame_times FILE FILTER: the relative times of the matching frames, sorted (a capture may store
+# a few frames with backward timestamps).
+frame_times() {
+	tshark -n -r "$1" -Y "$2" -T fields -e frame.time_relative 2>/dev/null | sort -g
+}
+
+# expect_tail FILE FILTER first|last SECS: the capture goes on at least SECS seconds after the
+# first/last frame matching FILTER (a stall scenario must run past the analyzer's stage
+# timeout, measured in packet time), carried by the lab's background traffic (lab_chatter).
+expect_tail() {
+	local f=$1 filt=$2 which=$3 secs=$4 t end
+	if [ "$which" = first ]; then
+		t=$(frame_times "$f" "$filt" | head -1)
+	else
+		t=$(frame_times "$f" "$filt" | tail -1)
+	fi
+	end=$(frame_times "$f" frame | tail -1)
+	if [ -z "$t" ] || ! awk -v t="$t" -v e="$end" -v s="$secs" 'BEGIN { exit !(e - t >= s) }'; then
+		log "check failed on $(basename "$f"): the capture ends at +${end:-?}s, not ${secs}s after the $which '$filt' (+${t:-none}s)"
+		CHECK_FAILED=1
+	fi
+	expect "$f" "mdns && ip.src == $LAB_SRV_IP && ip.dst == 224.0.0.251" 3
+	expect "$f" "arp.isgratuitous && arp.src.proto_ipv4 == $LAB_SRV_IP" 1
+}
+
 # Option 43 as PXE sub-options (RFC 4578 / PXE 2.1): 6 discovery control = 3; 10 menu prompt
 # (timeout 0, "PXE"); 9 boot menu (type 0, 17 bytes "Raspberry Pi Boot"); 255 end.
 PXE_OPT43_HEX=0601030a0400505845091400001152617370626572727920506920426f6f74ff
@@ -228,18 +253,22 @@ chk_pi4_clean_nfs4() {
 
 # ------------------------------------------------------------------------------------------
 scn_register pi4-no-dhcp-server "pi4-no-dhcp-server.pcap" \
-	"Pi 4 (pisim) DISCOVERs repeated until its DHCP timeout: no DHCP server on the segment (TFTP/NFS server up, dnsmasq not running)."
+	"Pi 4 (pisim) DISCOVERs repeated until its DHCP timeout (12 s): no DHCP server on the segment (dnsmasq not running). The capture goes on 4 s after the Pi gives up, with background mDNS announcements and gratuitous ARPs from the server (tests/lab/chatter.py)."
 scn_pi4_no_dhcp_server() {
 	lab_client pi "$PI4_MAC"
 	lab_capture_start "$CAP/pi4-no-dhcp-server.pcap"
+	lab_chatter
 	# shellcheck disable=SC2046
 	lab_pi "$(lab_cns pi)" $(pi4_args) && die "pisim should have given up"
+	lab_linger
 	lab_capture_stop
 }
 chk_pi4_no_dhcp_server() {
 	expect "$1" "$F_PI_DISCOVER" 2
 	expect "$1" "$F_OFFER" 0 0
 	expect "$1" 'tftp' 0 0
+	# Past the DHCP timeout counted from the first DISCOVER.
+	expect_tail "$1" "$F_PI_DISCOVER" first "$((PI_DT + 2))"
 }
 
 scn_register pi4-offer-no-opt43 "pi4-offer-no-opt43.pcap" \
@@ -386,20 +415,24 @@ chk_pi4_tftp_port_unreachable() {
 }
 
 scn_register pi4-tftp-silent "pi4-tftp-silent.pcap" \
-	"DHCP from dnsmasq (option 66 = 10.99.0.1); on port 69 a process reads the RRQs and never answers (a hung TFTP server): ARP answered, RRQ retransmissions, no reply, no ICMP."
+	"DHCP from dnsmasq (option 66 = 10.99.0.1); on port 69 a process reads the RRQs and never answers (a hung TFTP server): ARP answered, RRQ retransmissions, no reply, no ICMP. The capture goes on 4 s after the Pi gives up, with background mDNS announcements and gratuitous ARPs from the server (tests/lab/chatter.py)."
 scn_pi4_tftp_silent() {
 	lab_dnsmasq main '--pxe-service=0,"Raspberry Pi Boot"' --dhcp-option=66,"$LAB_SRV_IP"
 	lab_silent_udp "$LAB_SRV_IP" 69
 	lab_client pi "$PI4_MAC"
 	lab_capture_start "$CAP/pi4-tftp-silent.pcap"
+	lab_chatter
 	# shellcheck disable=SC2046
 	lab_pi "$(lab_cns pi)" $(pi4_args) --no-kernel-dhcp --file-timeout 6 && die "pisim should have given up"
+	lab_linger
 	lab_capture_stop
 }
 chk_pi4_tftp_silent() {
 	expect "$1" "$F_RRQ" 2
 	expect "$1" 'icmp.type == 3' 0 0
 	expect "$1" "udp.srcport == 69 || (tftp && ip.src == $LAB_SRV_IP)" 0 0
+	# Past the TFTP file timeout (PI_FT) counted from the last RRQ.
+	expect_tail "$1" "$F_RRQ" last "$((PI_FT + 2))"
 }
 
 # ------------------------------------------------------------------------------------------
@@ -424,22 +457,26 @@ chk_pi4_dtb_missing() {
 }
 
 scn_register pi4-transfer-stops "pi4-transfer-stops-midfile.pcap" \
-	"Pi 4 (pisim --stop-after kernel8.img:8) stops acknowledging kernel8.img after block 8 and goes silent: dnsmasq retransmits block 9 every few seconds until the capture ends; the transfer stops part-way (block 9 of 20, tsize 20000)."
+	"Pi 4 (pisim --stop-after kernel8.img:8) stops acknowledging kernel8.img after block 8 and goes silent: dnsmasq retransmits block 9 for a few seconds and gives up; the transfer stops part-way (block 9 of 20, tsize 20000). The capture goes on 10 s after the Pi gives up, with background mDNS announcements and gratuitous ARPs from the server (tests/lab/chatter.py)."
 scn_pi4_transfer_stops() {
 	tree_pi4
 	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
 	lab_client pi "$PI4_MAC"
 	lab_capture_start "$CAP/pi4-transfer-stops-midfile.pcap"
+	lab_chatter
 	# shellcheck disable=SC2046
 	lab_pi "$(lab_cns pi)" $(pi4_args) --no-kernel-dhcp --stop-after kernel8.img:8 &&
 		die "pisim should have failed"
-	sleep 6 # let the server's retransmissions of the unacknowledged block show
+	# dnsmasq retransmits the unacknowledged block for about 7 s; then the stall's timeout.
+	lab_linger 10
 	lab_capture_stop
 }
 chk_pi4_transfer_stops() {
 	expect "$1" "$F_RRQ && tftp.source_file contains \"kernel8.img\"" 1
 	expect "$1" "$F_DATA && tftp.block == 9" 2
 	expect "$1" "$F_DATA && tftp.block == 20" 0 0
+	# Past the TFTP file timeout (PI_FT) counted from the server's last retransmission.
+	expect_tail "$1" "$F_DATA" last "$((PI_FT + 2))"
 }
 
 scn_register pi4-lossy-recovers "pi4-lossy-tftp-recovers.pcap" \
