@@ -4,15 +4,21 @@
 
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nbt/decode.h"
+#include "nbt/filter.h"
+#include "nbt/savefile.h"
 #include "nbt/xalloc.h"
 
 #define CAPTURE_BUFFER_DEFAULT (8 << 20)
+/* A live read returns at least this often with nothing captured, so the caller can refresh
+ * its display and notice signals even when libpcap cannot be woken. */
+#define CAPTURE_TIMEOUT_MS 250
 
 struct nbt_capture {
 	pcap_t *pc;
@@ -23,6 +29,12 @@ struct nbt_capture {
 	bool ended; /* end of input seen; end_err says how */
 	enum capture_err end_err;
 	char end_msg[PCAP_ERRBUF_SIZE];
+	volatile sig_atomic_t broken; /* capture_break was called (from a signal handler) */
+	bool netboot;                 /* the default filter is in effect: it may be widened */
+	bool vlan;                    /* ... in its 802.1Q form (Ethernet links) */
+	struct filter_widen widen;
+	char filter[FILTER_EXPR_MAX]; /* the filter in effect, "" for none */
+	struct savefile *save;        /* -w FILE, or NULL */
 };
 
 static void capture_seterr(char errbuf[NBT_ERRBUF_SIZE], const char *fmt, const char *a,
@@ -89,6 +101,7 @@ static pcap_t *capture_open_live(const struct capture_opts *o, struct nbt_captur
 	pcap_set_immediate_mode(pc, 1);
 	pcap_set_buffer_size(pc, o->buffer_size > 0 ? o->buffer_size : CAPTURE_BUFFER_DEFAULT);
 	pcap_set_tstamp_precision(pc, PCAP_TSTAMP_PRECISION_NANO);
+	pcap_set_timeout(pc, CAPTURE_TIMEOUT_MS);
 	int rc = pcap_activate(pc);
 	if (rc < 0) {
 		*err = capture_activate_err(rc);
@@ -124,7 +137,22 @@ static bool capture_set_filter(struct nbt_capture *c, const char *filter, enum c
 		capture_seterr(errbuf, "cannot set filter '%s': %s", filter, pcap_geterr(c->pc));
 		return false;
 	}
+	snprintf(c->filter, sizeof(c->filter), "%s", filter);
 	return true;
+}
+
+/* The default filter, in its 802.1Q form where the link type has tags (pcap refuses "vlan"
+ * on Linux cooked and raw IP links). */
+static bool capture_set_default_filter(struct nbt_capture *c, enum capture_err *err, char *errbuf)
+{
+	c->netboot = true;
+	filter_widen_init(&c->widen);
+	c->vlan = c->dlt == DLT_EN10MB;
+	if (c->vlan && capture_set_filter(c, filter_default(true), err, errbuf))
+		return true;
+	c->vlan = false;
+	*err = CAPERR_NONE;
+	return capture_set_filter(c, filter_default(false), err, errbuf);
 }
 
 struct nbt_capture *capture_open(const struct capture_opts *o, enum capture_err *err,
@@ -149,8 +177,12 @@ struct nbt_capture *capture_open(const struct capture_opts *o, enum capture_err 
 		         link_name(c->dlt, nb), c->dlt);
 		goto fail;
 	}
-	if (o->filter && *o->filter && !capture_set_filter(c, o->filter, err, errbuf))
+	if (o->filter && *o->filter) {
+		if (!capture_set_filter(c, o->filter, err, errbuf))
+			goto fail;
+	} else if (c->live && o->netboot_filter && !capture_set_default_filter(c, err, errbuf)) {
 		goto fail;
+	}
 	return c;
 fail:
 	capture_close(c);
@@ -201,22 +233,27 @@ int capture_dispatch(struct nbt_capture *c, int budget, capture_frame_fn fn, voi
 		const u_char *data;
 		int rc = pcap_next_ex(c->pc, &h, &data);
 		if (rc == 1) {
+			savefile_write(c->save, h, data);
 			nbt_time ts = capture_time(&h->ts, c->nano);
 			fn(arg, ts, data, h->caplen, h->len);
 			n++;
 			continue;
 		}
-		if (rc == 0) /* live: timeout, or non-blocking with nothing ready */
+		if (rc == 0) { /* live: timeout, or non-blocking with nothing ready */
+			savefile_flush(c->save);
 			return n;
+		}
 		/* End of input or an error: remembered, and reported once the frames
-		 * read so far have been handed over. */
+		 * read so far have been handed over.  A read that a signal interrupted
+		 * (a stream on stdin, stopped with Ctrl-C) is a clean stop. */
 		c->ended = true;
-		if (rc != PCAP_ERROR_BREAK) {
+		if (rc != PCAP_ERROR_BREAK && !c->broken) {
 			const char *msg = pcap_geterr(c->pc);
 			c->end_err = strstr(msg, "truncated") ? CAPERR_TRUNCATED : CAPERR_OTHER;
 			snprintf(c->end_msg, sizeof(c->end_msg), "%s", msg);
 		}
 	}
+	savefile_flush(c->save);
 	if (n > 0 || !c->ended)
 		return n;
 	*err = c->end_err;
@@ -236,13 +273,108 @@ bool capture_drops(struct nbt_capture *c, uint64_t *received, uint64_t *dropped)
 
 void capture_break(struct nbt_capture *c)
 {
+	c->broken = 1;
 	pcap_breakloop(c->pc);
+}
+
+const char *capture_filter(const struct nbt_capture *c)
+{
+	return c->filter[0] ? c->filter : NULL;
+}
+
+int capture_widen(struct nbt_capture *c, uint8_t l4proto, uint32_t srv_ip, uint16_t port,
+                  char errbuf[NBT_ERRBUF_SIZE])
+{
+	if (!c->live || !c->netboot || !filter_widen_add(&c->widen, l4proto, srv_ip, port))
+		return 0;
+	static char expr[FILTER_EXPR_MAX];
+	enum capture_err err;
+	if (!filter_widen_expr(&c->widen, expr, sizeof(expr), c->vlan) ||
+	    !capture_set_filter(c, expr, &err, errbuf)) {
+		if (!expr[0])
+			snprintf(errbuf, NBT_ERRBUF_SIZE, "widened capture filter too long");
+		c->widen.n--; /* keep the filter that works */
+		return -1;
+	}
+	return 1;
+}
+
+bool capture_save(struct nbt_capture *c, const char *path, char errbuf[NBT_ERRBUF_SIZE])
+{
+	if (c->save)
+		return true;
+	c->save = savefile_open(c->pc, path, errbuf, NBT_ERRBUF_SIZE);
+	return c->save != NULL;
+}
+
+bool capture_save_finish(struct nbt_capture *c, char errbuf[NBT_ERRBUF_SIZE])
+{
+	bool ok = savefile_close(c->save, errbuf, NBT_ERRBUF_SIZE);
+	c->save = NULL;
+	return ok;
+}
+
+/* The flags tcpdump -D shows, from pcap_if_t.flags. */
+static void capture_if_flags(FILE *out, bpf_u_int32 f)
+{
+	const char *sep = " [";
+	static const struct {
+		bpf_u_int32 bit;
+		const char *name;
+	} names[] = {{PCAP_IF_UP, "Up"},
+	             {PCAP_IF_RUNNING, "Running"},
+	             {PCAP_IF_WIRELESS, "Wireless"},
+	             {PCAP_IF_LOOPBACK, "Loopback"}};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (f & names[i].bit) {
+			fprintf(out, "%s%s", sep, names[i].name);
+			sep = ", ";
+		}
+	if (!(f & PCAP_IF_LOOPBACK)) {
+		bpf_u_int32 st = f & PCAP_IF_CONNECTION_STATUS;
+		const char *s = st == PCAP_IF_CONNECTION_STATUS_CONNECTED        ? "Connected"
+		                : st == PCAP_IF_CONNECTION_STATUS_DISCONNECTED   ? "Disconnected"
+		                : st == PCAP_IF_CONNECTION_STATUS_NOT_APPLICABLE ? NULL
+		                                                                 : "Unknown";
+		if (s) {
+			fprintf(out, "%s%s", sep, s);
+			sep = ", ";
+		}
+	}
+	if (sep[0] == ',')
+		fputc(']', out);
+}
+
+int capture_list_interfaces(FILE *out, char errbuf[NBT_ERRBUF_SIZE])
+{
+	pcap_if_t *all = NULL;
+	char pe[PCAP_ERRBUF_SIZE] = "";
+	if (pcap_findalldevs(&all, pe) < 0) {
+		snprintf(errbuf, NBT_ERRBUF_SIZE, "cannot list interfaces: %s", pe);
+		return -1;
+	}
+	int n = 0;
+	for (const pcap_if_t *d = all; d; d = d->next) {
+		fprintf(out, "%d.%s", ++n, d->name);
+		if (d->description)
+			fprintf(out, " (%s)", d->description);
+		capture_if_flags(out, d->flags);
+		fputc('\n', out);
+	}
+	pcap_freealldevs(all);
+	if (n == 0)
+		snprintf(errbuf, NBT_ERRBUF_SIZE,
+		         "no interfaces to capture on (need root or "
+		         "CAP_NET_RAW?)");
+	return n;
 }
 
 void capture_close(struct nbt_capture *c)
 {
 	if (!c)
 		return;
+	char ignored[NBT_ERRBUF_SIZE];
+	capture_save_finish(c, ignored);
 	if (c->pc)
 		pcap_close(c->pc);
 	free(c);

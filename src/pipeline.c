@@ -21,6 +21,8 @@ struct pipeline {
 	struct ipfrag_table *frags;
 	uint64_t frame;
 	nbt_time last_ts;
+	pipeline_port_fn port_fn; /* learned server ports, for the live capture filter */
+	void *port_arg;
 };
 
 struct dis_ctx {
@@ -53,6 +55,14 @@ void dis_emit(struct dis_ctx *ctx, struct nbt_event *ev)
 void dis_expect(struct dis_ctx *ctx, const struct flow_expect *e, const void *seed, size_t seed_len)
 {
 	flow_expect_add(ctx->p->flows, e, ctx->pkt->ts, seed, seed_len);
+	if (e->srv_port && ctx->p->port_fn)
+		ctx->p->port_fn(ctx->p->port_arg, e->l4proto, e->srv_ip, e->srv_port);
+}
+
+void pipeline_set_port_hook(struct pipeline *p, pipeline_port_fn fn, void *arg)
+{
+	p->port_fn = fn;
+	p->port_arg = arg;
 }
 
 void *dis_flow_state(struct dis_ctx *ctx)

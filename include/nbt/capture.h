@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "nbt/pkt.h"
 
@@ -29,6 +30,9 @@ struct capture_opts {
 	const char *filter;
 	int snaplen;
 	int buffer_size; /* bytes, live only */
+	/* Live only: with no filter given, capture through filter_default() (see filter.h)
+	 * and let capture_widen() add the ports learned later. */
+	bool netboot_filter;
 };
 
 struct nbt_capture;
@@ -53,6 +57,23 @@ bool capture_is_live(const struct nbt_capture *c);
  */
 int capture_dispatch(struct nbt_capture *c, int budget, capture_frame_fn fn, void *arg,
                      enum capture_err *err, char errbuf[NBT_ERRBUF_SIZE]);
+/* The filter in effect (the user's, or the default widened so far), or NULL for none. */
+const char *capture_filter(const struct nbt_capture *c);
+/*
+ * Widens a live capture's default filter to a server port learned while capturing (the
+ * MOUNT port from a portmap GETPORT reply): recompiled and set again with pcap_setfilter,
+ * which works on the open socket also after privileges were dropped.  Returns 1 when the
+ * filter changed, 0 when there was nothing to do (a user filter, a file, a known port, the
+ * table full), -1 with errbuf filled when the new filter could not be set.
+ */
+int capture_widen(struct nbt_capture *c, uint8_t l4proto, uint32_t srv_ip, uint16_t port,
+                  char errbuf[NBT_ERRBUF_SIZE]);
+/* -w FILE: every frame read from now on is also written to path (pcap, raw). */
+bool capture_save(struct nbt_capture *c, const char *path, char errbuf[NBT_ERRBUF_SIZE]);
+/* Closes the -w file; false with errbuf filled if writing it failed.  Idempotent. */
+bool capture_save_finish(struct nbt_capture *c, char errbuf[NBT_ERRBUF_SIZE]);
+/* -D: the interfaces a live capture can open, numbered like tcpdump -D; -1 on error. */
+int capture_list_interfaces(FILE *out, char errbuf[NBT_ERRBUF_SIZE]);
 /* Kernel drop counters of a live capture (false if unavailable). */
 bool capture_drops(struct nbt_capture *c, uint64_t *received, uint64_t *dropped);
 /* Makes a blocking capture_dispatch return early (signal-safe). */

@@ -29,6 +29,12 @@ bool pipeline_set_link(struct pipeline *p, int dlt);
 void pipeline_frame(struct pipeline *p, nbt_time ts, const uint8_t *data, uint32_t caplen,
                     uint32_t wirelen);
 const struct nbt_stats *pipeline_stats(const struct pipeline *p);
+/*
+ * Called for every expectation of a fixed server port (a MOUNT port learned from a portmap
+ * GETPORT reply), so a live capture can widen its filter to it.  srv_ip 0 means any host.
+ */
+typedef void (*pipeline_port_fn)(void *arg, uint8_t l4proto, uint32_t srv_ip, uint16_t srv_port);
+void pipeline_set_port_hook(struct pipeline *p, pipeline_port_fn fn, void *arg);
 struct flow_table *pipeline_flows(struct pipeline *p);
 
 /*
