@@ -5,13 +5,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nbt/capture.h"
 #include "nbt/client.h"
+#include "nbt/decode.h"
 #include "nbt/diagnose.h"
 #include "nbt/dump.h"
 #include "nbt/exitcodes.h"
 #include "nbt/hosts.h"
+#include "nbt/outputs.h"
 #include "nbt/pipeline.h"
 #include "nbt/summary.h"
 #include "nbt/xalloc.h"
@@ -26,6 +29,8 @@ struct options {
 	bool summary;
 	const char *hosts; /* --hosts FILE */
 	struct diag_opts diag;
+	struct outputs rep; /* --json, --events, -w, --expect*, --client, colours */
+	bool no_color, judged_opts;
 };
 
 struct run {
@@ -33,6 +38,8 @@ struct run {
 	struct client_table *clients;
 	const struct options *opt;
 	long frames;
+	enum capture_err err;
+	char errbuf[NBT_ERRBUF_SIZE];
 };
 
 static volatile sig_atomic_t main_stop;
@@ -62,23 +69,21 @@ static void main_usage(FILE *out)
 	      "                  and/or MAC, any order; '#' comments)\n"
 	      "      --timeout NAME=SEC[,...]  stage timeouts in packet time: dhcp (45),\n"
 	      "                  dhcp-request (4), tftp-file (30), kernel-dhcp (60), nfs (30)\n"
+	      "      --json FILE|-    write the report as one JSON document (netboot-trace/1)\n"
+	      "      --events FILE|-  write one JSON line per boot event as it happens (NDJSON)\n"
+	      "      --expect STAGE   booted (default), kernel, tftp or dhcp: the stage every\n"
+	      "                  client must reach for exit code 0\n"
+	      "      --expect-clients N  exit 1 when fewer than N clients were seen\n"
+	      "      --client MAC|SERIAL|NAME  report and judge only this machine\n"
+	      "  -w FILE         with --client: write that client's frames to a new pcap\n"
+	      "      --no-color  no colours in the report (also when NO_COLOR is set)\n"
 	      "  -h, --help      show this help\n"
 	      "      --version   show the version\n"
 	      "\n"
-	      "A trailing filter expression (pcap-filter(7) syntax) limits what is read.\n",
+	      "A trailing filter expression (pcap-filter(7) syntax) limits what is read.\n"
+	      "Exit status: 0 every client reached the expected stage, 1 a client stalled or\n"
+	      "did not get there, 2 bad usage or input.\n",
 	      out);
-}
-
-static int main_exit_for(enum capture_err e)
-{
-	static const int codes[] = {
-	    [CAPERR_NONE] = NBT_EXIT_OK,           [CAPERR_NO_FILE] = NBT_EXIT_NO_FILE,
-	    [CAPERR_PERM] = NBT_EXIT_PERM,         [CAPERR_NOT_CAPTURE] = NBT_EXIT_NOT_CAPTURE,
-	    [CAPERR_NO_IFACE] = NBT_EXIT_NO_IFACE, [CAPERR_LINK] = NBT_EXIT_LINK,
-	    [CAPERR_FILTER] = NBT_EXIT_FILTER,     [CAPERR_TRUNCATED] = NBT_EXIT_TRUNCATED,
-	    [CAPERR_OTHER] = NBT_EXIT_CAPTURE,
-	};
-	return (unsigned)e < sizeof(codes) / sizeof(codes[0]) ? codes[e] : NBT_EXIT_CAPTURE;
 }
 
 /* Joins the trailing arguments into one filter expression, as tcpdump does. */
@@ -95,7 +100,87 @@ static bool main_join_filter(int argc, char **argv, char *buf, size_t size)
 	return true;
 }
 
-enum { OPT_VERSION = 256, OPT_DUMP, OPT_STATS, OPT_SUMMARY, OPT_HOSTS, OPT_TIMEOUT };
+enum {
+	OPT_VERSION = 256,
+	OPT_DUMP,
+	OPT_STATS,
+	OPT_SUMMARY,
+	OPT_HOSTS,
+	OPT_TIMEOUT,
+	OPT_JSON,
+	OPT_EVENTS,
+	OPT_EXPECT,
+	OPT_EXPECT_CLIENTS,
+	OPT_CLIENT,
+	OPT_NO_COLOR,
+};
+
+/* The report and CI options (outputs.h); false for an option that is not one of them. */
+static bool report_option(int ch, const char *arg, struct options *o)
+{
+	char *end;
+	switch (ch) {
+	case OPT_JSON:
+		o->rep.json = arg;
+		return true;
+	case OPT_EVENTS:
+		o->rep.events = arg;
+		return true;
+	case OPT_NO_COLOR:
+		o->no_color = true;
+		return true;
+	case OPT_CLIENT:
+		o->rep.out.client = arg;
+		o->judged_opts = true;
+		return true;
+	case OPT_EXPECT:
+		if (!outcome_parse_expect(arg, &o->rep.out.expect)) {
+			fprintf(stderr,
+			        "netboot-trace: --expect needs booted, kernel, tftp or dhcp, "
+			        "not '%s'\n",
+			        arg);
+			exit(NBT_EXIT_ERROR);
+		}
+		o->judged_opts = true;
+		return true;
+	case OPT_EXPECT_CLIENTS:
+		o->rep.out.expect_clients = strtol(arg, &end, 10);
+		if (*end || end == arg || o->rep.out.expect_clients < 0) {
+			fprintf(stderr, "netboot-trace: --expect-clients needs a count, not '%s'\n",
+			        arg);
+			exit(NBT_EXIT_ERROR);
+		}
+		o->judged_opts = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Which sinks run, and whether the verdicts set the exit code. */
+static bool report_check(struct options *o)
+{
+	struct outputs *r = &o->rep;
+	bool json_out = r->json && strcmp(r->json, "-") == 0;
+	bool events_out = r->events && strcmp(r->events, "-") == 0;
+	if (json_out && events_out) {
+		fputs("netboot-trace: --json - and --events - cannot both use stdout\n", stderr);
+		return false;
+	}
+	if (r->wfile && (!r->out.client || o->cap.iface || strcmp(o->cap.file, "-") == 0)) {
+		fputs("netboot-trace: -w FILE needs --client X and -r FILE (it reads the file "
+		      "twice)\n",
+		      stderr);
+		return false;
+	}
+	if (!o->dump && !o->stats && !o->summary && !json_out && !events_out)
+		o->summary = true;
+	r->summary = o->summary;
+	r->judged = o->summary || r->json || r->events || o->judged_opts;
+	const char *nc = getenv("NO_COLOR");
+	r->color = !o->no_color && !(nc && nc[0]) && isatty(STDOUT_FILENO);
+	return true;
+}
 
 static int main_parse(int argc, char **argv, struct options *o, char *filter)
 {
@@ -107,13 +192,19 @@ static int main_parse(int argc, char **argv, struct options *o, char *filter)
 	    {"summary", no_argument, NULL, OPT_SUMMARY},
 	    {"hosts", required_argument, NULL, OPT_HOSTS},
 	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+	    {"json", required_argument, NULL, OPT_JSON},
+	    {"events", required_argument, NULL, OPT_EVENTS},
+	    {"expect", required_argument, NULL, OPT_EXPECT},
+	    {"expect-clients", required_argument, NULL, OPT_EXPECT_CLIENTS},
+	    {"client", required_argument, NULL, OPT_CLIENT},
+	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
 	    {NULL, 0, NULL, 0},
 	};
 	int ch;
 	char *end;
 	char derr[DIAG_ERR_MAX];
 	diag_defaults(&o->diag);
-	while ((ch = getopt_long(argc, argv, "+i:r:c:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+i:r:c:w:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
 			o->cap.iface = optarg;
@@ -121,13 +212,16 @@ static int main_parse(int argc, char **argv, struct options *o, char *filter)
 		case 'r':
 			o->cap.file = optarg;
 			break;
+		case 'w':
+			o->rep.wfile = optarg;
+			break;
 		case 'c':
 			o->count = strtol(optarg, &end, 10);
 			if (*end || o->count <= 0) {
 				fprintf(stderr,
 				        "netboot-trace: -c needs a positive count, not '%s'\n",
 				        optarg);
-				return NBT_EXIT_USAGE;
+				return NBT_EXIT_ERROR;
 			}
 			break;
 		case 'h':
@@ -151,31 +245,33 @@ static int main_parse(int argc, char **argv, struct options *o, char *filter)
 		case OPT_TIMEOUT:
 			if (!diag_set_timeouts(&o->diag, optarg, derr)) {
 				fprintf(stderr, "netboot-trace: --timeout: %s\n", derr);
-				return NBT_EXIT_USAGE;
+				return NBT_EXIT_ERROR;
 			}
 			break;
 		default:
+			if (report_option(ch, optarg, o))
+				break;
 			main_usage(stderr);
-			return NBT_EXIT_USAGE;
+			return NBT_EXIT_ERROR;
 		}
 	}
 	if (o->cap.iface && o->cap.file) {
 		fputs("netboot-trace: use either -i or -r, not both\n", stderr);
-		return NBT_EXIT_USAGE;
+		return NBT_EXIT_ERROR;
 	}
 	if (!o->cap.iface && !o->cap.file) {
 		fputs("netboot-trace: say where to read from: -i IFACE or -r FILE (or -r - for "
 		      "stdin)\n",
 		      stderr);
-		return NBT_EXIT_USAGE;
+		return NBT_EXIT_ERROR;
 	}
 	if (!main_join_filter(argc - optind, argv + optind, filter, FILTER_MAX)) {
 		fputs("netboot-trace: filter expression too long\n", stderr);
-		return NBT_EXIT_USAGE;
+		return NBT_EXIT_ERROR;
 	}
 	o->cap.filter = filter;
-	if (!o->dump && !o->stats && !o->summary)
-		o->summary = true;
+	if (!report_check(o))
+		return NBT_EXIT_ERROR;
 	return NBT_EXIT_OK;
 }
 
@@ -214,7 +310,7 @@ static void main_print_stats(FILE *out, const struct nbt_stats *s)
 static int main_read(struct nbt_capture *cap, struct run *r)
 {
 	enum capture_err err = CAPERR_NONE;
-	char errbuf[NBT_ERRBUF_SIZE];
+	char *errbuf = r->errbuf;
 	while (!main_stop) {
 		int budget = 512;
 		if (r->opt->count && r->opt->count - r->frames < budget)
@@ -227,9 +323,25 @@ static int main_read(struct nbt_capture *cap, struct run *r)
 	}
 	if (err == CAPERR_NONE)
 		return NBT_EXIT_OK;
-	fprintf(stderr, "netboot-trace: %s%s\n", errbuf,
+	fprintf(stderr, "netboot-trace: error (%s): %s%s\n", outcome_error_kind(err), errbuf,
 	        err == CAPERR_TRUNCATED ? " (the frames before it were analysed)" : "");
-	return main_exit_for(err);
+	r->err = err;
+	return NBT_EXIT_ERROR;
+}
+
+/* The capture did not open: the JSON report and the event stream still say why. */
+static void main_report_failed(struct options *opt, const char *kind, const char *msg)
+{
+	struct client_table *t = client_table_new();
+	struct rjson_run run = {.source = opt->cap.iface ? opt->cap.iface : opt->cap.file,
+	                        .live = opt->cap.iface != NULL,
+	                        .error_kind = kind,
+	                        .error_msg = msg};
+	opt->rep.summary = false;
+	opt->rep.wfile = NULL;
+	outputs_finish(&opt->rep, t, &opt->diag, &run, NULL, NULL);
+	outputs_close(&opt->rep);
+	client_table_free(t);
 }
 
 int main(int argc, char **argv)
@@ -244,15 +356,18 @@ int main(int argc, char **argv)
 	char herr[HOSTS_ERR_MAX];
 	if (opt.hosts && !hosts_load(&hosts, opt.hosts, herr)) {
 		fprintf(stderr, "netboot-trace: --hosts %s\n", herr);
-		return NBT_EXIT_USAGE;
+		return NBT_EXIT_ERROR;
 	}
 
 	enum capture_err err;
 	char errbuf[NBT_ERRBUF_SIZE];
+	if (!outputs_open(&opt.rep))
+		return NBT_EXIT_ERROR;
 	struct nbt_capture *cap = capture_open(&opt.cap, &err, errbuf);
 	if (!cap) {
-		fprintf(stderr, "netboot-trace: %s\n", errbuf);
-		return main_exit_for(err);
+		fprintf(stderr, "netboot-trace: error (%s): %s\n", outcome_error_kind(err), errbuf);
+		main_report_failed(&opt, outcome_error_kind(err), errbuf);
+		return NBT_EXIT_ERROR;
 	}
 	if (capture_warning(cap))
 		fprintf(stderr, "netboot-trace: warning: %s\n", capture_warning(cap));
@@ -266,6 +381,7 @@ int main(int argc, char **argv)
 	struct run r = {.opt = &opt};
 	r.clients = client_table_new();
 	client_table_set_hosts(r.clients, opt.hosts ? &hosts : NULL);
+	outputs_attach(&opt.rep, r.clients);
 	r.pipe = pipeline_new(NULL, main_on_event, &r);
 	pipeline_set_link(r.pipe, capture_link(cap));
 	rc = main_read(cap, &r);
@@ -274,8 +390,20 @@ int main(int argc, char **argv)
 	uint64_t received, dropped;
 	if (capture_is_live(cap) && capture_drops(cap, &received, &dropped))
 		client_table_set_drops(r.clients, dropped);
-	if (opt.summary)
-		summary_print(stdout, r.clients, &opt.diag);
+	char link[32];
+	struct rjson_run run = {
+	    .source = opt.cap.iface ? opt.cap.iface : opt.cap.file,
+	    .live = opt.cap.iface != NULL,
+	    .link_type = link_name(capture_link(cap), link),
+	    .stats = pipeline_stats(r.pipe),
+	    .error_kind = outcome_error_kind(r.err),
+	    .error_msg = r.errbuf,
+	};
+	int orc = outputs_finish(&opt.rep, r.clients, &opt.diag, &run,
+	                         opt.cap.iface ? NULL : opt.cap.file, opt.cap.filter);
+	if (rc == NBT_EXIT_OK)
+		rc = orc;
+	outputs_close(&opt.rep);
 	fflush(stdout);
 	pipeline_free(r.pipe);
 	client_table_free(r.clients);

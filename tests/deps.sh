@@ -4,7 +4,8 @@
 set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config libpcap-dev libjson-c-dev libncurses-dev)
-test_pkgs=(libcmocka-dev clang libclang-rt-14-dev valgrind tshark tcpdump python3 bzip2 time
+test_pkgs=(libcmocka-dev clang libclang-rt-14-dev valgrind tshark tcpdump python3 python3-jsonschema
+	bzip2 time
 	procps psmisc tcpreplay tmux clang-format)
 # The capture lab's servers and clients: tests/lab/packages.txt is the one list (one package a
 # line, '#' starts a comment).

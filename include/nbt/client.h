@@ -139,8 +139,11 @@ struct client_entry {
 	char text[CLIENT_TEXT_MAX];
 };
 
+struct client;
+
 struct client_attempt {
-	uint32_t number; /* 1-based across the whole capture */
+	uint32_t number;             /* 1-based across the whole capture */
+	const struct client *client; /* the client it belongs to */
 	struct client_span stage[CLIENT_ST__COUNT];
 	struct client_mark first, last;
 	struct client_dhcp fw, kernel;
@@ -201,6 +204,13 @@ void client_table_set_hosts(struct client_table *t, const struct hosts *h);
 /* Every captured frame's time, dissected or not: "now" for the timeouts. */
 void client_table_tick(struct client_table *t, uint64_t frame, nbt_time ts);
 void client_table_set_drops(struct client_table *t, uint64_t dropped);
+/*
+ * Called for every timeline entry as it is made (also when the timeline is full and the entry
+ * is not kept), with the event behind it: the --events stream.
+ */
+typedef void (*client_log_fn)(void *arg, const struct client *c, const struct client_attempt *a,
+                              const struct client_entry *e, const struct nbt_event *ev);
+void client_table_set_log(struct client_table *t, client_log_fn fn, void *arg);
 /* Feeds one event (any type; unrelated ones are ignored). */
 void client_on_event(struct client_table *t, const struct nbt_event *ev);
 

@@ -2,6 +2,7 @@
 #ifndef NBT_SUMMARY_H
 #define NBT_SUMMARY_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "nbt/client.h"
@@ -12,5 +13,9 @@
  * "now" is its last frame, so the same capture always prints the same text.
  */
 void summary_print(FILE *out, struct client_table *t, const struct diag_opts *o);
+/* The same for the clients `client` selects (NULL: all, see outcome_selected), with ANSI colours
+ * on the verdicts and severities when `color`. */
+void summary_print_sel(FILE *out, struct client_table *t, const struct diag_opts *o,
+                       const char *client, bool color);
 
 #endif

@@ -1,6 +1,8 @@
 /* summary: text boot report: per-client identity, verdict, findings, stages and timeline. */
 #include "nbt/summary.h"
 
+#include "nbt/outcome.h"
+
 #include <inttypes.h>
 #include <string.h>
 
@@ -9,7 +11,30 @@
 struct summary_ctx {
 	FILE *out;
 	nbt_time t0;
+	bool color; /* ANSI SGR colours (ECMA-48 s8.3.117) for a terminal */
 };
+
+/* Starts a colour for a verdict or severity name (no-op without colours). */
+static void summary_color_on(const struct summary_ctx *s, const char *what)
+{
+	static const struct {
+		const char *name, *sgr;
+	} map[] = {
+	    {"booted", "1;32"}, {"stalled", "1;31"}, {"stall", "1;31"}, {"in-progress", "1;33"},
+	    {"pending", "33"},  {"unknown", "1;35"}, {"warning", "33"}, {"capture", "35"},
+	};
+	if (!s->color)
+		return;
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(map[i].name, what) == 0)
+			fprintf(s->out, "\033[%sm", map[i].sgr);
+}
+
+static void summary_color_off(const struct summary_ctx *s)
+{
+	if (s->color)
+		fputs("\033[0m", s->out);
+}
 
 static void summary_rel(const struct summary_ctx *s, nbt_time ts)
 {
@@ -31,8 +56,11 @@ static void summary_finding(const struct summary_ctx *s, const struct diag_findi
                             const char *indent)
 {
 	FILE *out = s->out;
-	fprintf(out, "%s%s %s%s%s%s", indent, diag_severity_name(f->sev), f->code,
-	        f->detail ? " [" : "", f->detail ? f->detail : "", f->detail ? "]" : "");
+	fputs(indent, out);
+	summary_color_on(s, diag_severity_name(f->sev));
+	fprintf(out, "%s %s%s%s%s", diag_severity_name(f->sev), f->code, f->detail ? " [" : "",
+	        f->detail ? f->detail : "", f->detail ? "]" : "");
+	summary_color_off(s);
 	if (f->stage < CLIENT_ST__COUNT) /* capture-wide findings belong to no stage */
 		fprintf(out, " (%s)", client_stage_name(f->stage));
 	fputc('\n', out);
@@ -77,7 +105,10 @@ static void summary_verdict(const struct summary_ctx *s, const struct diag_resul
 {
 	FILE *out = s->out;
 	const struct diag_finding *p = r->primary >= 0 ? &r->f[r->primary] : NULL;
-	fprintf(out, "%sverdict  %s", indent, diag_verdict_name(r->verdict));
+	fprintf(out, "%sverdict  ", indent);
+	summary_color_on(s, diag_verdict_name(r->verdict));
+	fputs(diag_verdict_name(r->verdict), out);
+	summary_color_off(s);
 	if (p)
 		fprintf(out, " %s%s%s%s", p->code, p->detail ? " [" : "",
 		        p->detail ? p->detail : "", p->detail ? "]" : "");
@@ -167,15 +198,24 @@ static void summary_client(const struct summary_ctx *s, const struct client *c,
 
 void summary_print(FILE *out, struct client_table *t, const struct diag_opts *o)
 {
+	summary_print_sel(out, t, o, NULL, false);
+}
+
+void summary_print_sel(FILE *out, struct client_table *t, const struct diag_opts *o,
+                       const char *client, bool color)
+{
 	const struct client_capture *cap = client_table_capture(t);
-	struct summary_ctx s = {.out = out, .t0 = cap->first.ts};
-	size_t n = client_count(t);
+	struct summary_ctx s = {.out = out, .t0 = cap->first.ts, .color = color};
+	size_t n = 0;
+	for (size_t i = 0; i < client_count(t); i++)
+		n += outcome_selected(client_get(t, i), client);
 	fprintf(out, "netboot-trace boot report: %zu client%s, frames 1-%" PRIu64 ", ", n,
 	        n == 1 ? "" : "s", cap->last.frame);
 	summary_rel(&s, cap->last.ts);
 	fputs(" long\n\n", out);
-	for (size_t i = 0; i < n; i++)
-		summary_client(&s, client_get(t, i), cap, o);
+	for (size_t i = 0; i < client_count(t); i++)
+		if (outcome_selected(client_get(t, i), client))
+			summary_client(&s, client_get(t, i), cap, o);
 	struct diag_result r;
 	diag_capture(cap, &r);
 	if (r.n) {

@@ -1,0 +1,37 @@
+/* summary: the report sinks of a run (text summary, --json, --events, -w --client) and the
+ * exit code they share: every sink reads the same diagnosis. */
+#ifndef NBT_OUTPUTS_H
+#define NBT_OUTPUTS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "nbt/capture.h"
+#include "nbt/client.h"
+#include "nbt/diagnose.h"
+#include "nbt/events_out.h"
+#include "nbt/outcome.h"
+#include "nbt/report_json.h"
+
+struct outputs {
+	const char *json, *events, *wfile; /* NULL: not asked for; "-": stdout */
+	bool summary, color;
+	bool judged; /* exit code from the verdicts */
+	struct outcome_opts out;
+	struct events_out ev;
+	FILE *json_f;
+};
+
+/* Opens the --json/--events files (so a bad path fails before reading); false: message printed. */
+bool outputs_open(struct outputs *o);
+/* Hooks the event stream into the engine. */
+void outputs_attach(struct outputs *o, struct client_table *t);
+/*
+ * At the end: writes every sink and returns the exit code: NBT_EXIT_ERROR when err_kind is set
+ * (a capture error; what was read is still reported), else the verdicts' code when judged.
+ */
+int outputs_finish(struct outputs *o, struct client_table *t, const struct diag_opts *d,
+                   const struct rjson_run *run, const char *infile, const char *filter);
+void outputs_close(struct outputs *o);
+
+#endif

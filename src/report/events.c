@@ -1,0 +1,155 @@
+/* summary: --events NDJSON stream (one RFC 8259 object per line, RFC 3339 timestamps): the
+ * engine's timeline entries as they happen, then the verdicts. */
+#include "nbt/events_out.h"
+
+#include <string.h>
+
+#include "nbt/report_json.h"
+
+#define EV_ADD(obj, key, val) json_object_object_add((obj), (key), (val))
+
+static json_object *events_mac(const struct client *c)
+{
+	char b[18];
+	if (!c || !c->has_mac)
+		return NULL;
+	snprintf(b, sizeof(b), "%02x:%02x:%02x:%02x:%02x:%02x", c->mac[0], c->mac[1], c->mac[2],
+	         c->mac[3], c->mac[4], c->mac[5]);
+	return json_object_new_string(b);
+}
+
+static json_object *events_ip(uint32_t ip)
+{
+	char b[16];
+	snprintf(b, sizeof(b), "%u.%u.%u.%u", ip >> 24 & 0xffu, ip >> 16 & 0xffu, ip >> 8 & 0xffu,
+	         ip & 0xffu);
+	return json_object_new_string(b);
+}
+
+/* The common head of every line: timestamp, event_type, client, frame. */
+static json_object *events_head(nbt_time ts, const char *type, const struct client *c,
+                                uint64_t frame)
+{
+	char t[RJSON_TIME_MAX];
+	rjson_time(t, ts);
+	json_object *o = json_object_new_object();
+	EV_ADD(o, "timestamp", json_object_new_string(t));
+	EV_ADD(o, "event_type", json_object_new_string(type));
+	EV_ADD(o, "client", events_mac(c));
+	EV_ADD(o, "frame", json_object_new_int64(frame > INT64_MAX ? INT64_MAX : (int64_t)frame));
+	return o;
+}
+
+static void events_emit(FILE *out, json_object *o)
+{
+	rjson_write(out, o, false);
+	fflush(out);
+	json_object_put(o);
+}
+
+static const char *events_rpc_type(const struct ev_rpc *r)
+{
+	switch (r->kind) {
+	case RPC_KIND_PORTMAP:
+		return r->is_reply ? "portmap-reply" : "portmap-call";
+	case RPC_KIND_MOUNT:
+		return r->is_reply ? "mount-reply" : "mount-call";
+	case RPC_KIND_NFS3:
+	case RPC_KIND_NFS4:
+		return r->is_reply ? "nfs-reply" : "nfs-call";
+	case RPC_KIND_NONE:
+		break;
+	}
+	return r->is_reply ? "rpc-reply" : "rpc-call";
+}
+
+static const char *events_tftp_type(const struct ev_tftp *p)
+{
+	switch (p->opcode) {
+	case TFTP_OP_RRQ:
+		return "tftp-request";
+	case TFTP_OP_WRQ:
+		return "tftp-write-request";
+	case TFTP_OP_DATA:
+		return p->finished ? "tftp-complete" : "tftp-data";
+	case TFTP_OP_ACK:
+		return "tftp-ack";
+	case TFTP_OP_OACK:
+		return "tftp-oack";
+	case TFTP_OP_ERROR:
+		return p->early_terminate ? "tftp-probe-end" : "tftp-error";
+	default:
+		return "tftp-other";
+	}
+}
+
+const char *events_type(const struct nbt_event *ev, char buf[32])
+{
+	switch (ev->type) {
+	case EV_DHCP:
+		snprintf(buf, 32, "dhcp-%s", dhcp_type_name(ev->u.dhcp.msg_type));
+		return buf;
+	case EV_TFTP:
+		return events_tftp_type(&ev->u.tftp);
+	case EV_ARP:
+		return ev->u.arp.op == ARP_OP_REQUEST ? "arp-request"
+		       : ev->u.arp.op == ARP_OP_REPLY ? "arp-reply"
+		                                      : "arp-other";
+	case EV_ICMP:
+		return "icmp-unreachable";
+	case EV_RPC:
+		return events_rpc_type(&ev->u.rpc);
+	case EV_ANOMALY:
+		return "anomaly";
+	default:
+		return "other";
+	}
+}
+
+void events_on_log(void *arg, const struct client *c, const struct client_attempt *a,
+                   const struct client_entry *e, const struct nbt_event *ev)
+{
+	struct events_out *eo = arg;
+	char b[32];
+	if (c && !outcome_selected(c, eo->client))
+		return;
+	json_object *o = events_head(e->ts, events_type(ev, b), c, e->frame);
+	EV_ADD(o, "attempt", json_object_new_int64(a->number));
+	EV_ADD(o, "stage", json_object_new_string(client_stage_name(e->stage)));
+	EV_ADD(o, "src_ip", ev->src_ip ? events_ip(ev->src_ip) : NULL);
+	EV_ADD(o, "dst_ip", ev->dst_ip ? events_ip(ev->dst_ip) : NULL);
+	if (ev->type == EV_TFTP)
+		EV_ADD(o, "file", rjson_str(ev->u.tftp.file));
+	if (ev->type == EV_DHCP)
+		EV_ADD(o, "xid", json_object_new_int64(ev->u.dhcp.xid));
+	EV_ADD(o, "text", rjson_str(e->text));
+	events_emit(eo->out, o);
+}
+
+void events_finish(struct events_out *eo, struct client_table *t, const struct diag_opts *d,
+                   const struct outcome_opts *oo, const char *error_kind, const char *error_msg)
+{
+	const struct client_capture *cap = client_table_capture(t);
+	for (size_t i = 0; i < client_count(t); i++) {
+		const struct client *c = client_get(t, i);
+		if (!outcome_selected(c, oo->client))
+			continue;
+		struct outcome_client oc;
+		outcome_judge(c, cap, d, oo->expect, &oc);
+		const struct diag_finding *p = oc.r.primary >= 0 ? &oc.r.f[oc.r.primary] : NULL;
+		json_object *o = events_head(cap->last.ts, "verdict", c, cap->last.frame);
+		EV_ADD(o, "verdict", json_object_new_string(diag_verdict_name(oc.r.verdict)));
+		EV_ADD(o, "stage",
+		       oc.last ? json_object_new_string(client_stage_name(oc.r.reached)) : NULL);
+		EV_ADD(o, "code", p ? json_object_new_string(p->code) : NULL);
+		EV_ADD(o, "text", p ? rjson_str(p->summary) : NULL);
+		EV_ADD(o, "expected_stage_reached", json_object_new_boolean(oc.met));
+		events_emit(eo->out, o);
+	}
+	if (error_kind) {
+		json_object *o = events_head(cap->last.ts, "error", NULL, cap->last.frame);
+		EV_ADD(o, "kind", json_object_new_string(error_kind));
+		EV_ADD(o, "text", rjson_str(error_msg ? error_msg : ""));
+		events_emit(eo->out, o);
+	}
+}

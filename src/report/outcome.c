@@ -1,0 +1,177 @@
+/* summary: CI outcome: client selection (--client), expected stage (--expect), exit code; the
+ * verdicts come from the diagnosis engine (diagnose.c), never recomputed here. */
+#include "nbt/outcome.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nbt/exitcodes.h"
+
+static const char *const outcome_expect_names[] = {
+    [OUTCOME_EXPECT_DHCP] = "dhcp",
+    [OUTCOME_EXPECT_TFTP] = "tftp",
+    [OUTCOME_EXPECT_KERNEL] = "kernel",
+    [OUTCOME_EXPECT_BOOTED] = "booted",
+};
+
+bool outcome_parse_expect(const char *s, enum outcome_expect *e)
+{
+	for (size_t i = 0; i < sizeof(outcome_expect_names) / sizeof(outcome_expect_names[0]); i++)
+		if (strcmp(s, outcome_expect_names[i]) == 0) {
+			*e = (enum outcome_expect)i;
+			return true;
+		}
+	return false;
+}
+
+const char *outcome_expect_name(enum outcome_expect e)
+{
+	return (unsigned)e <= OUTCOME_EXPECT_DHCP ? outcome_expect_names[e] : "?";
+}
+
+static int outcome_hex(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	ch = tolower(ch);
+	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+/* "dc:a6:32:79:26:df" or "DC-A6-32-79-26-DF". */
+static bool outcome_parse_mac(const char *s, uint8_t mac[6])
+{
+	if (strlen(s) != 17)
+		return false;
+	for (int i = 0; i < 6; i++) {
+		int hi = outcome_hex((unsigned char)s[3 * i]);
+		int lo = outcome_hex((unsigned char)s[3 * i + 1]);
+		if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != ':' && s[3 * i + 2] != '-'))
+			return false;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return true;
+}
+
+/* A serial is 8 hex digits (PI-NETBOOT.md s1), written as the TFTP folder name. */
+static bool outcome_parse_serial(const char *s, uint32_t *serial)
+{
+	if (strlen(s) != 8)
+		return false;
+	uint32_t v = 0;
+	for (int i = 0; i < 8; i++) {
+		int d = outcome_hex((unsigned char)s[i]);
+		if (d < 0)
+			return false;
+		v = v << 4 | (uint32_t)d;
+	}
+	*serial = v;
+	return true;
+}
+
+bool outcome_selected(const struct client *c, const char *sel)
+{
+	uint8_t mac[6];
+	uint32_t serial;
+	if (!sel)
+		return true;
+	if (c->name[0] && strcmp(c->name, sel) == 0)
+		return true;
+	if (outcome_parse_mac(sel, mac))
+		return c->has_mac && memcmp(mac, c->mac, 6) == 0;
+	return outcome_parse_serial(sel, &serial) && c->has_serial && c->serial == serial;
+}
+
+static bool outcome_file_served(const struct client_attempt *a)
+{
+	for (uint32_t i = 0; i < a->nfiles; i++)
+		if (a->files[i].state == CLIENT_FILE_DONE)
+			return true;
+	return false;
+}
+
+/* Each expectation includes the weaker ones: a booted client met all of them. */
+static bool outcome_met(const struct client_attempt *a, const struct diag_result *r,
+                        enum outcome_expect e)
+{
+	if (r->verdict == DIAG_BOOTED)
+		return true;
+	switch (e) {
+	case OUTCOME_EXPECT_DHCP:
+		if (a->fw.ack.count || r->reached >= CLIENT_ST_TFTP_FW)
+			return true;
+		/* fall through */
+	case OUTCOME_EXPECT_TFTP:
+		if (outcome_file_served(a))
+			return true;
+		/* fall through */
+	case OUTCOME_EXPECT_KERNEL:
+		return r->reached >= CLIENT_ST_KERNEL_DHCP;
+	case OUTCOME_EXPECT_BOOTED:
+		break;
+	}
+	return false;
+}
+
+void outcome_judge(const struct client *c, const struct client_capture *cap,
+                   const struct diag_opts *d, enum outcome_expect expect,
+                   struct outcome_client *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->c = c;
+	out->last = client_last_attempt(c);
+	out->r.primary = -1;
+	if (!out->last) {
+		out->r.verdict = DIAG_IN_PROGRESS;
+		return;
+	}
+	diag_attempt(c, out->last, cap, d, cap->last.ts, &out->r);
+	out->met = outcome_met(out->last, &out->r, expect);
+}
+
+int outcome_exit(struct client_table *t, const struct diag_opts *d, const struct outcome_opts *o,
+                 size_t *nselected)
+{
+	const struct client_capture *cap = client_table_capture(t);
+	size_t n = 0;
+	bool ok = true;
+	for (size_t i = 0; i < client_count(t); i++) {
+		const struct client *c = client_get(t, i);
+		if (!outcome_selected(c, o->client))
+			continue;
+		struct outcome_client oc;
+		outcome_judge(c, cap, d, o->expect, &oc);
+		n++;
+		ok = ok && oc.met;
+	}
+	*nselected = n;
+	/* A named client that is not in the capture did not boot. */
+	if ((o->client && n == 0) || (o->expect_clients > 0 && n < (size_t)o->expect_clients))
+		ok = false;
+	return ok ? NBT_EXIT_OK : NBT_EXIT_FAIL;
+}
+
+const char *outcome_error_kind(enum capture_err e)
+{
+	switch (e) {
+	case CAPERR_NONE:
+		return NULL;
+	case CAPERR_NO_FILE:
+		return "no-file";
+	case CAPERR_PERM:
+		return "permission";
+	case CAPERR_NOT_CAPTURE:
+		return "not-a-capture";
+	case CAPERR_NO_IFACE:
+		return "no-interface";
+	case CAPERR_LINK:
+		return "link-type";
+	case CAPERR_FILTER:
+		return "filter";
+	case CAPERR_TRUNCATED:
+		return "truncated";
+	case CAPERR_OTHER:
+		break;
+	}
+	return "capture";
+}
