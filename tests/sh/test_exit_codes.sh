@@ -54,7 +54,6 @@ want 0 -r "$C/pi4-dtb-missing.pcap" --dump
 # Usage and input errors: 2.
 want 2 -r "$C/pi4-clean-nfs3.pcap" --expect nfs
 want 2 -r "$C/pi4-clean-nfs3.pcap" --expect-clients many
-want 2 -r "$C/pi4-clean-nfs3.pcap" -w "$NBT_TMP/x.pcap"
 want 2 -r - -w "$NBT_TMP/x.pcap" --client 38c128c0 </dev/null
 want 2 -r "$C/pi4-clean-nfs3.pcap" --json - --events -
 want 2 -r "$NBT_TMP/absent.pcap" --json "$NBT_TMP/absent.json"
