@@ -36,6 +36,16 @@ struct tcp_ooo {
 	uint64_t lost[OOO_WORDS];
 };
 
+/*
+ * Windows held at once by all streams (the process reassembles on one thread).  Each is ~320
+ * KiB, so without this cap a capture of many NFS/TCP flows that each leave one hole would hold
+ * two per flow table entry (tens of GB).  A stream that finds none free treats data past its
+ * hole as past its window (ANOM_CAP_TCP_OOO, the hole declared lost); an empty window is given
+ * back at the end of each call.
+ */
+#define OOO_WINDOWS_MAX 128u
+static size_t ooo_windows;
+
 enum rec_state {
 	REC_SYNC, /* looking for a plausible record mark */
 	REC_HDR,  /* collecting a 4-byte record mark */
@@ -90,6 +100,8 @@ void tcpreasm_free(struct tcp_stream *s)
 {
 	if (!s)
 		return;
+	if (s->ooo)
+		ooo_windows--;
 	free(s->ooo);
 	free(s->prefix);
 	free(s);
@@ -449,9 +461,12 @@ static void stream_segment(struct tcp_stream *s, uint32_t seq, const uint8_t *p,
 			stream_drain(s);
 			return;
 		}
-		if ((size_t)d + wire <= TCPREASM_OOO_MAX) {
-			if (!s->ooo)
+		if ((size_t)d + wire <= TCPREASM_OOO_MAX &&
+		    (s->ooo || ooo_windows < OOO_WINDOWS_MAX)) {
+			if (!s->ooo) {
 				s->ooo = xcalloc(1, sizeof(*s->ooo));
+				ooo_windows++;
+			}
 			ooo_store(s, (size_t)d, p, cap, wire);
 			return;
 		}
@@ -493,6 +508,11 @@ static enum tcp_rec_status call_end(struct tcp_stream *s)
 {
 	s->fn = NULL;
 	s->arg = NULL;
+	if (s->ooo && s->ooo_bytes == 0) { /* have/lost are all clear: nothing to keep */
+		free(s->ooo);
+		s->ooo = NULL;
+		ooo_windows--;
+	}
 	if (s->bad)
 		return TCPREC_BAD;
 	return s->delivered ? TCPREC_DONE : TCPREC_MORE;

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# summary: adversarial captures flood every table cap (fragments, clients, flows, expectations,
+# TCP out-of-order windows, RPC xids, timeline, attempts): each run finishes, stays under a fixed
+# peak-RSS bound, and --stats / the boot report name the cap that was hit.
+#
+# The captures come from capsflood.py (see its header) into the temp dir at test time.
+# NBT_CAPS_SCALE=0.1 makes a quick run (counts scaled; RSS bounds unchanged).  The peak RSS
+# (/usr/bin/time %M) of every run is printed, to be quoted when a cap or a table changes.
+set -u
+. "$(dirname "$0")/lib.sh"
+here=$(dirname "$0")
+[ -x /usr/bin/time ] || nbt_skip "/usr/bin/time (package time) is not installed"
+scale=${NBT_CAPS_SCALE:-1}
+# ASan keeps freed blocks in a 256 MiB quarantine by default: that is ASan's memory, not the
+# tool's, and a flood that churns buffers would fill it.  16 MiB keeps use-after-free
+# detection and lets the bound below measure netboot-trace.  (Ignored by non-ASan builds.)
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16"
+
+hdr="$NBT_SRC/include/nbt/exitcodes.h"
+# The report's exit code may say a boot failed (1 in the 0/1/2 scheme): not an error.
+ok_codes="0 $(sed -nE 's/^[[:space:]]*NBT_EXIT_FAIL[[:space:]]*=[[:space:]]*([0-9]+).*/\1/p' "$hdr")"
+has_json=false
+"$NBT" --help 2>&1 | grep -q -- '--json' && has_json=true
+
+python3 "$here/capsflood.py" "$NBT_TMP" --scale "$scale" >"$NBT_TMP/gen.txt" ||
+	nbt_fail "capsflood.py failed"
+fails=0
+bad() { echo "FAIL: $name: $*"; fails=$((fails + 1)); }
+frames_of() { sed -nE "s/^$1 ([0-9]+) frames$/\1/p" "$NBT_TMP/gen.txt"; }
+# stat NAME: the count of an `anomaly NAME N` line of --stats (0 when absent).
+anom() { sed -nE "s/^anomaly $1 ([0-9]+)$/\1/p" "$NBT_TMP/out" | grep . || echo 0; }
+# at_least WHAT VALUE MIN
+at_least() { [ "$2" -ge "$3" ] || bad "$1 is $2, want >= $3"; }
+
+# flood NAME MAX_RSS_MB: runs --stats --summary (and --json - when the tool has it) on
+# NAME.pcap; checks exit code, stderr and peak RSS.  A watchdog kills the run past 300 s or
+# past twice the bound, so a table that lost its cap fails the test without eating the machine.
+flood() {
+	name=$1
+	local max_mb=$2 rss tpid child hwm start=$SECONDS killed=
+	/usr/bin/time -f %M -o "$NBT_TMP/rss" "$NBT" -r "$NBT_TMP/$name.pcap" --stats --summary \
+		>"$NBT_TMP/out" 2>"$NBT_TMP/err" &
+	tpid=$!
+	while kill -0 "$tpid" 2>/dev/null; do
+		child=$(cat "/proc/$tpid/task/$tpid/children" 2>/dev/null)
+		child=${child%% *}
+		if [ -n "$child" ]; then
+			hwm=$(sed -nE 's/^VmHWM:[[:space:]]+([0-9]+) kB/\1/p' "/proc/$child/status" 2>/dev/null)
+			if [ "${hwm:-0}" -gt $((2 * max_mb * 1024)) ]; then
+				killed="peak RSS past $((2 * max_mb)) MiB"
+			elif [ $((SECONDS - start)) -gt 300 ]; then
+				killed="still running after 300 s"
+			fi
+			[ -n "$killed" ] && kill "$child" 2>/dev/null
+		fi
+		sleep 0.2
+	done
+	wait "$tpid"
+	rc=$?
+	rss=$(tail -1 "$NBT_TMP/rss" | grep -E '^[0-9]+$' || echo 0)
+	echo "$name: $(frames_of "$name") frames, exit $rc, peak RSS $((rss / 1024)) MiB" \
+		"(bound $max_mb MiB)"
+	if [ -n "$killed" ]; then
+		bad "killed: $killed"
+		return
+	fi
+	echo " $ok_codes " | grep -q " $rc " || bad "exit $rc"
+	if [ -s "$NBT_TMP/err" ]; then
+		bad "stderr:"
+		sed 's/^/    /' "$NBT_TMP/err" | head -20
+	fi
+	[ "${rss:-0}" -le $((max_mb * 1024)) ] || bad "peak RSS $((rss / 1024)) MiB > $max_mb MiB"
+	if $has_json; then
+		"$NBT" -r "$NBT_TMP/$name.pcap" --json - >"$NBT_TMP/json" 2>"$NBT_TMP/jerr"
+		echo " $ok_codes " | grep -q " $? " || bad "--json - failed"
+		python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$NBT_TMP/json" ||
+			bad "--json - is not JSON"
+	fi
+}
+# json_names CAP...: with --json, the document names each cap too.
+json_names() {
+	$has_json || return 0
+	local c
+	for c in "$@"; do
+		grep -q "$c" "$NBT_TMP/json" || bad "--json does not name $c"
+	done
+}
+# Caps as the sources define them, so the expected counts follow a change of cap.
+cap_of() { sed -nE "s/.*$2[[:space:]=]+([0-9]+).*/\1/p" "$NBT_SRC/$1" | head -1; }
+max_dgm=$(cap_of include/nbt/ipfrag.h '\.max_datagrams')
+max_flows=$(cap_of include/nbt/flow.h '\.max_flows')
+max_clients=$(cap_of include/nbt/client.h '#define CLIENT_MAX')
+rpc_xids=$(cap_of dissectors/rpc.c '#define RPC_XIDS')
+for v in max_dgm max_flows max_clients rpc_xids; do
+	[ -n "${!v}" ] || nbt_fail "cannot read $v from the sources"
+done
+
+# Bounds: an ASan+UBSan build reading a tiny capture peaks at ~12 MiB (shadow memory, libpcap
+# buffers); 16 MiB of quarantine on top.  Each capture floods one table; the bound is that
+# table at its cap with ~2x for allocator headers and ASan redzones, rounded up.
+
+# 1 M lone first fragments + one datagram in 200 pieces.  ipfrag holds <= 1024 datagrams and
+# <= 4 MiB of payload (measured 36 MiB).  Without the cap: >= 1 M slots and buffers (GBs).
+flood frags 96
+n=$(frames_of frags)
+at_least cap-fragments "$(anom cap-fragments)" $((n - 200 - max_dgm))
+json_names cap-fragments
+
+# 100 k MACs (10 k of them with 8 attempts): 256 clients x 8 attempts x 54 KiB (160-entry
+# timelines) = 110 MiB (measured 137 MiB).  Every MAC past the table is counted.
+flood dhcp 256
+grep -qE "capture-too-many-clients" "$NBT_TMP/out" || bad "report has no capture-too-many-clients"
+dropped=$(sed -nE 's/^ *([0-9]+) clients were not followed.*/\1/p' "$NBT_TMP/out")
+at_least "clients not followed" "${dropped:-0}" $(($(frames_of dhcp) * 2 / 5 - max_clients))
+[ "$(grep -c '^client ' "$NBT_TMP/out")" -le "$max_clients" ] || bad "more than $max_clients clients"
+
+# 200 k RRQs from distinct ports: 65536 flows x (flow 104 B + TFTP state 272 B) and 4096
+# expectations ~ 25 MiB before ASan (measured 81 MiB).
+flood tftp 192
+n=$(frames_of tftp)
+at_least cap-flows "$(anom cap-flows)" $((n - max_flows))
+at_least cap-expectations "$(anom cap-expectations)" 1
+grep -qE "more entries not kept" "$NBT_TMP/out" || bad "report does not say timeline entries were dropped"
+json_names cap-flows cap-expectations
+
+# One NFS/TCP stream, 600 kB after a hole: one 320 KiB window (measured 12 MiB).
+flood tcpooo 64
+at_least cap-tcp-out-of-order "$(anom cap-tcp-out-of-order)" 1
+json_names cap-tcp-out-of-order
+
+# 5 k NFS/TCP flows, each with data past a hole: RPC flow state 10.7 KiB x 5 k = 54 MiB plus
+# at most 128 windows of 320 KiB = 40 MiB (measured 90 MiB).  Without the window pool every
+# stream holds its own window: ~500 MiB.
+flood tcpflows 192
+at_least cap-tcp-out-of-order "$(anom cap-tcp-out-of-order)" 1
+
+# 100 k unanswered calls on one flow: 64 remembered, each later one forgets the oldest.
+flood rpc 64
+n=$(frames_of rpc)
+at_least cap-rpc-xids "$(anom cap-rpc-xids)" $((n - rpc_xids))
+json_names cap-rpc-xids
+
+# One Pi, 20 attempts of 300 DHCP frames: 8 attempts kept, 160 entries each (measured 13 MiB).
+flood events 64
+grep -qE "attempts [0-9]+ \(the oldest not kept\)" "$NBT_TMP/out" ||
+	bad "report does not say attempts were dropped"
+grep -qE "\([0-9]+ more entries not kept\)" "$NBT_TMP/out" ||
+	bad "report does not say timeline entries were dropped"
+
+echo "$fails failures"
+[ "$fails" -eq 0 ]
