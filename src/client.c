@@ -38,7 +38,16 @@
 struct client_binding {
 	uint32_t ip;
 	uint8_t mac[6];
+	uint32_t hnext; /* next binding (index + 1) in the same hash chain, 0: none */
 };
+
+/* Hash indexes (power of two, at least twice their tables): lookups stay O(1) with
+ * thousands of clients. Clients are never removed, so the MAC and IP-only indexes are
+ * open-addressed without deletion; bindings are overwritten in ring order, so chained. */
+#define CLIENT_HASH 16384u
+#define BIND_HASH   32768u
+_Static_assert(CLIENT_HASH >= 2 * CLIENT_MAX, "client index too small");
+_Static_assert(BIND_HASH >= 2 * CLIENT_BINDINGS_MAX, "binding index too small");
 
 struct client_table {
 	struct client *c[CLIENT_MAX];
@@ -46,6 +55,9 @@ struct client_table {
 	bool sorted;
 	struct client_binding bind[CLIENT_BINDINGS_MAX];
 	size_t nbind, bind_next;
+	struct client *by_mac[CLIENT_HASH]; /* clients with a MAC */
+	struct client *by_ip[CLIENT_HASH];  /* clients known by IP only (non-zero) */
+	uint32_t bind_head[BIND_HASH];      /* binding index + 1, 0: none */
 	const struct hosts *hosts;
 	struct client_capture cap;
 	uint32_t attempt_seq;
@@ -212,42 +224,97 @@ const struct client_capture *client_table_capture(const struct client_table *t)
 	return &t->cap;
 }
 
+static uint32_t client_hash_u32(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x7feb352du;
+	x ^= x >> 15;
+	x *= 0x846ca68bu;
+	return x ^ (x >> 16);
+}
+
+static uint32_t client_hash_mac(const uint8_t mac[6])
+{
+	uint32_t lo =
+	    (uint32_t)mac[2] << 24 | (uint32_t)mac[3] << 16 | (uint32_t)mac[4] << 8 | mac[5];
+	return client_hash_u32(lo ^ ((uint32_t)mac[0] << 8 | mac[1]) * 0x9e3779b1u);
+}
+
+/* The binding of ip (at most one per address), or NULL. */
+static struct client_binding *client_binding_of(struct client_table *t, uint32_t ip)
+{
+	for (uint32_t i = t->bind_head[client_hash_u32(ip) & (BIND_HASH - 1)]; i;
+	     i = t->bind[i - 1].hnext)
+		if (t->bind[i - 1].ip == ip)
+			return &t->bind[i - 1];
+	return NULL;
+}
+
+static void client_bind_unlink(struct client_table *t, size_t idx)
+{
+	uint32_t *pp = &t->bind_head[client_hash_u32(t->bind[idx].ip) & (BIND_HASH - 1)];
+	while (*pp && *pp != idx + 1)
+		pp = &t->bind[*pp - 1].hnext;
+	if (*pp)
+		*pp = t->bind[idx].hnext;
+}
+
 static void client_bind(struct client_table *t, uint32_t ip, const uint8_t mac[6])
 {
 	if (!ip || ip == 0xffffffffu)
 		return;
-	for (size_t i = 0; i < t->nbind; i++)
-		if (t->bind[i].ip == ip) {
-			memcpy(t->bind[i].mac, mac, 6);
-			return;
-		}
+	struct client_binding *old = client_binding_of(t, ip);
+	if (old) {
+		memcpy(old->mac, mac, 6);
+		return;
+	}
+	if (t->nbind == CLIENT_BINDINGS_MAX)
+		client_bind_unlink(t, t->bind_next); /* the ring overwrites the oldest */
 	struct client_binding *b = &t->bind[t->bind_next];
 	b->ip = ip;
 	memcpy(b->mac, mac, 6);
+	uint32_t *head = &t->bind_head[client_hash_u32(ip) & (BIND_HASH - 1)];
+	b->hnext = *head;
+	*head = (uint32_t)t->bind_next + 1;
 	t->bind_next = (t->bind_next + 1) % CLIENT_BINDINGS_MAX;
 	if (t->nbind < CLIENT_BINDINGS_MAX)
 		t->nbind++;
 }
 
+/* The slot of mac in by_mac: its client, or the empty slot where it would go. */
+static struct client **client_mac_slot(struct client_table *t, const uint8_t mac[6])
+{
+	uint32_t h = client_hash_mac(mac);
+	for (;; h++) {
+		struct client **slot = &t->by_mac[h & (CLIENT_HASH - 1)];
+		if (!*slot || memcmp((*slot)->mac, mac, 6) == 0)
+			return slot;
+	}
+}
+
+static struct client **client_ip_slot(struct client_table *t, uint32_t ip)
+{
+	uint32_t h = client_hash_u32(ip);
+	for (;; h++) {
+		struct client **slot = &t->by_ip[h & (CLIENT_HASH - 1)];
+		if (!*slot || (*slot)->ip == ip)
+			return slot;
+	}
+}
+
 static struct client *client_by_mac(struct client_table *t, const uint8_t mac[6])
 {
-	for (size_t i = 0; i < t->n; i++)
-		if (t->c[i]->has_mac && memcmp(t->c[i]->mac, mac, 6) == 0)
-			return t->c[i];
-	return NULL;
+	return *client_mac_slot(t, mac);
 }
 
 static struct client *client_by_ip(struct client_table *t, uint32_t ip)
 {
 	if (!ip)
 		return NULL;
-	for (size_t i = 0; i < t->nbind; i++)
-		if (t->bind[i].ip == ip)
-			return client_by_mac(t, t->bind[i].mac);
-	for (size_t i = 0; i < t->n; i++)
-		if (!t->c[i]->has_mac && t->c[i]->ip == ip)
-			return t->c[i];
-	return NULL;
+	const struct client_binding *b = client_binding_of(t, ip);
+	if (b)
+		return client_by_mac(t, b->mac);
+	return *client_ip_slot(t, ip);
 }
 
 static void client_name(struct client_table *t, struct client *c)
@@ -274,6 +341,10 @@ static struct client *client_add(struct client_table *t, const uint8_t *mac, uin
 	}
 	c->ip = ip;
 	client_name(t, c);
+	/* Callers looked first, so the slot is empty; if not, the first client keeps it. */
+	struct client **slot = mac ? client_mac_slot(t, mac) : ip ? client_ip_slot(t, ip) : NULL;
+	if (slot && !*slot)
+		*slot = c;
 	t->c[t->n++] = c;
 	t->sorted = false;
 	return c;

@@ -8,6 +8,10 @@
 #include "nbt/xalloc.h"
 
 #define FLOW_BUCKETS 16384u /* power of two */
+/* Counting filter over the expectations' client addresses: a packet whose two addresses
+ * are both absent (and no expectation leaves the client address open) matches none, so
+ * traffic unrelated to booting skips the expectation scan. Power of two. */
+#define EXPECT_FILTER 8192u
 
 struct expect_slot {
 	struct flow_expect e;
@@ -25,6 +29,9 @@ struct flow_table {
 	size_t count;
 	struct expect_slot *expect;
 	size_t nexpect;
+	size_t expect_hi;        /* slots at and past this index are all unused */
+	size_t expect_wild;      /* used slots with neither address set */
+	uint32_t *expect_filter; /* used slots per hashed key address */
 };
 
 /* Direction-independent hash: the two endpoints are ordered before mixing. */
@@ -49,7 +56,53 @@ struct flow_table *flow_table_new(const struct flow_limits *lim, struct nbt_stat
 	ft->lim = *lim;
 	ft->stats = stats;
 	ft->expect = xcalloc(lim->max_expect ? lim->max_expect : 1, sizeof(*ft->expect));
+	ft->expect_filter = xcalloc(EXPECT_FILTER, sizeof(*ft->expect_filter));
 	return ft;
+}
+
+/* ---- expectation filter ---- */
+
+/* An expectation matches a packet only if its client address (else its server address) is
+ * one of the packet's two addresses, in either orientation. */
+static uint32_t expect_key(const struct flow_expect *e)
+{
+	return e->cli_ip ? e->cli_ip : e->srv_ip;
+}
+
+static uint32_t *expect_bucket(struct flow_table *ft, uint32_t ip)
+{
+	return &ft->expect_filter[(ip * 0x9e3779b1u) >> 19 & (EXPECT_FILTER - 1)];
+}
+
+static void expect_index(struct flow_table *ft, const struct expect_slot *s, bool add)
+{
+	uint32_t key = expect_key(&s->e);
+	size_t *wild = &ft->expect_wild;
+	uint32_t *b = key ? expect_bucket(ft, key) : NULL;
+	if (add) {
+		if (b)
+			(*b)++;
+		else
+			(*wild)++;
+	} else {
+		if (b)
+			(*b)--;
+		else
+			(*wild)--;
+	}
+}
+
+static void expect_release(struct flow_table *ft, struct expect_slot *s)
+{
+	expect_index(ft, s, false);
+	s->used = false;
+	ft->nexpect--;
+}
+
+static bool expect_maybe(struct flow_table *ft, const struct nbt_pkt *pkt)
+{
+	return ft->expect_wild || *expect_bucket(ft, pkt->src_ip) ||
+	       *expect_bucket(ft, pkt->dst_ip);
 }
 
 static void flow_destroy(struct flow *f)
@@ -71,6 +124,7 @@ void flow_table_free(struct flow_table *ft)
 		f = n;
 	}
 	free(ft->expect);
+	free(ft->expect_filter);
 	free(ft);
 }
 
@@ -184,12 +238,16 @@ bool flow_expect_add(struct flow_table *ft, const struct flow_expect *e, nbt_tim
                      const void *seed, size_t seed_len)
 {
 	struct expect_slot *slot = NULL, *oldest = NULL;
+	/* Past expect_hi every slot is free: the first of them is the answer if none before is. */
 	for (size_t i = 0; i < ft->lim.max_expect; i++) {
 		struct expect_slot *s = &ft->expect[i];
-		if (s->used && s->expires < now) {
-			s->used = false; /* expired: reuse */
-			ft->nexpect--;
+		if (i >= ft->expect_hi) {
+			if (!slot)
+				slot = s;
+			break;
 		}
+		if (s->used && s->expires < now)
+			expect_release(ft, s); /* expired: reuse */
 		/* The same expectation again (a retransmitted RRQ) refreshes it. */
 		if (s->used && s->e.l4proto == e->l4proto && s->e.cli_ip == e->cli_ip &&
 		    s->e.srv_ip == e->srv_ip && s->e.cli_port == e->cli_port &&
@@ -211,8 +269,13 @@ bool flow_expect_add(struct flow_table *ft, const struct flow_expect *e, nbt_tim
 	}
 	if (!slot->used)
 		ft->nexpect++;
+	else
+		expect_index(ft, slot, false);
 	slot->used = true;
 	slot->e = *e;
+	expect_index(ft, slot, true);
+	if ((size_t)(slot - ft->expect) >= ft->expect_hi)
+		ft->expect_hi = (size_t)(slot - ft->expect) + 1;
 	slot->expires = now + e->ttl;
 	if (seed_len > DIS_SEED_MAX)
 		seed_len = DIS_SEED_MAX;
@@ -233,15 +296,14 @@ const struct dissector *flow_expect_take(struct flow_table *ft, const struct nbt
                                          uint8_t seed[DIS_SEED_MAX], size_t *seed_len)
 {
 	*seed_len = 0;
-	if (!ft->nexpect)
+	if (!ft->nexpect || !expect_maybe(ft, pkt))
 		return NULL;
-	for (size_t i = 0; i < ft->lim.max_expect; i++) {
+	for (size_t i = 0; i < ft->expect_hi; i++) {
 		struct expect_slot *s = &ft->expect[i];
 		if (!s->used)
 			continue;
 		if (s->expires < pkt->ts) {
-			s->used = false;
-			ft->nexpect--;
+			expect_release(ft, s);
 			continue;
 		}
 		if (s->e.l4proto && s->e.l4proto != pkt->l4proto)
@@ -255,10 +317,8 @@ const struct dissector *flow_expect_take(struct flow_table *ft, const struct nbt
 		/* A port-specific expectation (a mountd port from GETPORT) serves every
 		 * flow to that port until it expires; TFTP's any-port one is for the
 		 * single reply flow and is consumed. */
-		if (!s->e.srv_port) {
-			s->used = false;
-			ft->nexpect--;
-		}
+		if (!s->e.srv_port)
+			expect_release(ft, s);
 		return dis;
 	}
 	return NULL;

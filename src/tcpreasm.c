@@ -20,7 +20,10 @@
 /* Larger "segments" (GRO/TSO captures reach 256 KiB) are fine; past this seq arithmetic breaks. */
 #define TCPREASM_SEG_MAX (1u << 30)
 #define OOO_MASK         (TCPREASM_OOO_MAX - 1u)
-#define OOO_WORDS        (TCPREASM_OOO_MAX / 64u)
+/* A prefix buffer larger than this is freed once its record is delivered: bulk flows
+ * (64 KiB NFS READ replies) take one malloc per record, idle flows hold little. */
+#define PREFIX_KEEP_MAX 2048u
+#define OOO_WORDS       (TCPREASM_OOO_MAX / 64u)
 
 _Static_assert((TCPREASM_OOO_MAX & (TCPREASM_OOO_MAX - 1u)) == 0, "OOO ring must be 2^n");
 _Static_assert(TCPREASM_OOO_MAX % 64u == 0, "OOO bitmap is in 64-bit words");
@@ -67,7 +70,8 @@ struct tcp_stream {
 	bool last;          /* the current fragment ends the record */
 	size_t rec_len;     /* body bytes of the record so far (all fragments) */
 	size_t rec_cap;     /* of which kept in prefix[] */
-	uint8_t *prefix;    /* TCPREASM_PREFIX_MAX bytes, allocated on first use */
+	uint8_t *prefix;    /* prefix_size bytes, grown as a record needs */
+	size_t prefix_size; /* at most TCPREASM_PREFIX_MAX */
 
 	/* per tcpreasm_add call */
 	tcp_record_fn fn;
@@ -127,6 +131,28 @@ static void rec_deliver(struct tcp_stream *s)
 	s->delivered++;
 	if (s->fn)
 		s->fn(s->arg, &c);
+	if (s->prefix_size > PREFIX_KEEP_MAX) {
+		free(s->prefix);
+		s->prefix = NULL;
+		s->prefix_size = 0;
+	}
+}
+
+/* Room for `need` kept bytes (need <= TCPREASM_PREFIX_MAX); the rest of the fragment is
+ * known from its mark, so one allocation usually serves the whole record. */
+static void rec_room(struct tcp_stream *s, size_t need)
+{
+	if (need <= s->prefix_size)
+		return;
+	size_t want = s->rec_cap + s->frag_left;
+	if (want < need)
+		want = need;
+	if (want < 256)
+		want = 256;
+	if (want > TCPREASM_PREFIX_MAX)
+		want = TCPREASM_PREFIX_MAX;
+	s->prefix = xrealloc(s->prefix, want);
+	s->prefix_size = want;
 }
 
 /*
@@ -184,15 +210,31 @@ static bool rec_keeping(const struct tcp_stream *s)
 	return s->rec_cap == s->rec_len && s->rec_cap < TCPREASM_PREFIX_MAX;
 }
 
+/* A whole single-fragment record in one piece of in-order data is dissected where it lies. */
+static bool rec_in_place(struct tcp_stream *s, const uint8_t *p, size_t n)
+{
+	if (s->rec_len != 0 || !s->last || n < s->frag_left || s->frag_left == 0)
+		return false;
+	size_t len = s->frag_left;
+	struct cur c;
+	cur_init(&c, p, len < TCPREASM_PREFIX_MAX ? len : TCPREASM_PREFIX_MAX, len);
+	s->delivered++;
+	if (s->fn)
+		s->fn(s->arg, &c);
+	rec_reset(s, REC_HDR);
+	return true;
+}
+
 static size_t rec_body(struct tcp_stream *s, const uint8_t *p, size_t n)
 {
 	size_t k = n < s->frag_left ? n : s->frag_left;
+	if (rec_in_place(s, p, n))
+		return k;
 	if (k > 0 && rec_keeping(s)) {
 		size_t keep = TCPREASM_PREFIX_MAX - s->rec_cap;
 		if (keep > k)
 			keep = k;
-		if (!s->prefix)
-			s->prefix = xmalloc(TCPREASM_PREFIX_MAX);
+		rec_room(s, s->rec_cap + keep);
 		memcpy(s->prefix + s->rec_cap, p, keep);
 		s->rec_cap += keep;
 	}

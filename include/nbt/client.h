@@ -9,8 +9,8 @@
 #include "nbt/event.h"
 #include "nbt/pkt.h"
 
-#define CLIENT_MAX          256 /* clients per table (ANOM_CAP_CLIENTS past it) */
-#define CLIENT_BINDINGS_MAX 1024
+#define CLIENT_MAX          8192 /* clients per table (ANOM_CAP_CLIENTS past it) */
+#define CLIENT_BINDINGS_MAX 16384
 #define CLIENT_ATTEMPTS_MAX 8   /* the most recent attempts are kept */
 #define CLIENT_FILES_MAX    48  /* distinct TFTP files per attempt */
 #define CLIENT_TIMELINE_MAX 160 /* timeline entries per attempt (ANOM_CAP_EVENTS past it) */
