@@ -7,18 +7,22 @@
 #include "nbt/tcpreasm.h"
 #include "nbt/xalloc.h"
 
-#define FLOW_BUCKETS 16384u /* power of two */
-/* Counting filter over the expectations' client addresses: a packet whose two addresses
- * are both absent (and no expectation leaves the client address open) matches none, so
- * traffic unrelated to booting skips the expectation scan. Power of two. */
-#define EXPECT_FILTER 8192u
+#define FLOW_BUCKETS 65536u /* power of two: chains stay short up to the default 65536 flows */
 
+/*
+ * Expectations live in slots (the lowest free one is taken, the lowest matching one wins, as
+ * a plain scan would do) and are indexed twice, so neither adding nor taking one scans them
+ * all: by key address (the client address, else the server address; a packet can match
+ * only slots keyed by one of its two addresses) and by the whole tuple (a retransmitted RRQ
+ * refreshes its expectation).  Chains hold slot index + 1; 0 ends them.
+ */
 struct expect_slot {
 	struct flow_expect e;
 	nbt_time expires;
 	size_t seed_len;
 	uint8_t seed[DIS_SEED_MAX];
 	bool used;
+	uint32_t knext, dnext; /* key-address and tuple chains */
 };
 
 struct flow_table {
@@ -29,9 +33,14 @@ struct flow_table {
 	size_t count;
 	struct expect_slot *expect;
 	size_t nexpect;
-	size_t expect_hi;        /* slots at and past this index are all unused */
-	size_t expect_wild;      /* used slots with neither address set */
-	uint32_t *expect_filter; /* used slots per hashed key address */
+	size_t expect_hi;   /* slots at and past this index are all unused */
+	size_t expect_wild; /* used slots with neither address set: not indexed by key */
+	uint32_t *key_head, *dup_head;
+	uint32_t expect_mask; /* of both heads */
+	/* Every slot below free_lo is used, none of them expiring before exp_floor: the search
+	 * for the lowest free (or expired) slot starts at free_lo while exp_floor is ahead. */
+	size_t free_lo;
+	nbt_time exp_floor;
 };
 
 /* Direction-independent hash: the two endpoints are ordered before mixing. */
@@ -56,53 +65,92 @@ struct flow_table *flow_table_new(const struct flow_limits *lim, struct nbt_stat
 	ft->lim = *lim;
 	ft->stats = stats;
 	ft->expect = xcalloc(lim->max_expect ? lim->max_expect : 1, sizeof(*ft->expect));
-	ft->expect_filter = xcalloc(EXPECT_FILTER, sizeof(*ft->expect_filter));
+	size_t heads = 64;
+	while (heads < 2 * lim->max_expect)
+		heads *= 2;
+	ft->expect_mask = (uint32_t)(heads - 1);
+	ft->key_head = xcalloc(heads, sizeof(*ft->key_head));
+	ft->dup_head = xcalloc(heads, sizeof(*ft->dup_head));
+	ft->exp_floor = INT64_MAX;
 	return ft;
 }
 
-/* ---- expectation filter ---- */
+/* ---- expectation indexes ---- */
 
-/* An expectation matches a packet only if its client address (else its server address) is
- * one of the packet's two addresses, in either orientation. */
+static uint32_t mix32(uint64_t x)
+{
+	x ^= x >> 31;
+	x *= 0x7fb5d329728ea185ull;
+	x ^= x >> 27;
+	x *= 0x81dadef4bc2dd44dull;
+	return (uint32_t)(x ^ (x >> 33));
+}
+
 static uint32_t expect_key(const struct flow_expect *e)
 {
 	return e->cli_ip ? e->cli_ip : e->srv_ip;
 }
 
-static uint32_t *expect_bucket(struct flow_table *ft, uint32_t ip)
+static uint32_t *expect_key_head(struct flow_table *ft, uint32_t ip)
 {
-	return &ft->expect_filter[(ip * 0x9e3779b1u) >> 19 & (EXPECT_FILTER - 1)];
+	return &ft->key_head[mix32(ip) & ft->expect_mask];
 }
 
-static void expect_index(struct flow_table *ft, const struct expect_slot *s, bool add)
+static bool expect_same(const struct flow_expect *a, const struct flow_expect *b)
 {
+	return a->l4proto == b->l4proto && a->cli_ip == b->cli_ip && a->srv_ip == b->srv_ip &&
+	       a->cli_port == b->cli_port && a->srv_port == b->srv_port && a->dis == b->dis;
+}
+
+static uint32_t *expect_dup_head(struct flow_table *ft, const struct flow_expect *e)
+{
+	uint64_t x = (uint64_t)e->cli_ip << 32 | e->srv_ip;
+	uint64_t y = (uint64_t)e->cli_port << 24 | (uint64_t)e->srv_port << 8 | e->l4proto;
+	return &ft->dup_head[mix32(x ^ mix32(y ^ (uintptr_t)e->dis)) & ft->expect_mask];
+}
+
+static void chain_unlink(struct flow_table *ft, uint32_t *pp, uint32_t id, bool key)
+{
+	while (*pp && *pp != id)
+		pp = key ? &ft->expect[*pp - 1].knext : &ft->expect[*pp - 1].dnext;
+	if (*pp)
+		*pp = key ? ft->expect[id - 1].knext : ft->expect[id - 1].dnext;
+}
+
+static void expect_link(struct flow_table *ft, struct expect_slot *s)
+{
+	uint32_t id = (uint32_t)(s - ft->expect) + 1;
 	uint32_t key = expect_key(&s->e);
-	size_t *wild = &ft->expect_wild;
-	uint32_t *b = key ? expect_bucket(ft, key) : NULL;
-	if (add) {
-		if (b)
-			(*b)++;
-		else
-			(*wild)++;
+	if (key) {
+		uint32_t *kh = expect_key_head(ft, key);
+		s->knext = *kh;
+		*kh = id;
 	} else {
-		if (b)
-			(*b)--;
-		else
-			(*wild)--;
+		ft->expect_wild++;
 	}
+	uint32_t *dh = expect_dup_head(ft, &s->e);
+	s->dnext = *dh;
+	*dh = id;
+}
+
+static void expect_unlink(struct flow_table *ft, struct expect_slot *s)
+{
+	uint32_t id = (uint32_t)(s - ft->expect) + 1;
+	uint32_t key = expect_key(&s->e);
+	if (key)
+		chain_unlink(ft, expect_key_head(ft, key), id, true);
+	else
+		ft->expect_wild--;
+	chain_unlink(ft, expect_dup_head(ft, &s->e), id, false);
 }
 
 static void expect_release(struct flow_table *ft, struct expect_slot *s)
 {
-	expect_index(ft, s, false);
+	expect_unlink(ft, s);
 	s->used = false;
 	ft->nexpect--;
-}
-
-static bool expect_maybe(struct flow_table *ft, const struct nbt_pkt *pkt)
-{
-	return ft->expect_wild || *expect_bucket(ft, pkt->src_ip) ||
-	       *expect_bucket(ft, pkt->dst_ip);
+	if ((size_t)(s - ft->expect) < ft->free_lo)
+		ft->free_lo = (size_t)(s - ft->expect);
 }
 
 static void flow_destroy(struct flow *f)
@@ -124,7 +172,8 @@ void flow_table_free(struct flow_table *ft)
 		f = n;
 	}
 	free(ft->expect);
-	free(ft->expect_filter);
+	free(ft->key_head);
+	free(ft->dup_head);
 	free(ft);
 }
 
@@ -234,49 +283,70 @@ struct flow *flow_create(struct flow_table *ft, struct nbt_pkt *pkt, const struc
 	return f;
 }
 
+/* The live slot holding the same expectation, if any (expired ones are freed on the way). */
+static struct expect_slot *expect_find_same(struct flow_table *ft, const struct flow_expect *e,
+                                            nbt_time now)
+{
+	for (uint32_t id = *expect_dup_head(ft, e), next; id; id = next) {
+		struct expect_slot *s = &ft->expect[id - 1];
+		next = s->dnext;
+		if (s->expires < now)
+			expect_release(ft, s);
+		else if (expect_same(&s->e, e))
+			return s;
+	}
+	return NULL;
+}
+
+/* The lowest slot free (or expired) at `now`; NULL when every slot holds a live one. */
+static struct expect_slot *expect_free_slot(struct flow_table *ft, nbt_time now)
+{
+	bool from_lo = ft->exp_floor >= now;
+	size_t i = from_lo ? ft->free_lo : 0;
+	nbt_time floor = from_lo ? ft->exp_floor : INT64_MAX;
+	for (; i < ft->lim.max_expect; i++) {
+		struct expect_slot *s = &ft->expect[i];
+		if (s->used && s->expires < now)
+			expect_release(ft, s);
+		if (!s->used)
+			break;
+		if (s->expires < floor)
+			floor = s->expires;
+	}
+	/* Slots [0, i) are used and live; the caller fills slot i and lowers the floor. */
+	ft->free_lo = i < ft->lim.max_expect ? i + 1 : i;
+	ft->exp_floor = floor;
+	return i < ft->lim.max_expect ? &ft->expect[i] : NULL;
+}
+
 bool flow_expect_add(struct flow_table *ft, const struct flow_expect *e, nbt_time now,
                      const void *seed, size_t seed_len)
 {
-	struct expect_slot *slot = NULL, *oldest = NULL;
-	/* Past expect_hi every slot is free: the first of them is the answer if none before is. */
-	for (size_t i = 0; i < ft->lim.max_expect; i++) {
-		struct expect_slot *s = &ft->expect[i];
-		if (i >= ft->expect_hi) {
-			if (!slot)
-				slot = s;
-			break;
-		}
-		if (s->used && s->expires < now)
-			expect_release(ft, s); /* expired: reuse */
-		/* The same expectation again (a retransmitted RRQ) refreshes it. */
-		if (s->used && s->e.l4proto == e->l4proto && s->e.cli_ip == e->cli_ip &&
-		    s->e.srv_ip == e->srv_ip && s->e.cli_port == e->cli_port &&
-		    s->e.srv_port == e->srv_port && s->e.dis == e->dis) {
-			slot = s;
-			break;
-		}
-		if (!s->used && !slot)
-			slot = s;
-		if (s->used && (!oldest || s->expires < oldest->expires))
-			oldest = s;
-	}
+	/* The same expectation again (a retransmitted RRQ) refreshes it. */
+	struct expect_slot *slot = expect_find_same(ft, e, now);
+	if (!slot)
+		slot = expect_free_slot(ft, now);
 	if (!slot) {
 		/* Full: the expectation closest to expiry makes room. */
 		ft->stats->anomalies[ANOM_CAP_EXPECT]++;
-		if (!oldest)
+		for (size_t i = 0; i < ft->lim.max_expect; i++)
+			if (!slot || ft->expect[i].expires < slot->expires)
+				slot = &ft->expect[i];
+		if (!slot)
 			return false;
-		slot = oldest;
 	}
 	if (!slot->used)
 		ft->nexpect++;
 	else
-		expect_index(ft, slot, false);
+		expect_unlink(ft, slot);
 	slot->used = true;
 	slot->e = *e;
-	expect_index(ft, slot, true);
+	expect_link(ft, slot);
 	if ((size_t)(slot - ft->expect) >= ft->expect_hi)
 		ft->expect_hi = (size_t)(slot - ft->expect) + 1;
 	slot->expires = now + e->ttl;
+	if ((size_t)(slot - ft->expect) < ft->free_lo && slot->expires < ft->exp_floor)
+		ft->exp_floor = slot->expires;
 	if (seed_len > DIS_SEED_MAX)
 		seed_len = DIS_SEED_MAX;
 	slot->seed_len = seed ? seed_len : 0;
@@ -292,36 +362,69 @@ static bool expect_side(const struct flow_expect *e, uint32_t cip, uint16_t cpor
 	       (!e->srv_ip || e->srv_ip == sip) && (!e->srv_port || e->srv_port == sport);
 }
 
+static bool expect_matches(const struct expect_slot *s, const struct nbt_pkt *pkt)
+{
+	if (s->e.l4proto && s->e.l4proto != pkt->l4proto)
+		return false;
+	return expect_side(&s->e, pkt->src_ip, pkt->sport, pkt->dst_ip, pkt->dport) ||
+	       expect_side(&s->e, pkt->dst_ip, pkt->dport, pkt->src_ip, pkt->sport);
+}
+
+/* Lowest live matching slot keyed by ip, below *best (expired ones are freed on the way). */
+static void expect_scan_key(struct flow_table *ft, uint32_t ip, const struct nbt_pkt *pkt,
+                            struct expect_slot **best)
+{
+	for (uint32_t id = *expect_key_head(ft, ip), next; id; id = next) {
+		struct expect_slot *s = &ft->expect[id - 1];
+		next = s->knext;
+		if (s->expires < pkt->ts)
+			expect_release(ft, s);
+		else if ((!*best || s < *best) && expect_matches(s, pkt))
+			*best = s;
+	}
+}
+
+/* The lowest live slot that matches pkt, or NULL. */
+static struct expect_slot *expect_lookup(struct flow_table *ft, const struct nbt_pkt *pkt)
+{
+	struct expect_slot *best = NULL;
+	if (ft->expect_wild) {
+		/* Some expectation names no address: every slot is a candidate. */
+		for (size_t i = 0; i < ft->expect_hi; i++) {
+			struct expect_slot *s = &ft->expect[i];
+			if (!s->used)
+				continue;
+			if (s->expires < pkt->ts)
+				expect_release(ft, s);
+			else if (expect_matches(s, pkt))
+				return s;
+		}
+		return NULL;
+	}
+	expect_scan_key(ft, pkt->src_ip, pkt, &best);
+	if (expect_key_head(ft, pkt->dst_ip) != expect_key_head(ft, pkt->src_ip))
+		expect_scan_key(ft, pkt->dst_ip, pkt, &best);
+	return best;
+}
+
 const struct dissector *flow_expect_take(struct flow_table *ft, const struct nbt_pkt *pkt,
                                          uint8_t seed[DIS_SEED_MAX], size_t *seed_len)
 {
 	*seed_len = 0;
-	if (!ft->nexpect || !expect_maybe(ft, pkt))
+	if (!ft->nexpect)
 		return NULL;
-	for (size_t i = 0; i < ft->expect_hi; i++) {
-		struct expect_slot *s = &ft->expect[i];
-		if (!s->used)
-			continue;
-		if (s->expires < pkt->ts) {
-			expect_release(ft, s);
-			continue;
-		}
-		if (s->e.l4proto && s->e.l4proto != pkt->l4proto)
-			continue;
-		if (!expect_side(&s->e, pkt->src_ip, pkt->sport, pkt->dst_ip, pkt->dport) &&
-		    !expect_side(&s->e, pkt->dst_ip, pkt->dport, pkt->src_ip, pkt->sport))
-			continue;
-		memcpy(seed, s->seed, s->seed_len);
-		*seed_len = s->seed_len;
-		const struct dissector *dis = s->e.dis;
-		/* A port-specific expectation (a mountd port from GETPORT) serves every
-		 * flow to that port until it expires; TFTP's any-port one is for the
-		 * single reply flow and is consumed. */
-		if (!s->e.srv_port)
-			expect_release(ft, s);
-		return dis;
-	}
-	return NULL;
+	struct expect_slot *s = expect_lookup(ft, pkt);
+	if (!s)
+		return NULL;
+	memcpy(seed, s->seed, s->seed_len);
+	*seed_len = s->seed_len;
+	const struct dissector *dis = s->e.dis;
+	/* A port-specific expectation (a mountd port from GETPORT) serves every
+	 * flow to that port until it expires; TFTP's any-port one is for the
+	 * single reply flow and is consumed. */
+	if (!s->e.srv_port)
+		expect_release(ft, s);
+	return dis;
 }
 
 size_t flow_count(const struct flow_table *ft)
