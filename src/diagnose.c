@@ -1,6 +1,7 @@
 /* summary: boot diagnosis rules: stall codes, warnings and capture findings per attempt
  * (PI-NETBOOT.md s5-6; RFC 2131 DHCP, RFC 1350/2347 TFTP, RFC 1833/1813/7530 NFS). */
 #include "nbt/diagnose.h"
+#include "nbt/diag_codes.h"
 
 #include <inttypes.h>
 #include <stddef.h>
@@ -184,6 +185,14 @@ static const struct diag_hint {
     {"nfs-error", "see the NFS status in the evidence; check the export's permissions and "
                   "no_root_squash for a root filesystem"},
 };
+
+const char *diag_hint_for(const char *code)
+{
+	for (size_t i = 0; i < sizeof(diag_hints) / sizeof(diag_hints[0]); i++)
+		if (strcmp(diag_hints[i].code, code) == 0)
+			return diag_hints[i].hint;
+	return NULL;
+}
 
 static void diag_default_hint(struct diag_finding *f)
 {
