@@ -341,8 +341,7 @@ static void capture_if_flags(FILE *out, bpf_u_int32 f)
 			sep = ", ";
 		}
 	}
-	if (sep[0] == ',')
-		fputc(']', out);
+	fputs(sep[0] == ',' ? "]" : " [none]", out);
 }
 
 int capture_list_interfaces(FILE *out, char errbuf[NBT_ERRBUF_SIZE])

@@ -13,10 +13,14 @@
 #include "nbt/diagnose.h"
 #include "nbt/dump.h"
 #include "nbt/exitcodes.h"
+#include "nbt/filter.h"
 #include "nbt/hosts.h"
+#include "nbt/loop.h"
 #include "nbt/outputs.h"
 #include "nbt/pipeline.h"
+#include "nbt/privdrop.h"
 #include "nbt/summary.h"
+#include "nbt/ui.h"
 #include "nbt/xalloc.h"
 
 #define FILTER_MAX 4096
@@ -31,6 +35,13 @@ struct options {
 	struct diag_opts diag;
 	struct outputs rep; /* --json, --events, -w, --expect*, --client, colours */
 	bool no_color, judged_opts;
+	bool ui, no_ui; /* the interactive UI (src/ui): a terminal and no explicit output */
+	double replay;  /* --replay[=N] in the UI */
+
+	const char *save;  /* -w FILE without --client: the raw frames as captured */
+	const char *user;  /* -Z USER once the capture is open (NULL: nobody if root, live) */
+	bool print_filter; /* --print-filter */
+	bool list_ifaces;  /* -D */
 };
 
 struct run {
@@ -60,6 +71,11 @@ static void main_usage(FILE *out)
 	      "\n"
 	      "  -i IFACE        capture live on IFACE\n"
 	      "  -r FILE         read a pcap or pcapng file; '-' reads a stream on stdin\n"
+	      "  -D              list the interfaces -i can capture on\n"
+	      "  -Z USER         run as USER once the capture is open (default for -i when\n"
+	      "                  started as root: nobody; -Z root stays root)\n"
+	      "      --print-filter  print the default live capture filter and exit (for\n"
+	      "                  tcpdump on a router; with -i any: without 802.1Q terms)\n"
 	      "  -c COUNT        stop after COUNT frames\n"
 	      "      --dump      print one line per decoded event (key=value)\n"
 	      "      --stats     print frame and protocol counters at the end\n"
@@ -75,12 +91,19 @@ static void main_usage(FILE *out)
 	      "                  client must reach for exit code 0\n"
 	      "      --expect-clients N  exit 1 when fewer than N clients were seen\n"
 	      "      --client MAC|SERIAL|NAME  report and judge only this machine\n"
-	      "  -w FILE         with --client: write that client's frames to a new pcap\n"
+	      "  -w FILE         save the raw frames read (live: as captured) to a new pcap;\n"
+	      "                  with --client: only that client's frames (needs -r FILE)\n"
 	      "      --no-color  no colours in the report (also when NO_COLOR is set)\n"
+	      "      --no-ui     no interactive screen even on a terminal (the UI is the\n"
+	      "                  default when stdout is a terminal and no output is chosen)\n"
+	      "      --replay[=N]  UI on a file: play it at its recorded pace (N times faster)\n"
 	      "  -h, --help      show this help\n"
 	      "      --version   show the version\n"
 	      "\n"
 	      "A trailing filter expression (pcap-filter(7) syntax) limits what is read.\n"
+	      "Live (-i), without one, the default filter of --print-filter is used and\n"
+	      "widened to each RPC port a portmap reply names; an expression given replaces\n"
+	      "the default entirely (it is neither combined with it nor widened).\n"
 	      "Exit status: 0 every client reached the expected stage, 1 a client stalled or\n"
 	      "did not get there, 2 bad usage or input.\n",
 	      out);
@@ -113,6 +136,9 @@ enum {
 	OPT_EXPECT_CLIENTS,
 	OPT_CLIENT,
 	OPT_NO_COLOR,
+	OPT_NO_UI,
+	OPT_REPLAY,
+	OPT_PRINT_FILTER,
 };
 
 /* The report and CI options (outputs.h); false for an option that is not one of them. */
@@ -135,10 +161,8 @@ static bool report_option(int ch, const char *arg, struct options *o)
 		return true;
 	case OPT_EXPECT:
 		if (!outcome_parse_expect(arg, &o->rep.out.expect)) {
-			fprintf(stderr,
-			        "netboot-trace: --expect needs booted, kernel, tftp or dhcp, "
-			        "not '%s'\n",
-			        arg);
+			fprintf(stderr, "netboot-trace: --expect needs booted, kernel, tftp or dhcp, "
+			                "not '%s'\n", arg);
 			exit(NBT_EXIT_ERROR);
 		}
 		o->judged_opts = true;
@@ -182,6 +206,25 @@ static bool report_check(struct options *o)
 	return true;
 }
 
+/* -D and --print-filter: print and exit without a capture. */
+static int main_print_only(const struct options *o, int argc, char **argv)
+{
+	char errbuf[NBT_ERRBUF_SIZE], expr[FILTER_MAX];
+	if (o->list_ifaces) {
+		if (capture_list_interfaces(stdout, errbuf) > 0)
+			return NBT_EXIT_OK;
+		fprintf(stderr, "netboot-trace: %s\n", errbuf);
+		return NBT_EXIT_ERROR;
+	}
+	/* The user's own expression if given (what -i would use), else the default; pcap
+	 * knows no "vlan" on the cooked links of -i any. */
+	if (!main_join_filter(argc, argv, expr, sizeof expr))
+		return NBT_EXIT_ERROR;
+	bool vlan = !(o->cap.iface && strcmp(o->cap.iface, "any") == 0);
+	puts(expr[0] ? expr : filter_default(vlan));
+	return NBT_EXIT_OK;
+}
+
 static int main_parse(int argc, char **argv, struct options *o, char *filter)
 {
 	static const struct option longopts[] = {
@@ -198,13 +241,16 @@ static int main_parse(int argc, char **argv, struct options *o, char *filter)
 	    {"expect-clients", required_argument, NULL, OPT_EXPECT_CLIENTS},
 	    {"client", required_argument, NULL, OPT_CLIENT},
 	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+	    {"no-ui", no_argument, NULL, OPT_NO_UI},
+	    {"replay", optional_argument, NULL, OPT_REPLAY},
+	    {"print-filter", no_argument, NULL, OPT_PRINT_FILTER},
 	    {NULL, 0, NULL, 0},
 	};
 	int ch;
 	char *end;
 	char derr[DIAG_ERR_MAX];
 	diag_defaults(&o->diag);
-	while ((ch = getopt_long(argc, argv, "+i:r:c:w:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+i:r:c:w:hDZ:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
 			o->cap.iface = optarg;
@@ -248,6 +294,25 @@ static int main_parse(int argc, char **argv, struct options *o, char *filter)
 				return NBT_EXIT_ERROR;
 			}
 			break;
+		case 'D':
+			o->list_ifaces = true;
+			break;
+		case 'Z':
+			o->user = optarg;
+			break;
+		case OPT_PRINT_FILTER:
+			o->print_filter = true;
+			break;
+		case OPT_NO_UI:
+			o->no_ui = true;
+			break;
+		case OPT_REPLAY:
+			o->replay = optarg ? strtod(optarg, &end) : 1.0;
+			if ((optarg && *end) || !(o->replay > 0 && o->replay <= 1e6)) {
+				fprintf(stderr, "netboot-trace: --replay=N needs a speed > 0\n");
+				return NBT_EXIT_ERROR;
+			}
+			break;
 		default:
 			if (report_option(ch, optarg, o))
 				break;
@@ -255,6 +320,8 @@ static int main_parse(int argc, char **argv, struct options *o, char *filter)
 			return NBT_EXIT_ERROR;
 		}
 	}
+	if (o->list_ifaces || o->print_filter)
+		exit(main_print_only(o, argc - optind, argv + optind));
 	if (o->cap.iface && o->cap.file) {
 		fputs("netboot-trace: use either -i or -r, not both\n", stderr);
 		return NBT_EXIT_ERROR;
@@ -270,6 +337,15 @@ static int main_parse(int argc, char **argv, struct options *o, char *filter)
 		return NBT_EXIT_ERROR;
 	}
 	o->cap.filter = filter;
+	o->cap.netboot_filter = true; /* live without a filter: the default one (filter.h) */
+	if (o->rep.wfile && !o->rep.out.client) { /* -w alone: the raw capture (capture.h) */
+		o->save = o->rep.wfile;
+		o->rep.wfile = NULL;
+	}
+	/* The UI only when nothing else was asked to go to the terminal (--json FILE is fine). */
+	o->ui = !o->no_ui && !o->dump && !o->stats && !o->summary && !o->rep.wfile &&
+	        !(o->rep.json && strcmp(o->rep.json, "-") == 0) &&
+	        !(o->rep.events && strcmp(o->rep.events, "-") == 0) && isatty(STDOUT_FILENO);
 	if (!report_check(o))
 		return NBT_EXIT_ERROR;
 	return NBT_EXIT_OK;
@@ -329,6 +405,76 @@ static int main_read(struct nbt_capture *cap, struct run *r)
 	return NBT_EXIT_ERROR;
 }
 
+/* The interactive UI (src/ui, src/loop.c); the outputs (--json) are written after it. */
+static int main_ui(struct nbt_capture *cap, struct run *r)
+{
+	const struct options *o = r->opt;
+	bool stream = !o->cap.iface && strcmp(o->cap.file, "-") == 0;
+	struct ui_opts uo = {.source = o->cap.iface ? o->cap.iface : o->cap.file,
+	                     .live = o->cap.iface != NULL,
+	                     .tty_keys = stream,
+	                     .no_color = o->no_color,
+	                     .diag = &o->diag,
+	                     .clients = r->clients,
+	                     .stats = pipeline_stats(r->pipe)};
+	struct loop_opts lo = {
+	    .count = o->count, .replay = o->replay, .live = uo.live, .stream = stream};
+	char uerr[UI_ERR_MAX];
+	struct ui *ui = ui_open(&uo, uerr);
+	if (!ui) {
+		fprintf(stderr, "netboot-trace: %s (try --no-ui)\n", uerr);
+		return NBT_EXIT_ERROR;
+	}
+	enum capture_err err;
+	loop_run(cap, ui, &lo, main_on_frame, r, &err, r->errbuf);
+	ui_close(ui);
+	if (err == CAPERR_NONE)
+		return NBT_EXIT_OK;
+	fprintf(stderr, "netboot-trace: error (%s): %s\n", outcome_error_kind(err), r->errbuf);
+	r->err = err;
+	return NBT_EXIT_ERROR;
+}
+
+/* A port learned from portmap: the live default filter follows it (capture_widen). */
+static void main_on_port(void *arg, uint8_t l4proto, uint32_t srv_ip, uint16_t port)
+{
+	static bool warned;
+	char errbuf[NBT_ERRBUF_SIZE];
+	if (capture_widen(arg, l4proto, srv_ip, port, errbuf) < 0 && !warned) {
+		warned = true;
+		fprintf(stderr, "netboot-trace: warning: cannot widen the capture filter: %s\n",
+		        errbuf);
+	}
+}
+
+/*
+ * Once the capture is open: SIGINT/SIGTERM without SA_RESTART (so a read blocked on a quiet
+ * stdin stream returns and the report is still written), -w FILE, then -Z (the default drops
+ * root for a live capture, as tcpdump does; the open socket keeps capturing, and filters can
+ * still be set on it).
+ */
+static bool main_live_setup(const struct options *o, struct nbt_capture *cap)
+{
+	struct sigaction sa = {.sa_handler = main_on_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	char errbuf[NBT_ERRBUF_SIZE];
+	if (o->save && !capture_save(cap, o->save, errbuf)) {
+		fprintf(stderr, "netboot-trace: error (%s): %s\n", outcome_error_kind(CAPERR_OTHER),
+		        errbuf);
+		return false;
+	}
+	const char *now;
+	if ((o->user || capture_is_live(cap)) &&
+	    !privdrop_to(o->user, &now, errbuf, sizeof errbuf)) {
+		fprintf(stderr, "netboot-trace: error (%s): %s\n", outcome_error_kind(CAPERR_PERM),
+		        errbuf);
+		return false;
+	}
+	return true;
+}
+
 /* The capture did not open: the JSON report and the event stream still say why. */
 static void main_report_failed(struct options *opt, const char *kind, const char *msg)
 {
@@ -363,6 +509,10 @@ int main(int argc, char **argv)
 	char errbuf[NBT_ERRBUF_SIZE];
 	if (!outputs_open(&opt.rep))
 		return NBT_EXIT_ERROR;
+	if (opt.ui) /* also: keys from /dev/tty when stdin carries the capture */
+		opt.ui = ui_prepare(!opt.cap.iface && strcmp(opt.cap.file, "-") == 0);
+	if (opt.ui)
+		opt.rep.summary = false; /* the screen was the report */
 	struct nbt_capture *cap = capture_open(&opt.cap, &err, errbuf);
 	if (!cap) {
 		fprintf(stderr, "netboot-trace: error (%s): %s\n", outcome_error_kind(err), errbuf);
@@ -375,8 +525,11 @@ int main(int argc, char **argv)
 	if (capture_is_live(cap) || strcmp(opt.cap.file, "-") == 0)
 		setvbuf(stdout, NULL, _IOLBF, 0);
 	main_capture = cap;
-	signal(SIGINT, main_on_signal);
-	signal(SIGTERM, main_on_signal);
+	if (!main_live_setup(&opt, cap)) {
+		capture_close(cap);
+		outputs_close(&opt.rep);
+		return NBT_EXIT_ERROR;
+	}
 
 	struct run r = {.opt = &opt};
 	r.clients = client_table_new();
@@ -384,7 +537,8 @@ int main(int argc, char **argv)
 	outputs_attach(&opt.rep, r.clients);
 	r.pipe = pipeline_new(NULL, main_on_event, &r);
 	pipeline_set_link(r.pipe, capture_link(cap));
-	rc = main_read(cap, &r);
+	pipeline_set_port_hook(r.pipe, main_on_port, cap);
+	rc = opt.ui ? main_ui(cap, &r) : main_read(cap, &r);
 	if (opt.stats)
 		main_print_stats(stdout, pipeline_stats(r.pipe));
 	uint64_t received, dropped;
@@ -408,6 +562,10 @@ int main(int argc, char **argv)
 	pipeline_free(r.pipe);
 	client_table_free(r.clients);
 	main_capture = NULL;
+	if (!capture_save_finish(cap, errbuf)) {
+		fprintf(stderr, "netboot-trace: %s\n", errbuf);
+		rc = NBT_EXIT_ERROR;
+	}
 	capture_close(cap);
 	return rc;
 }
