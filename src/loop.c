@@ -82,8 +82,7 @@ static int loop_read(struct loop *l, int budget)
 			snprintf(note, sizeof(note), "capture error: %.100s", eb);
 		} else {
 			snprintf(note, sizeof(note), "%s",
-			         l->o->count && l->frames >= l->o->count ? "stopped at -c count"
-			                                                 : "end of capture");
+			         l->o->count && l->frames >= l->o->count ? "stopped (-c)" : "EOF");
 		}
 		ui_set_note(l->ui, note);
 	}

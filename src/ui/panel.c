@@ -7,7 +7,9 @@
 
 void panel_text(int y, int x, int w, const char *s, int attr)
 {
-	if (w <= 0 || y < 0 || y >= LINES)
+	if (x + w > COLS) /* never past the right edge: curses would wrap onto the next line */
+		w = COLS - x;
+	if (w <= 0 || x < 0 || y < 0 || y >= LINES)
 		return;
 	attrset(attr);
 	move(y, x);

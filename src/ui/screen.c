@@ -96,8 +96,11 @@ static void screen_bars(struct ui *u)
 	const char *src = strrchr(u->o.source, '/') ? strrchr(u->o.source, '/') + 1 : u->o.source;
 	snprintf(line, sizeof(line),
 	         " %s %.24s | pkts %" PRIu64 " drops %" PRIu64 " | clients %zu | %s%s%s%s",
-	         u->o.live ? "live" : "file", strcmp(src, "-") == 0 ? "stdin" : src,
-	         cap->last.frame, u->drops, client_count(u->o.clients), cap->last.frame ? rel : "-",
+	         u->o.live               ? "live"
+	         : strcmp(src, "-") == 0 ? "pipe"
+	                                 : "file",
+	         strcmp(src, "-") == 0 ? "stdin" : src, cap->last.frame, u->drops,
+	         client_count(u->o.clients), cap->last.frame ? rel : "-",
 	         u->paused ? " | PAUSED" : "", u->note[0] ? " | " : "", u->note);
 	panel_text(0, 0, COLS, line, crt_attr(UI_C_BAR));
 	if (u->filtering)

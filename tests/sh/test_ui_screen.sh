@@ -13,7 +13,7 @@ ui_merge "$NBT_TMP/six.pcap" "$cap/multi-pi-interleaved.pcap" "$cap/pi4-dtb-miss
 	dc:a6:32:00:00:99
 
 ui_start 80 24 "$NBT" -r "$NBT_TMP/six.pcap"
-ui_wait 'end of capture'
+ui_wait '\| EOF'
 s=$(ui_screen)
 # Line 1 status bar, line 2 column header, line 3 the first client: the stalled one.
 echo "$s" | sed -n 1p | grep -q 'pkts 1139 .*clients 6' || nbt_fail "status bar: $(echo "$s" | sed -n 1p)"
@@ -95,6 +95,13 @@ ui_tmux resize-window -x 120 -y 40
 sleep 0.5
 ui_screen | sed -n 3p | grep -q 'dc:a6:32:00:00:99 Pi4     38c128c0 10.99.0.122 .*STALLED tftp-file-not-found' ||
 	nbt_fail "120 columns: row 3 is $(ui_screen | sed -n 3p)"
+
+# c hides the finished clients (all six here): an empty list, the status bar still counts them.
+ui_keys c
+s=$(ui_screen)
+echo "$s" | grep -Eq '^ (dc:a6|b8:27)' && nbt_fail "c left finished clients listed"
+echo "$s" | grep -q 'no client' || nbt_fail "empty list should say no client"
+echo "$s" | sed -n 1p | grep -q 'clients 6' || nbt_fail "status bar after c"
 
 ui_keys q
 ui_check_restored

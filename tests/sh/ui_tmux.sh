@@ -4,11 +4,20 @@
 # Needs tmux; a test skips (77) without it.
 
 command -v tmux >/dev/null 2>&1 || nbt_skip "tmux is not installed"
-UI_SOCK="$NBT_TMP/tmux.sock"
+# Each session gets its own server socket: a server being killed may still hold the old one.
+UI_N=0
+UI_SOCK="$NBT_TMP/tmux.0.sock"
 export TERM=xterm-256color
 unset NO_COLOR TMUX
 ui_tmux() { tmux -S "$UI_SOCK" "$@"; }
-trap 'ui_tmux kill-server >/dev/null 2>&1; rm -rf "$NBT_TMP"' EXIT
+ui_cleanup() {
+	local i
+	for ((i = 0; i <= UI_N; i++)); do
+		tmux -S "$NBT_TMP/tmux.$i.sock" kill-server >/dev/null 2>&1
+	done
+	rm -rf "$NBT_TMP"
+}
+trap ui_cleanup EXIT
 
 # ui_start W H CMD...: runs CMD in a new W x H pane; after it ends the pane prints EXIT=<rc>
 # and the terminal modes (stty -a), then waits so the screen can be read.
@@ -24,6 +33,8 @@ stty -a | tr ' ;' '\n\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\
 echo STTY-END
 sleep 120
 EOS
+	UI_N=$((UI_N + 1))
+	UI_SOCK="$NBT_TMP/tmux.$UI_N.sock"
 	ui_tmux -f /dev/null new-session -d -x "$w" -y "$h" "bash $NBT_TMP/run.sh"
 	ui_tmux set-option -g status off >/dev/null
 }
