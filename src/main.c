@@ -161,8 +161,10 @@ static bool report_option(int ch, const char *arg, struct options *o)
 		return true;
 	case OPT_EXPECT:
 		if (!outcome_parse_expect(arg, &o->rep.out.expect)) {
-			fprintf(stderr, "netboot-trace: --expect needs booted, kernel, tftp or dhcp, "
-			                "not '%s'\n", arg);
+			fprintf(stderr,
+			        "netboot-trace: --expect needs booted, kernel, tftp or dhcp, "
+			        "not '%s'\n",
+			        arg);
 			exit(NBT_EXIT_ERROR);
 		}
 		o->judged_opts = true;
