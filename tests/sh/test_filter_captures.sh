@@ -9,7 +9,7 @@ ls "$NBT_SRC"/captures/*.pcap >/dev/null 2>&1 || nbt_skip "no lab captures in $N
 
 eth=$("$NBT" --print-filter) || nbt_fail "--print-filter failed"
 any=$("$NBT" -i any --print-filter) || nbt_fail "-i any --print-filter failed"
-[ -n "$eth" ] && [ "$eth" != "$any" ] || nbt_fail "--print-filter: '$eth' / '$any'"
+{ [ -n "$eth" ] && [ "$eth" != "$any" ]; } || nbt_fail "--print-filter: '$eth' / '$any'"
 case $any in *vlan*) nbt_fail "-i any --print-filter has 802.1Q terms pcap refuses there" ;; esac
 [ "$("$NBT" --print-filter udp port 67)" = "udp port 67" ] ||
 	nbt_fail "--print-filter with an expression should print that expression"

@@ -58,7 +58,7 @@ live_run() (
 	lab_track "$pid"
 	# Open, and no longer root: the credentials say so (ip netns exec execs, same pid).
 	for i in $(seq 1 30); do
-		grep -q "^Uid:[[:space:]]*$NOBODY[[:space:]]" "/proc/$pid/status" 2>/dev/null && break
+		grep -q "^Uid:[[:space:]]*${NOBODY}[[:space:]]" "/proc/$pid/status" 2>/dev/null && break
 		sleep 0.1
 	done
 	grep -E '^(Uid|Gid):' "/proc/$pid/status" >"$dir/uid" 2>/dev/null
@@ -97,7 +97,7 @@ check_scenario() {
 		}
 	echo "$name: lab run in $(($(date +%s) - start))s"
 	[ -s "$dir/$file" ] || fail "$name: the lab wrote no capture"
-	grep -q "^Uid:[[:space:]]*$NOBODY[[:space:]]*$NOBODY[[:space:]]*$NOBODY[[:space:]]*$NOBODY\$" "$dir/uid" ||
+	grep -q "^Uid:[[:space:]]*${NOBODY}[[:space:]]*${NOBODY}[[:space:]]*${NOBODY}[[:space:]]*$NOBODY\$" "$dir/uid" ||
 		fail "$name: netboot-trace did not run as nobody after opening the capture: $(tr '\n' ' ' <"$dir/uid")"
 	[ -s "$dir/live.txt" ] || {
 		cat "$dir/live.err"
