@@ -1,4 +1,5 @@
 /* summary: ARP dissector (RFC 826) for Ethernet/IPv4, with RFC 5227 probe/announce flags. */
+#include <stddef.h>
 #include <string.h>
 
 #include "nbt/arp.h"
@@ -17,7 +18,9 @@
 
 enum dis_status arp_dissect(struct cur *c, const struct nbt_pkt *pkt, struct dis_ctx *ctx)
 {
-	struct nbt_event ev = {.type = EV_ARP};
+	struct nbt_event ev;
+	memset(&ev, 0, offsetof(struct nbt_event, u) + sizeof ev.u.arp); /* not the whole union */
+	ev.type = EV_ARP;
 	struct ev_arp *a = &ev.u.arp;
 	(void)pkt;
 

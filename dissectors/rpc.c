@@ -1,5 +1,6 @@
 /* summary: ONC RPC v2 (RFC 5531) header, auth (AUTH_SYS, RPCSEC_GSS RFC 2203), per-flow xid
  * matching. */
+#include <stddef.h>
 #include <string.h>
 
 #include "nbt/dissect.h"
@@ -315,7 +316,7 @@ static enum dis_status rpc_reply(struct cur *c, const struct nbt_pkt *pkt, struc
 static enum dis_status rpc_dissect(struct cur *c, const struct nbt_pkt *pkt, struct dis_ctx *ctx)
 {
 	struct nbt_event ev;
-	memset(&ev, 0, sizeof(ev));
+	memset(&ev, 0, offsetof(struct nbt_event, u) + sizeof ev.u.rpc); /* not the whole union */
 	ev.type = EV_RPC;
 	ev.u.rpc.transport = pkt->l4proto;
 	ev.u.rpc.xid = cur_xdr_u32(c);
@@ -335,7 +336,12 @@ static bool rpc_probe_call(struct cur c)
 {
 	cur_xdr_u32(&c); /* xid */
 	uint32_t mtype = cur_xdr_u32(&c);
+	/* Fast rejection: most traffic that reaches a probe is not a CALL at all. */
+	if (!cur_ok(&c) || mtype != RPC_CALL)
+		return false;
 	uint32_t rpcvers = cur_xdr_u32(&c);
+	if (rpcvers != RPC_VERSION)
+		return false;
 	uint32_t prog = cur_xdr_u32(&c);
 	uint32_t vers = cur_xdr_u32(&c);
 	cur_xdr_u32(&c); /* proc */

@@ -44,20 +44,18 @@ struct client_binding {
 /* Hash indexes (power of two, at least twice their tables): lookups stay O(1) with
  * thousands of clients. Clients are never removed, so the MAC and IP-only indexes are
  * open-addressed without deletion; bindings are overwritten in ring order, so chained. */
-#define CLIENT_HASH 16384u
-#define BIND_HASH   32768u
-_Static_assert(CLIENT_HASH >= 2 * CLIENT_MAX, "client index too small");
-_Static_assert(BIND_HASH >= 2 * CLIENT_BINDINGS_MAX, "binding index too small");
 
 struct client_table {
-	struct client *c[CLIENT_MAX];
-	size_t n;
+	struct client **c; /* max of them */
+	size_t n, max;
 	bool sorted;
-	struct client_binding bind[CLIENT_BINDINGS_MAX];
-	size_t nbind, bind_next;
-	struct client *by_mac[CLIENT_HASH]; /* clients with a MAC */
-	struct client *by_ip[CLIENT_HASH];  /* clients known by IP only (non-zero) */
-	uint32_t bind_head[BIND_HASH];      /* binding index + 1, 0: none */
+	struct client_binding *bind; /* ring of bind_max */
+	size_t nbind, bind_next, bind_max;
+	struct client **by_mac; /* clients with a MAC */
+	struct client **by_ip;  /* clients known by IP only (non-zero) */
+	size_t hash_mask;       /* of both */
+	uint32_t *bind_head;    /* binding index + 1, 0: none */
+	size_t bind_mask;
 	const struct hosts *hosts;
 	struct client_capture cap;
 	uint32_t attempt_seq;
@@ -170,9 +168,44 @@ static void client_copy(char *dst, size_t size, const char *src)
 
 /* ---- table, bindings ---- */
 
+static size_t client_pow2_above(size_t n)
+{
+	size_t p = 64;
+	while (p < 2 * n)
+		p *= 2;
+	return p;
+}
+
+struct client_table *client_table_new_max(size_t max_clients)
+{
+	if (max_clients < 1)
+		max_clients = 1;
+	if (max_clients > CLIENT_MAX_LIMIT)
+		max_clients = CLIENT_MAX_LIMIT;
+	struct client_table *t = xcalloc(1, sizeof(*t));
+	t->max = max_clients;
+	t->c = xcalloc(max_clients, sizeof(*t->c));
+	/* Two IP bindings per client (firmware and kernel DHCP may differ), at least the default.
+	 */
+	t->bind_max = 2 * max_clients > CLIENT_BINDINGS_MAX ? 2 * max_clients : CLIENT_BINDINGS_MAX;
+	t->bind = xcalloc(t->bind_max, sizeof(*t->bind));
+	size_t hs = client_pow2_above(max_clients), bs = client_pow2_above(t->bind_max);
+	t->hash_mask = hs - 1;
+	t->bind_mask = bs - 1;
+	t->by_mac = xcalloc(hs, sizeof(*t->by_mac));
+	t->by_ip = xcalloc(hs, sizeof(*t->by_ip));
+	t->bind_head = xcalloc(bs, sizeof(*t->bind_head));
+	return t;
+}
+
 struct client_table *client_table_new(void)
 {
-	return xcalloc(1, sizeof(struct client_table));
+	return client_table_new_max(CLIENT_MAX);
+}
+
+size_t client_table_max(const struct client_table *t)
+{
+	return t->max;
 }
 
 static void client_free(struct client *c)
@@ -188,6 +221,11 @@ void client_table_free(struct client_table *t)
 		return;
 	for (size_t i = 0; i < t->n; i++)
 		client_free(t->c[i]);
+	free(t->c);
+	free(t->bind);
+	free(t->by_mac);
+	free(t->by_ip);
+	free(t->bind_head);
 	free(t);
 }
 
@@ -243,7 +281,7 @@ static uint32_t client_hash_mac(const uint8_t mac[6])
 /* The binding of ip (at most one per address), or NULL. */
 static struct client_binding *client_binding_of(struct client_table *t, uint32_t ip)
 {
-	for (uint32_t i = t->bind_head[client_hash_u32(ip) & (BIND_HASH - 1)]; i;
+	for (uint32_t i = t->bind_head[client_hash_u32(ip) & t->bind_mask]; i;
 	     i = t->bind[i - 1].hnext)
 		if (t->bind[i - 1].ip == ip)
 			return &t->bind[i - 1];
@@ -252,7 +290,7 @@ static struct client_binding *client_binding_of(struct client_table *t, uint32_t
 
 static void client_bind_unlink(struct client_table *t, size_t idx)
 {
-	uint32_t *pp = &t->bind_head[client_hash_u32(t->bind[idx].ip) & (BIND_HASH - 1)];
+	uint32_t *pp = &t->bind_head[client_hash_u32(t->bind[idx].ip) & t->bind_mask];
 	while (*pp && *pp != idx + 1)
 		pp = &t->bind[*pp - 1].hnext;
 	if (*pp)
@@ -268,16 +306,16 @@ static void client_bind(struct client_table *t, uint32_t ip, const uint8_t mac[6
 		memcpy(old->mac, mac, 6);
 		return;
 	}
-	if (t->nbind == CLIENT_BINDINGS_MAX)
+	if (t->nbind == t->bind_max)
 		client_bind_unlink(t, t->bind_next); /* the ring overwrites the oldest */
 	struct client_binding *b = &t->bind[t->bind_next];
 	b->ip = ip;
 	memcpy(b->mac, mac, 6);
-	uint32_t *head = &t->bind_head[client_hash_u32(ip) & (BIND_HASH - 1)];
+	uint32_t *head = &t->bind_head[client_hash_u32(ip) & t->bind_mask];
 	b->hnext = *head;
 	*head = (uint32_t)t->bind_next + 1;
-	t->bind_next = (t->bind_next + 1) % CLIENT_BINDINGS_MAX;
-	if (t->nbind < CLIENT_BINDINGS_MAX)
+	t->bind_next = (t->bind_next + 1) % t->bind_max;
+	if (t->nbind < t->bind_max)
 		t->nbind++;
 }
 
@@ -286,7 +324,7 @@ static struct client **client_mac_slot(struct client_table *t, const uint8_t mac
 {
 	uint32_t h = client_hash_mac(mac);
 	for (;; h++) {
-		struct client **slot = &t->by_mac[h & (CLIENT_HASH - 1)];
+		struct client **slot = &t->by_mac[h & t->hash_mask];
 		if (!*slot || memcmp((*slot)->mac, mac, 6) == 0)
 			return slot;
 	}
@@ -296,7 +334,7 @@ static struct client **client_ip_slot(struct client_table *t, uint32_t ip)
 {
 	uint32_t h = client_hash_u32(ip);
 	for (;; h++) {
-		struct client **slot = &t->by_ip[h & (CLIENT_HASH - 1)];
+		struct client **slot = &t->by_ip[h & t->hash_mask];
 		if (!*slot || (*slot)->ip == ip)
 			return slot;
 	}
@@ -328,7 +366,7 @@ static void client_name(struct client_table *t, struct client *c)
 /* A new client, by MAC (mac != NULL) or by IP only; NULL when the table is full. */
 static struct client *client_add(struct client_table *t, const uint8_t *mac, uint32_t ip)
 {
-	if (t->n >= CLIENT_MAX) {
+	if (t->n >= t->max) {
 		t->cap.clients_dropped++;
 		return NULL;
 	}

@@ -32,6 +32,7 @@ struct options {
 	bool stats;
 	bool summary;
 	const char *hosts; /* --hosts FILE */
+	long max_clients;  /* --max-clients N; 0: CLIENT_MAX */
 	struct diag_opts diag;
 	struct outputs rep; /* --json, --events, -w, --expect*, --client, colours */
 	bool no_color, judged_opts;
@@ -85,6 +86,8 @@ static void main_usage(FILE *out)
 	      "                  and/or MAC, any order; '#' comments)\n"
 	      "      --timeout NAME=SEC[,...]  stage timeouts in packet time: dhcp (45),\n"
 	      "                  dhcp-request (4), tftp-file (30), kernel-dhcp (60), nfs (30)\n"
+	      "      --max-clients N  follow up to N clients (default 256; memory grows with\n"
+	      "                  the clients seen, ~100 KB each)\n"
 	      "      --json FILE|-    write the report as one JSON document (netboot-trace/1)\n"
 	      "      --events FILE|-  write one JSON line per boot event as it happens (NDJSON)\n"
 	      "      --expect STAGE   booted (default), kernel, tftp or dhcp: the stage every\n"
@@ -139,6 +142,7 @@ enum {
 	OPT_NO_UI,
 	OPT_REPLAY,
 	OPT_PRINT_FILTER,
+	OPT_MAX_CLIENTS,
 };
 
 /* The report and CI options (outputs.h); false for an option that is not one of them. */
@@ -237,6 +241,7 @@ static int main_parse(int argc, char **argv, struct options *o, char *filter)
 	    {"summary", no_argument, NULL, OPT_SUMMARY},
 	    {"hosts", required_argument, NULL, OPT_HOSTS},
 	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+	    {"max-clients", required_argument, NULL, OPT_MAX_CLIENTS},
 	    {"json", required_argument, NULL, OPT_JSON},
 	    {"events", required_argument, NULL, OPT_EVENTS},
 	    {"expect", required_argument, NULL, OPT_EXPECT},
@@ -290,6 +295,16 @@ static int main_parse(int argc, char **argv, struct options *o, char *filter)
 		case OPT_HOSTS:
 			o->hosts = optarg;
 			break;
+		case OPT_MAX_CLIENTS: {
+			char *mend;
+			o->max_clients = strtol(optarg, &mend, 10);
+			if (*mend || o->max_clients <= 0 || o->max_clients > CLIENT_MAX_LIMIT) {
+				fprintf(stderr, "netboot-trace: --max-clients: 1..%d, not '%s'\n",
+				        CLIENT_MAX_LIMIT, optarg);
+				return NBT_EXIT_ERROR;
+			}
+			break;
+		}
 		case OPT_TIMEOUT:
 			if (!diag_set_timeouts(&o->diag, optarg, derr)) {
 				fprintf(stderr, "netboot-trace: --timeout: %s\n", derr);
@@ -534,7 +549,7 @@ int main(int argc, char **argv)
 	}
 
 	struct run r = {.opt = &opt};
-	r.clients = client_table_new();
+	r.clients = client_table_new_max(opt.max_clients ? (size_t)opt.max_clients : CLIENT_MAX);
 	client_table_set_hosts(r.clients, opt.hosts ? &hosts : NULL);
 	outputs_attach(&opt.rep, r.clients);
 	r.pipe = pipeline_new(NULL, main_on_event, &r);

@@ -21,7 +21,8 @@ struct pipeline {
 	struct ipfrag_table *frags;
 	uint64_t frame;
 	nbt_time last_ts;
-	pipeline_port_fn port_fn; /* learned server ports, for the live capture filter */
+	pipeline_port_fn port_fn;       /* learned server ports, for the live capture filter */
+	uint64_t dis_ports[65536 / 64]; /* ports some dissector claims: fast rejection */
 	void *port_arg;
 };
 
@@ -115,6 +116,9 @@ struct pipeline *pipeline_new(const struct pipeline_limits *lim, nbt_event_fn on
 	p->dlt = -1;
 	p->on_event = on_event;
 	p->arg = arg;
+	for (const struct dissector *const *d = nbt_dissectors; *d; d++)
+		for (int i = 0; i < 4 && (*d)->ports[i]; i++)
+			p->dis_ports[(*d)->ports[i] / 64] |= (uint64_t)1 << ((*d)->ports[i] % 64);
 	p->flows = flow_table_new(&lim->flows, &p->stats);
 	p->frags = ipfrag_new(&lim->frags, &p->stats);
 	return p;
@@ -174,7 +178,9 @@ static const struct dissector *pipeline_classify(struct pipeline *p, const struc
 	const struct dissector *d = flow_expect_take(p->flows, pkt, seed, seed_len);
 	if (d)
 		return d;
-	for (int pass = 0; pass < 2; pass++)
+	bool any = (p->dis_ports[pkt->dport / 64] >> (pkt->dport % 64) & 1) ||
+	           (p->dis_ports[pkt->sport / 64] >> (pkt->sport % 64) & 1);
+	for (int pass = 0; any && pass < 2; pass++)
 		for (const struct dissector *const *it = nbt_dissectors; *it; it++) {
 			d = *it;
 			if (d->l4proto && d->l4proto != pkt->l4proto)

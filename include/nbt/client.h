@@ -9,8 +9,8 @@
 #include "nbt/event.h"
 #include "nbt/pkt.h"
 
-#define CLIENT_MAX          8192 /* clients per table (ANOM_CAP_CLIENTS past it) */
-#define CLIENT_BINDINGS_MAX 16384
+#define CLIENT_MAX          256 /* clients per table by default (ANOM_CAP_CLIENTS past it) */
+#define CLIENT_BINDINGS_MAX 1024
 #define CLIENT_ATTEMPTS_MAX 8   /* the most recent attempts are kept */
 #define CLIENT_FILES_MAX    48  /* distinct TFTP files per attempt */
 #define CLIENT_TIMELINE_MAX 160 /* timeline entries per attempt (ANOM_CAP_EVENTS past it) */
@@ -19,6 +19,10 @@
 #define CLIENT_NAME_MAX     64
 #define CLIENT_PREFIX_MAX   64
 #define CLIENT_TEXT_MAX     160
+
+/* client_table_new_max (--max-clients) raises CLIENT_MAX up to this; a larger table keeps two
+ * IP bindings per client. */
+#define CLIENT_MAX_LIMIT 1048576
 
 enum client_model {
 	CLIENT_MODEL_UNKNOWN = 0,
@@ -197,7 +201,10 @@ struct client_capture {
 struct client_table;
 struct hosts;
 
-struct client_table *client_table_new(void);
+struct client_table *client_table_new(void); /* CLIENT_MAX clients */
+/* A table for up to max_clients (1..CLIENT_MAX_LIMIT); memory grows with the clients seen. */
+struct client_table *client_table_new_max(size_t max_clients);
+size_t client_table_max(const struct client_table *t);
 void client_table_free(struct client_table *t);
 /* Names clients from an inventory (may be NULL); the table keeps the pointer. */
 void client_table_set_hosts(struct client_table *t, const struct hosts *h);
