@@ -10,6 +10,7 @@
 #include "nbt/capture.h"
 #include "nbt/client.h"
 #include "nbt/decode.h"
+#include "nbt/diag_codes.h"
 #include "nbt/diagnose.h"
 #include "nbt/dump.h"
 #include "nbt/exitcodes.h"
@@ -100,6 +101,7 @@ static void main_usage(FILE *out)
 	      "      --no-ui     no interactive screen even on a terminal (the UI is the\n"
 	      "                  default when stdout is a terminal and no output is chosen)\n"
 	      "      --replay[=N]  UI on a file: play it at its recorded pace (N times faster)\n"
+	      "      --codes     list every finding code: kind, meaning, usual fix\n"
 	      "  -h, --help      show this help\n"
 	      "      --version   show the version\n"
 	      "\n"
@@ -143,6 +145,7 @@ enum {
 	OPT_REPLAY,
 	OPT_PRINT_FILTER,
 	OPT_MAX_CLIENTS,
+	OPT_CODES,
 };
 
 /* The report and CI options (outputs.h); false for an option that is not one of them. */
@@ -251,6 +254,7 @@ static int main_parse(int argc, char **argv, struct options *o, char *filter)
 	    {"no-ui", no_argument, NULL, OPT_NO_UI},
 	    {"replay", optional_argument, NULL, OPT_REPLAY},
 	    {"print-filter", no_argument, NULL, OPT_PRINT_FILTER},
+	    {"codes", no_argument, NULL, OPT_CODES},
 	    {NULL, 0, NULL, 0},
 	};
 	int ch;
@@ -282,6 +286,9 @@ static int main_parse(int argc, char **argv, struct options *o, char *filter)
 			exit(NBT_EXIT_OK);
 		case OPT_VERSION:
 			printf("netboot-trace %s\n", NBT_VERSION);
+			exit(NBT_EXIT_OK);
+		case OPT_CODES:
+			diag_codes_print(stdout);
 			exit(NBT_EXIT_OK);
 		case OPT_DUMP:
 			o->dump = true;
