@@ -184,6 +184,7 @@ struct client_table *client_table_new_max(size_t max_clients)
 		max_clients = CLIENT_MAX_LIMIT;
 	struct client_table *t = xcalloc(1, sizeof(*t));
 	t->max = max_clients;
+	t->cap.clients_max = max_clients;
 	t->c = xcalloc(max_clients, sizeof(*t->c));
 	/* Two IP bindings per client (firmware and kernel DHCP may differ), at least the default.
 	 */

@@ -1186,8 +1186,9 @@ void diag_capture(const struct client_capture *cap, struct diag_result *r)
 	if (cap->clients_dropped && (f = diag_add(&x, "capture-too-many-clients", DIAG_SEV_CAPTURE,
 	                                          CLIENT_ST__COUNT)) != NULL)
 		diag_text(f->summary, sizeof(f->summary),
-		          "%" PRIu64 " clients were not followed: the table holds %d",
-		          cap->clients_dropped, CLIENT_MAX);
+		          "%" PRIu64 " events came from clients past the table's %" PRIu64
+		          " (--max-clients): those machines were not followed",
+		          cap->clients_dropped, cap->clients_max);
 }
 
 const char *diag_verdict_name(enum diag_verdict v)

@@ -194,8 +194,9 @@ struct client_capture {
 	struct client_mark first_truncated, first_backwards;
 	uint64_t dropped; /* kernel drops, live only */
 	bool has_drops;
-	uint64_t clients_dropped, timeline_dropped;
-	uint64_t towards_clients, from_clients; /* events by direction */
+	uint64_t clients_dropped, timeline_dropped; /* events not kept for want of room */
+	uint64_t clients_max;                       /* the table's size (--max-clients) */
+	uint64_t towards_clients, from_clients;     /* events by direction */
 };
 
 struct client_table;
