@@ -1,11 +1,6 @@
 /* summary: IPv4 header decoding (RFC 791 s3.1): options skipped, total length trims padding. */
 #include "nbt/decode.h"
 
-static enum decode_status decode_fail(const struct cur *c)
-{
-	return c->err == CUR_TRUNC ? DECODE_TRUNC : DECODE_INVALID;
-}
-
 enum decode_status decode_ipv4(struct cur *c, struct ipv4_hdr *ip, struct cur *payload)
 {
 	uint8_t vihl = cur_u8(c);
@@ -19,7 +14,7 @@ enum decode_status decode_ipv4(struct cur *c, struct ipv4_hdr *ip, struct cur *p
 	ip->src = cur_be32(c);
 	ip->dst = cur_be32(c);
 	if (!cur_ok(c))
-		return decode_fail(c);
+		return decode_status_of(c);
 	if (vihl >> 4 != 4)
 		return DECODE_INVALID;
 	ip->ihl = (uint8_t)((vihl & 0x0f) * 4);
@@ -30,7 +25,7 @@ enum decode_status decode_ipv4(struct cur *c, struct ipv4_hdr *ip, struct cur *p
 	ip->frag_offset = (uint32_t)(frag & 0x1fff) * 8;
 	cur_skip(c, (size_t)ip->ihl - 20); /* options */
 	if (!cur_ok(c))
-		return decode_fail(c);
+		return decode_status_of(c);
 	/*
 	 * Total length 0 appears on GSO/TSO super-packets captured on the sending
 	 * host (the NIC fills it in); the frame then carries the whole payload.
@@ -51,5 +46,5 @@ enum decode_status decode_ipv4(struct cur *c, struct ipv4_hdr *ip, struct cur *p
 		body = cur_wire_left(c);
 	}
 	*payload = cur_sub(c, body);
-	return cur_ok(payload) ? DECODE_OK : decode_fail(payload);
+	return cur_ok(payload) ? DECODE_OK : decode_status_of(payload);
 }

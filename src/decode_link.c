@@ -53,7 +53,7 @@ static enum decode_status decode_vlan_tags(struct cur *c, struct nbt_pkt *pkt, u
 		uint16_t tci = cur_be16(c);
 		type = cur_be16(c);
 		if (!cur_ok(c))
-			return c->err == CUR_TRUNC ? DECODE_TRUNC : DECODE_INVALID;
+			return decode_status_of(c);
 		if (pkt->nvlan < 2)
 			pkt->vlan[pkt->nvlan++] = tci & 0x0fff;
 	}
@@ -68,11 +68,25 @@ static enum decode_status decode_ether(struct cur *c, struct nbt_pkt *pkt)
 	cur_copy(c, pkt->src_mac, 6);
 	uint16_t type = cur_be16(c);
 	if (!cur_ok(c))
-		return c->err == CUR_TRUNC ? DECODE_TRUNC : DECODE_INVALID;
+		return decode_status_of(c);
 	pkt->has_mac = true;
 	if (type < 0x0600)
 		return DECODE_SKIP;
 	return decode_vlan_tags(c, pkt, type);
+}
+
+/* What both Linux cooked headers end with: the sender's link address, which is a
+ * MAC only for Ethernet devices, then the protocol (maybe a VLAN tag). */
+static enum decode_status decode_cooked_tail(struct cur *c, struct nbt_pkt *pkt, uint16_t hatype,
+                                             uint16_t alen, const uint8_t *addr, uint16_t proto)
+{
+	if (!cur_ok(c))
+		return decode_status_of(c);
+	if (hatype == ARPHRD_ETHER && alen == 6) {
+		memcpy(pkt->src_mac, addr, 6);
+		pkt->has_mac = true;
+	}
+	return decode_vlan_tags(c, pkt, proto);
 }
 
 /* Linux cooked v1: pkttype(2) arphrd(2) addrlen(2) addr(8) protocol(2). */
@@ -83,13 +97,7 @@ static enum decode_status decode_sll(struct cur *c, struct nbt_pkt *pkt)
 	uint16_t alen = cur_be16(c);
 	const uint8_t *addr = cur_take(c, 8);
 	uint16_t proto = cur_be16(c);
-	if (!cur_ok(c))
-		return c->err == CUR_TRUNC ? DECODE_TRUNC : DECODE_INVALID;
-	if (hatype == ARPHRD_ETHER && alen == 6) {
-		memcpy(pkt->src_mac, addr, 6);
-		pkt->has_mac = true;
-	}
-	return decode_vlan_tags(c, pkt, proto);
+	return decode_cooked_tail(c, pkt, hatype, alen, addr, proto);
 }
 
 /* Linux cooked v2: protocol(2) reserved(2) ifindex(4) arphrd(2) pkttype(1) addrlen(1) addr(8). */
@@ -101,13 +109,7 @@ static enum decode_status decode_sll2(struct cur *c, struct nbt_pkt *pkt)
 	cur_skip(c, 1);
 	uint8_t alen = cur_u8(c);
 	const uint8_t *addr = cur_take(c, 8);
-	if (!cur_ok(c))
-		return c->err == CUR_TRUNC ? DECODE_TRUNC : DECODE_INVALID;
-	if (hatype == ARPHRD_ETHER && alen == 6) {
-		memcpy(pkt->src_mac, addr, 6);
-		pkt->has_mac = true;
-	}
-	return decode_vlan_tags(c, pkt, proto);
+	return decode_cooked_tail(c, pkt, hatype, alen, addr, proto);
 }
 
 /* Raw IP: the version nibble says which. */
@@ -126,7 +128,7 @@ static enum decode_status decode_null(struct cur *c, struct nbt_pkt *pkt)
 {
 	uint32_t fam = cur_be32(c);
 	if (!cur_ok(c))
-		return c->err == CUR_TRUNC ? DECODE_TRUNC : DECODE_INVALID;
+		return decode_status_of(c);
 	if (fam == BSD_AF_INET || fam == (uint32_t)BSD_AF_INET << 24) {
 		pkt->ethertype = ETHERTYPE_IPV4;
 		return DECODE_OK;

@@ -14,6 +14,12 @@
 
 enum decode_status { DECODE_OK = 0, DECODE_SKIP, DECODE_TRUNC, DECODE_INVALID };
 
+/* The decode status of a failed cursor: cut by the snaplen, or a length that lies. */
+static inline enum decode_status decode_status_of(const struct cur *c)
+{
+	return c->err == CUR_TRUNC ? DECODE_TRUNC : DECODE_INVALID;
+}
+
 /* pcap link types (DLT_*) netboot-trace decodes. */
 bool link_supported(int dlt);
 /* A printable name for any DLT ("EN10MB", "LINUX_SLL2", or "DLT 147"). */
