@@ -271,6 +271,18 @@ bool capture_drops(struct nbt_capture *c, uint64_t *received, uint64_t *dropped)
 	return true;
 }
 
+bool capture_set_nonblock(struct nbt_capture *c, char errbuf[NBT_ERRBUF_SIZE])
+{
+	char pe[PCAP_ERRBUF_SIZE] = "";
+	if (!c->live)
+		return true;
+	if (pcap_setnonblock(c->pc, 1, pe) < 0) {
+		snprintf(errbuf, NBT_ERRBUF_SIZE, "cannot make the capture non-blocking: %s", pe);
+		return false;
+	}
+	return true;
+}
+
 void capture_break(struct nbt_capture *c)
 {
 	c->broken = 1;

@@ -239,6 +239,11 @@ static bool loop_once(struct loop *l, bool *keys_changed)
 long loop_run(struct nbt_capture *cap, struct ui *ui, const struct loop_opts *o,
               capture_frame_fn fn, void *arg, enum capture_err *err, char errbuf[NBT_ERRBUF_SIZE])
 {
+	/* The loop polls the capture's descriptor itself: a live read must not block. */
+	if (o->live && !capture_set_nonblock(cap, errbuf)) {
+		*err = CAPERR_OTHER;
+		return 0;
+	}
 	struct loop l = {
 	    .cap = cap, .ui = ui, .o = o, .fn = fn, .arg = arg, .err = err, .errbuf = errbuf};
 	*err = CAPERR_NONE;

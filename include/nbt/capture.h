@@ -78,6 +78,9 @@ int capture_list_interfaces(FILE *out, char errbuf[NBT_ERRBUF_SIZE]);
 bool capture_drops(struct nbt_capture *c, uint64_t *received, uint64_t *dropped);
 /* Makes a blocking capture_dispatch return early (signal-safe). */
 void capture_break(struct nbt_capture *c);
+/* Live only: reads return at once when nothing is buffered, for a poll() loop over
+ * capture_fd() (a blocking read would wait inside libpcap for the next packet). */
+bool capture_set_nonblock(struct nbt_capture *c, char errbuf[NBT_ERRBUF_SIZE]);
 void capture_close(struct nbt_capture *c);
 
 #endif
