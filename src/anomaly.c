@@ -1,7 +1,7 @@
 /* summary: names of anomaly kinds, as they appear in reports. */
 #include "nbt/anomaly.h"
 
-static const char *const anomaly_names[ANOM__COUNT] = {
+static const char *const anomaly_names[ANOM__ALL] = {
     [ANOM_TRUNCATED] = "truncated",
     [ANOM_INVALID] = "invalid",
     [ANOM_FRAG_OVERLAP] = "fragment-overlap",
@@ -17,11 +17,13 @@ static const char *const anomaly_names[ANOM__COUNT] = {
     [ANOM_CAP_EVENTS] = "cap-events",
     [ANOM_TIME_BACKWARDS] = "time-backwards",
     [ANOM_UNKNOWN_LINK] = "unknown-encapsulation",
+    [ANOM_CHECKSUM] = "bad-checksum",
+    [ANOM_OVERSIZE] = "oversize-frame",
 };
 
 const char *anomaly_name(enum nbt_anomaly a)
 {
-	if ((unsigned)a >= ANOM__COUNT)
+	if ((unsigned)a >= ANOM__ALL)
 		return "unknown";
 	return anomaly_names[a];
 }

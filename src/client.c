@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1270,9 +1271,57 @@ static void client_on_icmp(struct client_table *t, const struct nbt_event *ev)
 	t->cap.towards_clients++;
 }
 
+/* A packet with a bad checksum: counted per sender in a bounded table. */
+static void client_on_bad_checksum(struct client_capture *cap, const struct nbt_event *ev)
+{
+	cap->bad_checksums++;
+	struct client_cksum_host *h = NULL;
+	for (uint32_t i = 0; i < cap->ncksum && !h; i++)
+		if (cap->cksum[i].ip == ev->src_ip)
+			h = &cap->cksum[i];
+	if (!h && cap->ncksum < CLIENT_CKSUM_HOSTS) {
+		h = &cap->cksum[cap->ncksum++];
+		h->ip = ev->src_ip;
+		client_mark_set(&h->first, ev);
+	}
+	if (!h) {
+		cap->cksum_untracked++;
+		return;
+	}
+	if (h->last_bad != ev->frame)
+		h->bad++;
+	h->last_bad = ev->frame;
+}
+
+/* Other packets of (or answers to) the senders of bad checksums.  The checksum anomaly of a
+ * frame comes before the frame's other events, so a UDP frame not marked bad was a good one
+ * (TCP checksums are not verified: those frames tell nothing). */
+static void client_cksum_track(struct client_capture *cap, const struct nbt_event *ev)
+{
+	for (uint32_t i = 0; i < cap->ncksum; i++) {
+		struct client_cksum_host *h = &cap->cksum[i];
+		if (ev->src_ip == h->ip) {
+			if (ev->l4proto != IPPROTO_UDP || ev->frame == h->last_bad ||
+			    ev->frame == h->last_good)
+				continue;
+			h->good++;
+			h->last_good = ev->frame;
+		} else if (ev->dst_ip == h->ip) {
+			h->answered++;
+		}
+	}
+}
+
 static void client_on_anomaly(struct client_table *t, const struct nbt_event *ev)
 {
 	switch (ev->u.anomaly.kind) {
+	case ANOM_CHECKSUM:
+		client_on_bad_checksum(&t->cap, ev);
+		break;
+	case ANOM_OVERSIZE:
+		if (!t->cap.oversize++)
+			client_mark_set(&t->cap.first_oversize, ev);
+		break;
 	case ANOM_TRUNCATED:
 		if (!t->cap.truncated++)
 			client_mark_set(&t->cap.first_truncated, ev);
@@ -1292,6 +1341,8 @@ static void client_on_anomaly(struct client_table *t, const struct nbt_event *ev
 
 void client_on_event(struct client_table *t, const struct nbt_event *ev)
 {
+	if (t->cap.ncksum && ev->type != EV_ANOMALY)
+		client_cksum_track(&t->cap, ev);
 	switch (ev->type) {
 	case EV_DHCP:
 		client_on_dhcp(t, ev);

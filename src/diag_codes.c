@@ -67,6 +67,11 @@ const struct diag_code_info diag_codes[] = {
     {"capture-time-backwards", "capture", "packet timestamps go backwards"},
     {"capture-drops", "capture", "the kernel dropped packets during the live capture"},
     {"capture-too-many-clients", "capture", "more clients than the client table holds"},
+    {"capture-checksum-offload", "capture",
+     "packets carry bad IP or UDP checksums: offload on the capturing host if they were "
+     "answered, else possible corruption"},
+    {"capture-oversize-frames", "capture",
+     "frames larger than the Ethernet MTU: GRO/TSO on the capturing host merged them"},
 };
 
 const unsigned diag_ncodes = sizeof(diag_codes) / sizeof(diag_codes[0]);

@@ -1153,6 +1153,59 @@ void diag_attempt(const struct client *c, const struct client_attempt *a,
 		diag_note_rules[i](&x);
 }
 
+/* Bad checksums (PI-NETBOOT.md s6): a host whose every packet is bad yet answered is one whose
+ * NIC fills the checksum in after the capture saw the packet (offload), not a broken wire. */
+static void diag_checksums(struct diag_ctx *x)
+{
+	const struct client_capture *cap = x->cap;
+	if (!cap->bad_checksums)
+		return;
+	struct diag_finding *f =
+	    diag_add(x, "capture-checksum-offload", DIAG_SEV_CAPTURE, CLIENT_ST__COUNT);
+	if (!f)
+		return;
+	const struct client_cksum_host *off = NULL;
+	for (uint32_t i = 0; i < cap->ncksum && !off; i++)
+		if (!cap->cksum[i].good && cap->cksum[i].answered)
+			off = &cap->cksum[i];
+	if (off) {
+		diag_text(f->summary, sizeof(f->summary),
+		          "packets from " IPFMT " carry bad checksums but were answered: checksum "
+		          "offload on the capturing host, not a network fault",
+		          IPF(off->ip));
+		diag_text(
+		    f->hint, sizeof(f->hint),
+		    "nothing to fix; to capture correct checksums: ethtool -K <iface> tx off");
+		diag_evidence(f, off->first);
+		return;
+	}
+	const struct client_cksum_host *h = cap->ncksum ? &cap->cksum[0] : NULL;
+	diag_text(f->summary, sizeof(f->summary),
+	          "%" PRIu64 " packets carry bad checksums (first from " IPFMT
+	          "): possible corruption on the wire, or checksum offload on the capturing host",
+	          cap->bad_checksums, IPF(h ? h->ip : 0));
+	diag_text(
+	    f->hint, sizeof(f->hint),
+	    "capture on another host, or with offload off (ethtool -K <iface> tx off rx off)");
+	if (h)
+		diag_evidence(f, h->first);
+}
+
+static void diag_oversize(struct diag_ctx *x)
+{
+	struct diag_finding *f;
+	if (!x->cap->oversize ||
+	    !(f = diag_add(x, "capture-oversize-frames", DIAG_SEV_CAPTURE, CLIENT_ST__COUNT)))
+		return;
+	diag_text(f->summary, sizeof(f->summary),
+	          "%" PRIu64 " frames are larger than the Ethernet MTU: GRO/TSO on the capturing "
+	          "host merged segments, the wire carried smaller ones",
+	          x->cap->oversize);
+	diag_text(f->hint, sizeof(f->hint),
+	          "nothing to fix; to see wire frames: ethtool -K <iface> gro off tso off gso off");
+	diag_evidence(f, x->cap->first_oversize);
+}
+
 void diag_capture(const struct client_capture *cap, struct diag_result *r)
 {
 	struct diag_ctx x = {.cap = cap, .r = r};
@@ -1189,6 +1242,8 @@ void diag_capture(const struct client_capture *cap, struct diag_result *r)
 		          "%" PRIu64 " events came from clients past the table's %" PRIu64
 		          " (--max-clients): those machines were not followed",
 		          cap->clients_dropped, cap->clients_max);
+	diag_checksums(&x);
+	diag_oversize(&x);
 }
 
 const char *diag_verdict_name(enum diag_verdict v)

@@ -3,9 +3,11 @@
 #include "nbt/pipeline.h"
 
 #include <netinet/in.h>
+#include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "nbt/checksum.h"
 #include "nbt/decode.h"
 #include "nbt/tcpreasm.h"
 #include "nbt/xalloc.h"
@@ -24,6 +26,10 @@ struct pipeline {
 	pipeline_port_fn port_fn;       /* learned server ports, for the live capture filter */
 	uint64_t dis_ports[65536 / 64]; /* ports some dissector claims: fast rejection */
 	void *port_arg;
+	/* The current packet's IPv4 header, for the checks of claimed packets only. */
+	struct cur iph;
+	bool iph_checkable; /* whole, not cut by the snaplen, not reassembled, no lying length */
+	uint16_t ip_total_len;
 };
 
 struct dis_ctx {
@@ -217,6 +223,49 @@ static struct flow *pipeline_flow(struct pipeline *p, struct nbt_pkt *pkt,
 	return f;
 }
 
+/* A capture fact (not a malformed packet): counted apart from the anomalies list. */
+static void pipeline_fact(struct pipeline *p, const struct nbt_pkt *pkt, enum nbt_anomaly kind,
+                          const char *proto, const char *why)
+{
+	struct dis_ctx ctx = {.p = p, .pkt = pkt};
+	struct nbt_event ev = {.type = EV_ANOMALY};
+	if (kind == ANOM_CHECKSUM)
+		p->stats.bad_checksums++;
+	else
+		p->stats.oversize_frames++;
+	ev.u.anomaly.kind = kind;
+	ev.u.anomaly.proto = proto;
+	ev.u.anomaly.why = why;
+	dis_emit(&ctx, &ev);
+}
+
+/*
+ * Checks of packets a dissector claimed (never of unrelated traffic: cost): checksums
+ * (RFC 791, RFC 768; offload on the capturing host leaves them unfilled) and frames larger
+ * than the Ethernet MTU (GRO/TSO on the capturing host).  `seg` is the whole UDP datagram,
+ * or NULL for TCP (its checksum is not verified: it would sum every NFS byte).
+ */
+static void pipeline_check(struct pipeline *p, const struct nbt_pkt *pkt, const struct cur *seg)
+{
+	static const uint8_t zero[6];
+	bool big = false;
+	/* Ethernet: 1500 + 14 (+ 4 per 802.1Q tag); Linux loopback (all-zero MACs, DLT_NULL,
+	 * DLT_LOOP) has a 64 KiB MTU, so its large frames are normal. */
+	if (p->dlt == DLT_EN10MB)
+		big = pkt->wirelen > 1514u + 4u * pkt->nvlan &&
+		      (memcmp(pkt->src_mac, zero, 6) != 0 || memcmp(pkt->dst_mac, zero, 6) != 0);
+	else if (p->dlt != DLT_NULL && p->dlt != DLT_LOOP)
+		big = p->ip_total_len > 1500; /* cooked and raw IP: no link header to count */
+	if (big)
+		pipeline_fact(p, pkt, ANOM_OVERSIZE, "capture", "frame larger than the MTU");
+	if (!p->iph_checkable || pkt->caplen < pkt->wirelen || pkt->reassembled)
+		return;
+	if (checksum_ipv4(p->iph) == CHECKSUM_BAD)
+		pipeline_fact(p, pkt, ANOM_CHECKSUM, "ipv4", "bad header checksum");
+	else if (seg && checksum_l4(*seg, pkt->l4proto, pkt->src_ip, pkt->dst_ip) == CHECKSUM_BAD)
+		pipeline_fact(p, pkt, ANOM_CHECKSUM, "udp", "bad checksum");
+}
+
 static void pipeline_run(struct pipeline *p, struct nbt_pkt *pkt, struct flow *f, struct cur *c)
 {
 	struct dis_ctx ctx = {.p = p, .pkt = pkt, .flow = f, .dis = f->dis};
@@ -227,6 +276,7 @@ static void pipeline_run(struct pipeline *p, struct nbt_pkt *pkt, struct flow *f
 static void pipeline_udp(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c)
 {
 	struct cur payload;
+	struct cur seg = *c;
 	bool len_lies;
 	enum decode_status st = decode_udp(c, pkt, &payload, &len_lies);
 	if (st != DECODE_OK && len_lies)
@@ -242,6 +292,7 @@ static void pipeline_udp(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c)
 	if (!f)
 		return;
 	pkt->flow = f;
+	pipeline_check(p, pkt, len_lies ? NULL : &seg);
 	pipeline_run(p, pkt, f, &payload);
 }
 
@@ -301,6 +352,7 @@ static void pipeline_tcp(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c)
 	if (!f)
 		return;
 	pkt->flow = f;
+	pipeline_check(p, pkt, NULL);
 	if (!f->dis->tcp_records) {
 		if (cur_wire_left(&payload))
 			pipeline_run(p, pkt, f, &payload);
@@ -332,11 +384,15 @@ static void pipeline_ipv4(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c
 	struct ipv4_hdr ip;
 	struct cur payload;
 	p->stats.ipv4++; /* by ethertype, as tshark counts, whatever the header holds */
+	struct cur hdr = *c;
 	enum decode_status st = decode_ipv4(c, &ip, &payload);
 	if (st != DECODE_OK) {
 		pipeline_anomaly(p, pkt, st, "ipv4", "bad version or header length");
 		return;
 	}
+	p->iph = cur_sub(&hdr, ip.ihl);
+	p->iph_checkable = !ip.len_lies && cur_ok(&p->iph);
+	p->ip_total_len = ip.total_len;
 	if (ip.len_lies)
 		pipeline_anomaly(p, pkt, DECODE_INVALID, "ipv4", "total length past the frame");
 	pkt->src_ip = ip.src;

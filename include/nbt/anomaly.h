@@ -20,7 +20,12 @@ enum nbt_anomaly {
 	ANOM_CAP_EVENTS,     /* per-client timeline full */
 	ANOM_TIME_BACKWARDS, /* a packet timestamp earlier than the previous one */
 	ANOM_UNKNOWN_LINK,   /* a frame whose encapsulation is not decoded */
-	ANOM__COUNT
+	ANOM__COUNT,
+	/* Capture facts past the counted list (PI-NETBOOT.md s6): the pipeline emits them per
+	 * packet for the boot report; nbt_stats counts them apart. */
+	ANOM_CHECKSUM = ANOM__COUNT, /* IPv4/UDP checksum wrong (offload or corruption) */
+	ANOM_OVERSIZE,               /* frame larger than the Ethernet MTU (GRO/TSO) */
+	ANOM__ALL
 };
 
 /* Stable lower-case names used in reports ("truncated", "cap-flows", ...). */
@@ -34,6 +39,7 @@ struct nbt_stats {
 	uint64_t dissected; /* L4 payloads a dissector accepted */
 	uint64_t events;
 	uint64_t anomalies[ANOM__COUNT];
+	uint64_t bad_checksums, oversize_frames; /* ANOM_CHECKSUM, ANOM_OVERSIZE */
 };
 
 #endif

@@ -187,6 +187,17 @@ struct client {
 	uint64_t events;
 };
 
+#define CLIENT_CKSUM_HOSTS 16 /* senders of bad checksums followed */
+
+/* A sender of packets with bad checksums, and whether its peers answered it. */
+struct client_cksum_host {
+	uint32_t ip;
+	uint64_t bad, good; /* its packets (with events) with bad / good checksums */
+	uint64_t answered;  /* events towards it from other hosts after its first bad one */
+	uint64_t last_bad, last_good; /* frames, to count a packet once */
+	struct client_mark first;
+};
+
 /* Capture-wide facts the report shows apart from boot stalls (PI-NETBOOT.md s6). */
 struct client_capture {
 	struct client_mark first, last; /* first and last frame seen (client_table_tick) */
@@ -197,6 +208,11 @@ struct client_capture {
 	uint64_t clients_dropped, timeline_dropped; /* events not kept for want of room */
 	uint64_t clients_max;                       /* the table's size (--max-clients) */
 	uint64_t towards_clients, from_clients;     /* events by direction */
+	struct client_cksum_host cksum[CLIENT_CKSUM_HOSTS];
+	uint32_t ncksum;
+	uint64_t bad_checksums, cksum_untracked; /* the latter: senders past the table */
+	uint64_t oversize;                       /* frames larger than the Ethernet MTU */
+	struct client_mark first_oversize;
 };
 
 struct client_table;
