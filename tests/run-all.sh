@@ -7,6 +7,15 @@ bash tests/deps.sh --test
 build=${NBT_TEST_BUILD:-build-test}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DNBT_SANITIZE=ON -DNBT_WERROR=ON
 cmake --build "$build" -j"$(nproc)"
+# The README's first command builds the default (optimised, unsanitised) configuration:
+# it must compile warning-free too, tests included, and analyse the shipped capture.
+plain=${NBT_PLAIN_BUILD:-build-plain}
+cmake -S . -B "$plain" -DNBT_WERROR=ON >/dev/null
+cmake --build "$plain" -j"$(nproc)" >/dev/null
+"./$plain/netboot-trace" -r captures/pi4-clean-nfs3.pcap --summary | grep -q '^  verdict  booted'
+echo "plain build: ok (README's first command)"
+
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 ctest --test-dir "$build" --output-on-failure -j2
+
