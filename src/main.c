@@ -78,6 +78,7 @@ static void main_usage(FILE *out)
 	      "                  started as root: nobody; -Z root stays root)\n"
 	      "      --print-filter  print the default live capture filter and exit (for\n"
 	      "                  tcpdump on a router; with -i any: without 802.1Q terms)\n"
+	      "  -B KIB          live capture buffer in KiB (default 131072: 128 MiB)\n"
 	      "  -c COUNT        stop after COUNT frames\n"
 	      "      --dump      print one line per decoded event (key=value)\n"
 	      "      --stats     print frame and protocol counters at the end\n"
@@ -261,7 +262,7 @@ static int main_parse(int argc, char **argv, struct options *o, char *filter)
 	char *end;
 	char derr[DIAG_ERR_MAX];
 	diag_defaults(&o->diag);
-	while ((ch = getopt_long(argc, argv, "+i:r:c:w:hDZ:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+i:r:c:w:hDZ:B:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
 			o->cap.iface = optarg;
@@ -272,6 +273,20 @@ static int main_parse(int argc, char **argv, struct options *o, char *filter)
 		case 'w':
 			o->rep.wfile = optarg;
 			break;
+		case 'B': {
+			/* KiB, as tcpdump -B; the kernel may grant less. */
+			long kib = strtol(optarg, &end, 10);
+			if (*end || kib <= 0 || kib > 4L * 1024 * 1024) {
+				fprintf(
+				    stderr,
+				    "netboot-trace: -B needs a buffer size in KiB (1 to 4194304), "
+				    "not '%s'\n",
+				    optarg);
+				return NBT_EXIT_ERROR;
+			}
+			o->cap.buffer_size = (int)(kib * 1024);
+			break;
+		}
 		case 'c':
 			o->count = strtol(optarg, &end, 10);
 			if (*end || o->count <= 0) {
