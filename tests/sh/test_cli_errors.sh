@@ -27,7 +27,7 @@ echo "hello, I am text" >"$NBT_TMP/text.pcap"
 expect 2 "either -i or -r" "$NBT" -i lo -r "$NBT_TMP/good.pcap"
 expect 2 "say where to read" "$NBT"
 expect 2 "positive count" "$NBT" -r "$NBT_TMP/good.pcap" -c zero
-expect 2 "-B needs a buffer size" "$NBT" -r "$NBT_TMP/good.pcap" -B 0
+expect 2 "B needs a buffer size" "$NBT" -r "$NBT_TMP/good.pcap" -B 0
 expect 2 "error \\(no-file\\).*No such file" "$NBT" -r "$NBT_TMP/absent.pcap"
 expect 2 "empty" "$NBT" -r "$NBT_TMP/empty.pcap"
 expect 2 "not a pcap or pcapng" "$NBT" -r "$NBT_TMP/text.pcap"
