@@ -27,6 +27,15 @@ start() {
 	kill -0 "$pid" 2>/dev/null || nbt_fail "netboot-trace $* did not keep running: $(cat "$NBT_TMP/o.err")"
 }
 uids() { awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$pid/status"; }
+# wait_uids WANT: opening a live capture (a 128 MiB ring, under sanitizers) can take a while;
+# the drop happens right after it, so wait up to 10 s for the credentials to say WANT.
+wait_uids() {
+	for _ in $(seq 1 100); do
+		[ "$(uids)" = "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
 stop() {
 	kill -"${1:-INT}" "$pid"
 	for _ in $(seq 1 30); do
@@ -43,7 +52,7 @@ stop() {
 
 # 1. Default: root becomes nobody after opening the capture.
 start -i lo --summary
-[ "$(uids)" = "$NOBODY $NOBODY $NOBODY $NOBODY" ] || nbt_fail "default: Uid is '$(uids)', not nobody"
+wait_uids "$NOBODY $NOBODY $NOBODY $NOBODY" || nbt_fail "default: Uid is '$(uids)', not nobody"
 grep -q "^Groups:[[:space:]]*$" "/proc/$pid/status" ||
 	grep -q "^Groups:[[:space:]]*$(id -g nobody)[[:space:]]*$" "/proc/$pid/status" ||
 	nbt_fail "default: supplementary groups kept: $(grep Groups "/proc/$pid/status")"
