@@ -4,6 +4,23 @@
 nbt_skip() { echo "SKIP: $*"; exit 77; }
 nbt_fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# nbt_check FILE PATTERN WHY / nbt_refuse FILE PATTERN WHY: FILE (a report) must / must not
+# match the extended regex PATTERN; a miss is printed and sets fail=1, the test goes on.
+fail=0
+nbt_check() {
+	if ! grep -qE -- "$2" "$1"; then
+		echo "FAIL: $3 (no '$2' in the report)"
+		sed 's/^/    /' "$1" | head -30
+		fail=1
+	fi
+}
+nbt_refuse() {
+	if grep -qE -- "$2" "$1"; then
+		echo "FAIL: $3 ('$2' in the report)"
+		fail=1
+	fi
+}
+
 : "${NBT:?NBT must name the netboot-trace binary}"
 : "${NBT_SRC:?NBT_SRC must name the source tree}"
 NBT_TMP=$(mktemp -d "${TMPDIR:-/tmp}/nbt-test.XXXXXX")

@@ -6,45 +6,31 @@ set -u
 clean=$NBT_SRC/captures/pi4-clean-nfs3.pcap
 [ -f "$clean" ] || { echo "no $clean"; exit 77; }
 command -v tcpdump >/dev/null || { echo "no tcpdump"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
+. "$NBT_SRC/tests/sh/lib.sh"
+tmp=$NBT_TMP
 
-check() { # check FILE PATTERN WHY: the report must contain PATTERN
-	if ! grep -qE -- "$2" "$1"; then
-		echo "FAIL: $3 (no '$2' in the report)"
-		sed 's/^/    /' "$1" | head -30
-		fail=1
-	fi
-}
-refuse() { # refuse FILE PATTERN WHY: the report must not contain PATTERN
-	if grep -qE -- "$2" "$1"; then
-		echo "FAIL: $3 ('$2' in the report)"
-		fail=1
-	fi
-}
 
 # 1. Only ports 67-69 kept: the whole boot went on, but no TFTP reply and no NFS are visible.
 tcpdump -r "$clean" -w "$tmp/p69.pcap" 'udp port 67 or udp port 68 or udp port 69' 2>/dev/null
 "$NBT" -r "$tmp/p69.pcap" >"$tmp/p69.txt" 2>"$tmp/err"
 [ $? -le 1 ] || fail=1 # 1: the boot is not seen to finish (exit codes: README)
-check "$tmp/p69.txt" '^  verdict  unknown cannot-tell' "a port-69 filter is not a stall"
-check "$tmp/p69.txt" 'capture capture-filter-port-69' "the filter is named as a capture finding"
-refuse "$tmp/p69.txt" '^  (stall|verdict  stalled)' "nothing is blamed on the Pi"
+nbt_check "$tmp/p69.txt" '^  verdict  unknown cannot-tell' "a port-69 filter is not a stall"
+nbt_check "$tmp/p69.txt" 'capture capture-filter-port-69' "the filter is named as a capture finding"
+nbt_refuse "$tmp/p69.txt" '^  (stall|verdict  stalled)' "nothing is blamed on the Pi"
 
 # 2. The same, cut right after the first RRQs (before the kernel DHCP): still the filter.
 tcpdump -r "$tmp/p69.pcap" -w "$tmp/p69-short.pcap" -c 12 2>/dev/null
 "$NBT" -r "$tmp/p69-short.pcap" --timeout tftp-file=0 >"$tmp/short.txt" 2>>"$tmp/err"
 [ $? -le 1 ] || fail=1 # 1: the boot is not seen to finish (exit codes: README)
-check "$tmp/short.txt" 'capture-filter-port-69' "several RRQs without replies point at the filter"
-refuse "$tmp/short.txt" 'verdict  stalled tftp-no-response' "no tftp-no-response for a filter"
+nbt_check "$tmp/short.txt" 'capture-filter-port-69' "several RRQs without replies point at the filter"
+nbt_refuse "$tmp/short.txt" 'verdict  stalled tftp-no-response' "no tftp-no-response for a filter"
 
 # 3. The capture starts in the middle of the boot (first packet is TFTP).
 tcpdump -r "$clean" -w "$tmp/late.pcap" 'not (udp port 67 or udp port 68)' 2>/dev/null
 "$NBT" -r "$tmp/late.pcap" >"$tmp/late.txt" 2>>"$tmp/err"
 [ $? -le 1 ] || fail=1 # 1: the boot is not seen to finish (exit codes: README)
-check "$tmp/late.txt" 'capture capture-started-mid-boot' "a late start is a capture finding"
-check "$tmp/late.txt" '^  verdict  booted' "the boot is still seen to succeed"
+nbt_check "$tmp/late.txt" 'capture capture-started-mid-boot' "a late start is a capture finding"
+nbt_check "$tmp/late.txt" '^  verdict  booted' "the boot is still seen to succeed"
 
 if [ -s "$tmp/err" ]; then
 	echo "FAIL: stderr:"

@@ -7,23 +7,9 @@ set -u
 clean=$NBT_SRC/captures/pi4-clean-nfs3.pcap
 [ -f "$clean" ] || { echo "no $clean"; exit 77; }
 command -v python3 >/dev/null || { echo "no python3"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
+. "$NBT_SRC/tests/sh/lib.sh"
+tmp=$NBT_TMP
 
-check() { # check FILE PATTERN WHY: the report must contain PATTERN
-	if ! grep -qE -- "$2" "$1"; then
-		echo "FAIL: $3 (no '$2' in the report)"
-		sed 's/^/    /' "$1" | head -30
-		fail=1
-	fi
-}
-refuse() { # refuse FILE PATTERN WHY: the report must not contain PATTERN
-	if grep -qE -- "$2" "$1"; then
-		echo "FAIL: $3 ('$2' in the report)"
-		fail=1
-	fi
-}
 
 # edit MODE IN OUT: classic pcap, Ethernet (+ VLAN) + IPv4.  cksum: every UDP datagram from
 # 10.99.0.1 gets a wrong (non-zero) checksum.  pad: the first UDP frame from 10.99.0.1 grows
@@ -61,19 +47,19 @@ PY
 
 # 1. The original lab capture: correct checksums, normal frames, no such findings.
 "$NBT" -r "$clean" >"$tmp/clean.txt" 2>"$tmp/err" || fail=1
-refuse "$tmp/clean.txt" 'capture-checksum-offload|capture-oversize-frames' "clean capture"
+nbt_refuse "$tmp/clean.txt" 'capture-checksum-offload|capture-oversize-frames' "clean capture"
 
 # 2. The server's UDP checksums corrupted: answered anyway, so offload on the capturing host.
 n=$(edit cksum "$clean" "$tmp/cksum.pcap") || fail=1
 [ "${n:-0}" -gt 10 ] || { echo "FAIL: only ${n:-0} server datagrams edited"; fail=1; }
 "$NBT" -r "$tmp/cksum.pcap" >"$tmp/cksum.txt" 2>>"$tmp/err" || fail=1
-check "$tmp/cksum.txt" 'capture capture-checksum-offload' "bad checksums are a capture finding"
-check "$tmp/cksum.txt" 'packets from 10\.99\.0\.1 carry bad checksums but were answered' \
+nbt_check "$tmp/cksum.txt" 'capture capture-checksum-offload' "bad checksums are a capture finding"
+nbt_check "$tmp/cksum.txt" 'packets from 10\.99\.0\.1 carry bad checksums but were answered' \
 	"the offloading host is named"
-check "$tmp/cksum.txt" '^  verdict  booted' "the boot still counts as booted"
-refuse "$tmp/cksum.txt" '^  (stall|verdict  stalled)' "bad checksums are never a stall"
+nbt_check "$tmp/cksum.txt" '^  verdict  booted' "the boot still counts as booted"
+nbt_refuse "$tmp/cksum.txt" '^  (stall|verdict  stalled)' "bad checksums are never a stall"
 "$NBT" -r "$tmp/cksum.pcap" --json - >"$tmp/cksum.json" 2>>"$tmp/err" || fail=1
-check "$tmp/cksum.json" '"capture-checksum-offload"' "the JSON report lists the finding"
+nbt_check "$tmp/cksum.json" '"capture-checksum-offload"' "the JSON report lists the finding"
 "$NBT" -r "$tmp/cksum.pcap" --dump >"$tmp/cksum.dump" 2>>"$tmp/err" || fail=1
 got=$(grep -c 'kind=bad-checksum' "$tmp/cksum.dump")
 [ "$got" = "$n" ] || { echo "FAIL: $got bad-checksum anomalies for $n edited datagrams"; fail=1; }
@@ -82,16 +68,16 @@ got=$(grep -c 'kind=bad-checksum' "$tmp/cksum.dump")
 n=$(edit pad "$clean" "$tmp/big.pcap") || fail=1
 [ "${n:-0}" = 1 ] || { echo "FAIL: no frame padded"; fail=1; }
 "$NBT" -r "$tmp/big.pcap" >"$tmp/big.txt" 2>>"$tmp/err" || fail=1
-check "$tmp/big.txt" 'capture capture-oversize-frames' "an oversize frame is a capture finding"
-check "$tmp/big.txt" '1 frames are larger than the Ethernet MTU' "one frame counted"
-check "$tmp/big.txt" '^  verdict  booted' "the boot still counts as booted"
-refuse "$tmp/big.txt" 'capture-checksum-offload' "a cut frame's checksum is not judged"
+nbt_check "$tmp/big.txt" 'capture capture-oversize-frames' "an oversize frame is a capture finding"
+nbt_check "$tmp/big.txt" '1 frames are larger than the Ethernet MTU' "one frame counted"
+nbt_check "$tmp/big.txt" '^  verdict  booted' "the boot still counts as booted"
+nbt_refuse "$tmp/big.txt" 'capture-checksum-offload' "a cut frame's checksum is not judged"
 
 # 4. A shared capture with real GRO frames (TCP segments merged past the MTU), if present.
 gro=${SHARED_CAPTURES:-/nonexistent}/epam-nfstrace/eth-ipv4-tcp-nfsv41.pcap
 if [ -f "$gro" ]; then
 	"$NBT" -r "$gro" >"$tmp/gro.txt" 2>>"$tmp/err"
-	check "$tmp/gro.txt" 'capture-oversize-frames' "GRO frames of a real capture"
+	nbt_check "$tmp/gro.txt" 'capture-oversize-frames' "GRO frames of a real capture"
 fi
 if [ -s "$tmp/err" ]; then
 	echo "stderr:"
