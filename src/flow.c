@@ -257,7 +257,8 @@ struct flow *flow_find(struct flow_table *ft, uint8_t l4proto, uint32_t sip, uin
 	return flow_match(ft, l4proto, sip, sport, dip, dport, &dir);
 }
 
-struct flow *flow_create(struct flow_table *ft, struct nbt_pkt *pkt, const struct dissector *dis)
+struct flow *flow_create(struct flow_table *ft, struct nbt_pkt *pkt, const struct dissector *dis,
+                         const void *seed, size_t seed_len)
 {
 	if (ft->lim.max_flows && ft->count >= ft->lim.max_flows && ft->lru_tail) {
 		ft->stats->anomalies[ANOM_CAP_FLOWS]++;
@@ -272,8 +273,13 @@ struct flow *flow_create(struct flow_table *ft, struct nbt_pkt *pkt, const struc
 	f->dis = dis;
 	f->first_frame = pkt->frame;
 	f->first_ts = f->last_ts = pkt->ts;
-	if (dis && dis->flow_state_size)
+	if (dis && dis->flow_state_size) {
 		f->state = xcalloc(1, dis->flow_state_size);
+		/* An expectation's seed (a TFTP session's file name) starts the state. */
+		if (seed_len)
+			memcpy(f->state, seed,
+			       seed_len < dis->flow_state_size ? seed_len : dis->flow_state_size);
+	}
 	f->hash = flow_hash(f->l4proto, f->ip[0], f->port[0], f->ip[1], f->port[1]);
 	f->hnext = ft->buckets[f->hash & (FLOW_BUCKETS - 1)];
 	ft->buckets[f->hash & (FLOW_BUCKETS - 1)] = f;

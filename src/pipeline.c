@@ -216,11 +216,7 @@ static struct flow *pipeline_flow(struct pipeline *p, struct nbt_pkt *pkt,
 	const struct dissector *d = pipeline_classify(p, pkt, probe_view, seed, &seed_len);
 	if (!d)
 		return NULL;
-	f = flow_create(p->flows, pkt, d);
-	if (seed_len && f->state)
-		memcpy(f->state, seed,
-		       seed_len < d->flow_state_size ? seed_len : d->flow_state_size);
-	return f;
+	return flow_create(p->flows, pkt, d, seed, seed_len);
 }
 
 /* A capture fact (not a malformed packet): counted apart from the anomalies list. */
@@ -484,10 +480,7 @@ enum dis_status pipeline_dissect(struct pipeline *p, const struct dissector *dis
 		uint8_t seed[DIS_SEED_MAX];
 		size_t seed_len = 0;
 		const struct dissector *exp = flow_expect_take(p->flows, pkt, seed, &seed_len);
-		f = flow_create(p->flows, pkt, dis);
-		if (exp == dis && seed_len && f->state)
-			memcpy(f->state, seed,
-			       seed_len < dis->flow_state_size ? seed_len : dis->flow_state_size);
+		f = flow_create(p->flows, pkt, dis, seed, exp == dis ? seed_len : 0);
 	}
 	pkt->flow = f;
 	struct cur c;

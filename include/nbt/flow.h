@@ -47,9 +47,10 @@ struct flow *flow_lookup(struct flow_table *ft, struct nbt_pkt *pkt);
 /* Same, from explicit endpoints, without touching the LRU order. */
 struct flow *flow_find(struct flow_table *ft, uint8_t l4proto, uint32_t sip, uint16_t sport,
                        uint32_t dip, uint16_t dport);
-/* Creates the flow for pkt (pkt's source becomes side 0) owned by dis. Evicts the
- * least recently used flow when full.  Returns NULL only if memory runs out. */
-struct flow *flow_create(struct flow_table *ft, struct nbt_pkt *pkt, const struct dissector *dis);
+/* Creates the flow for pkt (pkt's source becomes side 0) owned by dis, its state starting
+ * with seed (seed_len 0: none). Evicts the least recently used flow when full. */
+struct flow *flow_create(struct flow_table *ft, struct nbt_pkt *pkt, const struct dissector *dis,
+                         const void *seed, size_t seed_len);
 /* Registers an expectation; returns false (and counts) when the table is full. */
 bool flow_expect_add(struct flow_table *ft, const struct flow_expect *e, nbt_time now,
                      const void *seed, size_t seed_len);
