@@ -111,11 +111,8 @@ enum tftp_str { TSTR_OK, TSTR_TRUNC, TSTR_NONUL };
  */
 static enum tftp_str tftp_span(struct cur *c, struct span *s)
 {
-	size_t n = 0;
-	int b;
-	while ((b = cur_peek(c, n)) > 0)
-		n++;
-	if (b == 0) {
+	size_t n;
+	if (cur_find(c, 0, &n)) {
 		s->p = cur_take(c, n + 1);
 		s->len = n;
 		return TSTR_OK;
@@ -209,22 +206,27 @@ static void tftp_option(struct tftp_pkt *tp, struct span name, struct span val, 
 	}
 }
 
-/* True if everything left is NUL bytes (some clients pad requests). */
-static bool tftp_only_padding(const struct cur *c)
+/*
+ * Wire bytes left when only NUL padding remains (some clients pad requests), counted once so
+ * that a packet of many empty options is not rescanned per option; 0 if the tail was not
+ * captured (nothing can be said of it).
+ */
+static size_t tftp_padding_tail(const struct cur *c)
 {
-	if (cur_wire_left(c) != cur_left(c))
-		return false;
-	for (size_t i = 0; i < cur_left(c); i++)
-		if (cur_peek(c, i) != 0)
-			return false;
-	return true;
+	size_t left = cur_left(c);
+	if (cur_wire_left(c) != left)
+		return 0;
+	while (left > 0 && cur_peek(c, left - 1) == 0)
+		left--;
+	return cur_left(c) - left;
 }
 
 /* RFC 2347 s2: "opt1 0 value1 0 ..." up to the end of the packet. */
 static void tftp_options(struct tftp_pkt *tp, struct cur *c, struct tftp_opts *o)
 {
 	struct ev_tftp *t = tp->t;
-	while (cur_wire_left(c) > 0 && !tftp_only_padding(c)) {
+	size_t padding = tftp_padding_tail(c);
+	while (cur_wire_left(c) > padding) {
 		struct span name = {NULL, 0}, val = {NULL, 0};
 		enum tftp_str r = tftp_span(c, &name);
 		if (r == TSTR_OK && cur_wire_left(c) == 0) {

@@ -67,6 +67,17 @@ int cur_peek(const struct cur *c, size_t ahead)
 	return c->p[c->off + ahead];
 }
 
+bool cur_find(const struct cur *c, uint8_t b, size_t *at)
+{
+	if (c->err != CUR_OK || c->off >= c->cap)
+		return false;
+	const uint8_t *hit = memchr(c->p + c->off, b, c->cap - c->off);
+	if (!hit)
+		return false;
+	*at = (size_t)(hit - (c->p + c->off));
+	return true;
+}
+
 struct cur cur_sub(struct cur *c, size_t n)
 {
 	struct cur s = {.p = c->p, .err = CUR_OK};

@@ -7,7 +7,10 @@
 #include "nbt/tcpreasm.h"
 #include "nbt/xalloc.h"
 
-#define FLOW_BUCKETS 65536u /* power of two: chains stay short up to the default 65536 flows */
+/* Buckets: a power of two at least the flow cap (chains stay short), within these bounds;
+ * a small cap (tests, fuzzing) does not pay for zeroing half a megabyte of heads. */
+#define FLOW_BUCKETS_MIN 64u
+#define FLOW_BUCKETS_MAX 65536u
 
 /*
  * Expectations live in slots (the lowest free one is taken, the lowest matching one wins, as
@@ -28,7 +31,8 @@ struct expect_slot {
 struct flow_table {
 	struct flow_limits lim;
 	struct nbt_stats *stats;
-	struct flow *buckets[FLOW_BUCKETS];
+	struct flow **buckets;
+	uint32_t bucket_mask;
 	struct flow *lru_head, *lru_tail; /* head: most recent */
 	size_t count;
 	struct expect_slot *expect;
@@ -72,6 +76,11 @@ struct flow_table *flow_table_new(const struct flow_limits *lim, struct nbt_stat
 	ft->key_head = xcalloc(heads, sizeof(*ft->key_head));
 	ft->dup_head = xcalloc(heads, sizeof(*ft->dup_head));
 	ft->exp_floor = INT64_MAX;
+	size_t nb = FLOW_BUCKETS_MIN;
+	while (nb < FLOW_BUCKETS_MAX && (lim->max_flows == 0 || nb < lim->max_flows))
+		nb *= 2;
+	ft->buckets = xcalloc(nb, sizeof(*ft->buckets));
+	ft->bucket_mask = (uint32_t)(nb - 1);
 	return ft;
 }
 
@@ -171,6 +180,7 @@ void flow_table_free(struct flow_table *ft)
 		flow_destroy(f);
 		f = n;
 	}
+	free(ft->buckets);
 	free(ft->expect);
 	free(ft->key_head);
 	free(ft->dup_head);
@@ -203,7 +213,7 @@ static void lru_push(struct flow_table *ft, struct flow *f)
 
 static void flow_remove(struct flow_table *ft, struct flow *f)
 {
-	struct flow **pp = &ft->buckets[f->hash & (FLOW_BUCKETS - 1)];
+	struct flow **pp = &ft->buckets[f->hash & ft->bucket_mask];
 	while (*pp && *pp != f)
 		pp = &(*pp)->hnext;
 	if (*pp)
@@ -217,7 +227,7 @@ static struct flow *flow_match(struct flow_table *ft, uint8_t proto, uint32_t si
                                uint32_t dip, uint16_t dport, uint8_t *dir)
 {
 	uint32_t h = flow_hash(proto, sip, sport, dip, dport);
-	for (struct flow *f = ft->buckets[h & (FLOW_BUCKETS - 1)]; f; f = f->hnext) {
+	for (struct flow *f = ft->buckets[h & ft->bucket_mask]; f; f = f->hnext) {
 		if (f->hash != h || f->l4proto != proto)
 			continue;
 		if (f->ip[0] == sip && f->port[0] == sport && f->ip[1] == dip &&
@@ -281,8 +291,8 @@ struct flow *flow_create(struct flow_table *ft, struct nbt_pkt *pkt, const struc
 			       seed_len < dis->flow_state_size ? seed_len : dis->flow_state_size);
 	}
 	f->hash = flow_hash(f->l4proto, f->ip[0], f->port[0], f->ip[1], f->port[1]);
-	f->hnext = ft->buckets[f->hash & (FLOW_BUCKETS - 1)];
-	ft->buckets[f->hash & (FLOW_BUCKETS - 1)] = f;
+	f->hnext = ft->buckets[f->hash & ft->bucket_mask];
+	ft->buckets[f->hash & ft->bucket_mask] = f;
 	lru_push(ft, f);
 	ft->count++;
 	pkt->dir = 0;

@@ -50,7 +50,7 @@ struct ipfrag_table {
 	uint32_t free_head;
 	size_t pending;
 	size_t held;  /* sum of buf_room over live datagrams, <= lim.max_total_bytes */
-	uint8_t *out; /* IPFRAG_MAX_END bytes: the last reassembled datagram */
+	uint8_t *out; /* IPFRAG_MAX_END bytes: the last reassembled datagram (from the first) */
 };
 
 static void ipfrag_count(struct ipfrag_table *t, enum nbt_anomaly a)
@@ -142,7 +142,6 @@ struct ipfrag_table *ipfrag_new(const struct ipfrag_limits *lim, struct nbt_stat
 		t->slots[i].hnext = i + 1 < n ? (uint32_t)(i + 1) : IPFRAG_NONE;
 	t->free_head = 0;
 	t->oldest = t->newest = IPFRAG_NONE;
-	t->out = xmalloc(IPFRAG_MAX_END);
 	return t;
 }
 
@@ -315,10 +314,13 @@ static bool ipfrag_total_ok(const struct ipfrag_dgm *d, uint32_t end, bool more)
 /*
  * Copies the complete datagram into t->out.  The cursor's cap stops at the
  * first byte snaplen did not capture; its wire is the full payload length.
+ * The buffer comes with the first reassembly: most captures have no fragments.
  */
 static void ipfrag_assemble(struct ipfrag_table *t, const struct ipfrag_dgm *d, struct cur *out)
 {
 	size_t prefix = 0;
+	if (!t->out)
+		t->out = xmalloc(IPFRAG_MAX_END);
 	for (uint32_t k = 0; k < d->nfrags; k++) {
 		const struct ipfrag_frag *f = &d->frags[k];
 		if (f->off != prefix)

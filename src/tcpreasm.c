@@ -48,6 +48,29 @@ struct tcp_ooo {
  */
 #define OOO_WINDOWS_MAX 128u
 static size_t ooo_windows;
+/* One given-back window kept for the next stream that needs one (have/lost all clear): a
+ * flow with an occasional reordered segment would otherwise map and zero ~320 KiB each time. */
+static struct tcp_ooo *ooo_spare;
+
+static struct tcp_ooo *ooo_take(void)
+{
+	struct tcp_ooo *o = ooo_spare;
+	ooo_spare = NULL;
+	if (!o)
+		o = xcalloc(1, sizeof(*o));
+	ooo_windows++;
+	return o;
+}
+
+/* Gives a window back; its have/lost bitmaps must be all clear. */
+static void ooo_give(struct tcp_ooo *o)
+{
+	ooo_windows--;
+	if (!ooo_spare)
+		ooo_spare = o;
+	else
+		free(o);
+}
 
 enum rec_state {
 	REC_SYNC, /* looking for a plausible record mark */
@@ -100,13 +123,16 @@ struct tcp_stream *tcpreasm_new(struct nbt_stats *stats)
 	return s;
 }
 
+static void ooo_clear(struct tcp_stream *s);
+
 void tcpreasm_free(struct tcp_stream *s)
 {
 	if (!s)
 		return;
-	if (s->ooo)
-		ooo_windows--;
-	free(s->ooo);
+	if (s->ooo) {
+		ooo_clear(s);
+		ooo_give(s->ooo);
+	}
 	free(s->prefix);
 	free(s);
 }
@@ -353,14 +379,51 @@ static bool bit_get(const uint64_t *map, size_t i)
 	return (map[i / 64] >> (i % 64)) & 1u;
 }
 
-static void bit_set(uint64_t *map, size_t i)
+/*
+ * Walks the ring positions [first, first + n) a 64-bit word at a time: each
+ * step gives the word, the mask of its bits in the range and how far into the
+ * range the word's part begins.  The ring is a whole number of words, so no
+ * word straddles the wrap; whole-word steps keep a segment of tens of KiB to
+ * a few hundred operations instead of one per byte.
+ */
+struct bit_span {
+	size_t pos, left; /* next ring position (unmasked) and bytes still to walk */
+	size_t word, at;  /* out: word index, distance of its first bit from the start */
+	unsigned shift;   /* out: bit of the word where the part begins */
+	uint64_t mask;    /* out: the part's bits */
+};
+
+static struct bit_span span_of(size_t first, size_t n)
 {
-	map[i / 64] |= (uint64_t)1 << (i % 64);
+	struct bit_span sp = {.pos = first, .left = n, .at = 0};
+	return sp;
 }
 
-static void bit_clear(uint64_t *map, size_t i)
+static bool span_next(struct bit_span *sp, size_t *done)
 {
-	map[i / 64] &= ~((uint64_t)1 << (i % 64));
+	if (sp->left == 0)
+		return false;
+	size_t i = sp->pos & OOO_MASK, k = 64 - i % 64;
+	if (k > sp->left)
+		k = sp->left;
+	sp->word = i / 64;
+	sp->shift = (unsigned)(i % 64);
+	sp->mask = (k == 64 ? ~(uint64_t)0 : ((uint64_t)1 << k) - 1u) << sp->shift;
+	sp->at = *done;
+	*done += k;
+	sp->pos = i + k;
+	sp->left -= k;
+	return true;
+}
+
+static size_t bits_count(uint64_t w)
+{
+	return (size_t)__builtin_popcountll(w);
+}
+
+static unsigned bits_low(uint64_t w) /* w != 0 */
+{
+	return (unsigned)__builtin_ctzll(w);
 }
 
 static void ooo_clear(struct tcp_stream *s)
@@ -372,25 +435,51 @@ static void ooo_clear(struct tcp_stream *s)
 	s->ooo_bytes = 0;
 }
 
-/* Holds bytes [next + d, next + d + wire) of which the first cap are in p. */
+/* Forgets held bytes at ring positions [first, first + n) (n < TCPREASM_OOO_MAX). */
+static void ooo_release(struct tcp_stream *s, size_t first, size_t n)
+{
+	struct tcp_ooo *o = s->ooo;
+	size_t done = 0;
+	struct bit_span sp = span_of(first, n);
+	while (s->ooo_bytes > 0 && span_next(&sp, &done)) {
+		s->ooo_bytes -= bits_count(o->have[sp.word] & sp.mask);
+		o->have[sp.word] &= ~sp.mask;
+		o->lost[sp.word] &= ~sp.mask;
+	}
+}
+
+/*
+ * Holds bytes [next + d, next + d + wire) of which the first cap are in p.
+ * The invariant lost ⊆ have holds throughout.  The first copy of a byte wins,
+ * except that real bytes replace ones the capture lost (snaplen).
+ */
 static void ooo_store(struct tcp_stream *s, size_t d, const uint8_t *p, size_t cap, size_t wire)
 {
 	struct tcp_ooo *o = s->ooo;
-	for (size_t k = 0; k < wire; k++) {
-		size_t i = (s->next + d + k) & OOO_MASK;
-		bool real = k < cap;
-		if (!bit_get(o->have, i)) {
-			bit_set(o->have, i);
-			s->ooo_bytes++;
-			if (!real) {
-				bit_set(o->lost, i);
-				continue;
-			}
-		} else if (!real || !bit_get(o->lost, i)) {
-			continue; /* first copy wins, except that real bytes replace lost ones */
+	size_t first = (size_t)s->next + d, done = 0;
+	struct bit_span sp = span_of(first, cap);
+	while (span_next(&sp, &done)) {
+		uint64_t have = o->have[sp.word], lost = o->lost[sp.word];
+		uint64_t take = sp.mask & (~have | lost);
+		s->ooo_bytes += bits_count(sp.mask & ~have);
+		o->have[sp.word] = have | sp.mask;
+		o->lost[sp.word] = lost & ~sp.mask;
+		uint8_t *dst = o->data + sp.word * 64; /* dst[b] holds the byte of bit b */
+		if (take == sp.mask) {
+			memcpy(dst + sp.shift, p + sp.at, bits_count(take));
+			continue;
 		}
-		bit_clear(o->lost, i);
-		o->data[i] = p[k];
+		for (; take; take &= take - 1u) {
+			unsigned b = bits_low(take);
+			dst[b] = p[sp.at + (b - sp.shift)];
+		}
+	}
+	sp = span_of(first + cap, wire - cap);
+	while (span_next(&sp, &done)) {
+		uint64_t fresh = sp.mask & ~o->have[sp.word];
+		s->ooo_bytes += bits_count(fresh);
+		o->have[sp.word] |= fresh;
+		o->lost[sp.word] |= fresh;
 	}
 }
 
@@ -403,31 +492,36 @@ static void ooo_forget(struct tcp_stream *s, size_t n)
 		ooo_clear(s);
 		return;
 	}
-	for (size_t k = 0; k < n && s->ooo_bytes; k++) {
-		size_t i = (s->next + k) & OOO_MASK;
-		if (bit_get(s->ooo->have, i)) {
-			bit_clear(s->ooo->have, i);
-			bit_clear(s->ooo->lost, i);
-			s->ooo_bytes--;
-		}
-	}
+	ooo_release(s, s->next, n);
 }
 
-/* Distance from next to the first held byte (ooo_bytes > 0). */
-static size_t ooo_first(const struct tcp_stream *s)
+/* Distance from next to the first held byte (ooo_bytes > 0), or `limit` (at most
+ * TCPREASM_OOO_MAX) when none lies closer. */
+static size_t ooo_first(const struct tcp_stream *s, size_t limit)
 {
-	size_t k = 0;
-	while (k < TCPREASM_OOO_MAX) {
-		size_t i = (s->next + k) & OOO_MASK;
-		if (i % 64 == 0 && s->ooo->have[i / 64] == 0) {
-			k += 64;
-			continue;
-		}
-		if (bit_get(s->ooo->have, i))
-			return k;
-		k++;
+	size_t done = 0;
+	struct bit_span sp = span_of(s->next, limit);
+	while (span_next(&sp, &done)) {
+		uint64_t h = s->ooo->have[sp.word] & sp.mask;
+		if (h)
+			return sp.at + bits_low(h) - sp.shift;
 	}
-	return TCPREASM_OOO_MAX;
+	return limit;
+}
+
+/* Length of the run at ring position i (held) whose bytes are all lost or all real, up to
+ * the end of the ring (the caller's loop continues from position 0). */
+static size_t ooo_run(const struct tcp_stream *s, size_t i, bool lost)
+{
+	size_t done = 0;
+	struct bit_span sp = span_of(i, TCPREASM_OOO_MAX - i);
+	while (span_next(&sp, &done)) {
+		uint64_t l = s->ooo->lost[sp.word];
+		uint64_t same = s->ooo->have[sp.word] & (lost ? l : ~l) & sp.mask;
+		if (same != sp.mask)
+			return sp.at + bits_low(~same & sp.mask) - sp.shift;
+	}
+	return done;
 }
 
 static void stream_deliver(struct tcp_stream *s, const uint8_t *p, size_t cap, size_t wire)
@@ -442,17 +536,12 @@ static void stream_deliver(struct tcp_stream *s, const uint8_t *p, size_t cap, s
 static void stream_drain(struct tcp_stream *s)
 {
 	while (s->ooo_bytes > 0) {
-		size_t i = s->next & OOO_MASK, run = 0;
+		size_t i = s->next & OOO_MASK;
 		if (!bit_get(s->ooo->have, i))
 			return;
 		bool lost = bit_get(s->ooo->lost, i);
-		while (i + run < TCPREASM_OOO_MAX && bit_get(s->ooo->have, i + run) &&
-		       bit_get(s->ooo->lost, i + run) == lost) {
-			bit_clear(s->ooo->have, i + run);
-			bit_clear(s->ooo->lost, i + run);
-			run++;
-		}
-		s->ooo_bytes -= run;
+		size_t run = ooo_run(s, i, lost);
+		ooo_release(s, i, run);
 		s->next += (uint32_t)run;
 		if (lost)
 			rec_missing(s, run);
@@ -468,11 +557,8 @@ static void stream_drain(struct tcp_stream *s)
 static void stream_skip_hole(struct tcp_stream *s, size_t d)
 {
 	size_t hole = d;
-	if (s->ooo_bytes > 0) {
-		size_t first = ooo_first(s);
-		if (first < hole)
-			hole = first;
-	}
+	if (s->ooo_bytes > 0)
+		hole = ooo_first(s, d < TCPREASM_OOO_MAX ? d : TCPREASM_OOO_MAX);
 	tcp_count(s, ANOM_TCP_GAP);
 	s->next += (uint32_t)hole;
 	rec_missing(s, hole);
@@ -505,10 +591,8 @@ static void stream_segment(struct tcp_stream *s, uint32_t seq, const uint8_t *p,
 		}
 		if ((size_t)d + wire <= TCPREASM_OOO_MAX &&
 		    (s->ooo || ooo_windows < OOO_WINDOWS_MAX)) {
-			if (!s->ooo) {
-				s->ooo = xcalloc(1, sizeof(*s->ooo));
-				ooo_windows++;
-			}
+			if (!s->ooo)
+				s->ooo = ooo_take();
 			ooo_store(s, (size_t)d, p, cap, wire);
 			return;
 		}
@@ -551,9 +635,8 @@ static enum tcp_rec_status call_end(struct tcp_stream *s)
 	s->fn = NULL;
 	s->arg = NULL;
 	if (s->ooo && s->ooo_bytes == 0) { /* have/lost are all clear: nothing to keep */
-		free(s->ooo);
+		ooo_give(s->ooo);
 		s->ooo = NULL;
-		ooo_windows--;
 	}
 	if (s->bad)
 		return TCPREC_BAD;

@@ -117,6 +117,9 @@ bool cur_copy(struct cur *c, void *dst, size_t n);
 void cur_skip(struct cur *c, size_t n);
 /* Peeks at the byte `ahead` bytes on without advancing; -1 if not captured (no failure). */
 int cur_peek(const struct cur *c, size_t ahead);
+/* Distance from the position to the first captured byte equal to b, without advancing
+ * (a C string's terminator, say); false if no captured byte is b or the cursor failed. */
+bool cur_find(const struct cur *c, uint8_t b, size_t *at);
 /*
  * Child view of the next n wire bytes; the parent advances by n.  A child
  * whose bytes were only partly captured reports CUR_TRUNC on reads past them.

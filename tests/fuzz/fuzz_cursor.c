@@ -256,6 +256,14 @@ static void op_peek(struct cur *c, struct model *m, size_t ahead)
 	if (m->err == CUR_OK && m->off < m->cap && ahead < m->cap - m->off)
 		want = m->p[m->off + ahead];
 	check(got == want);
+	/* cur_find of the byte value `ahead`: the model scans byte by byte */
+	uint8_t b = (uint8_t)ahead;
+	size_t at = SIZE_MAX, k = 0;
+	bool found = cur_find(c, b, &at);
+	while (m->err == CUR_OK && m->off + k < m->cap && m->p[m->off + k] != b)
+		k++;
+	bool want_found = m->err == CUR_OK && m->off + k < m->cap;
+	check(found == want_found && (!found || at == k));
 }
 
 static void op_bool(struct cur *c, struct model *m)

@@ -341,6 +341,19 @@ static void test_endianness(void **state)
 	assert_int_equal(c.off, 0);
 	assert_true(cur_ok(&c));
 
+	/* find looks at captured bytes only, from the position, and does not move */
+	size_t at = 99;
+	assert_true(cur_find(&c, 3, &at));
+	assert_int_equal(at, 2);
+	assert_false(cur_find(&c, 4, &at)); /* on the wire, not captured */
+	cur_skip(&c, 1);
+	assert_true(cur_find(&c, 2, &at));
+	assert_int_equal(at, 0);
+	assert_false(cur_find(&c, 1, &at)); /* behind the position */
+	assert_int_equal(c.off, 1);
+	cur_fail(&c, CUR_INVALID, "test");
+	assert_false(cur_find(&c, 2, &at));
+
 	/* copy */
 	uint8_t dst[4] = {0};
 	cur_init(&c, bytes8, 8, 8);
