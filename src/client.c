@@ -259,6 +259,17 @@ void client_table_set_drops(struct client_table *t, uint64_t dropped)
 	t->cap.dropped = dropped;
 }
 
+void client_table_watch_stats(struct client_table *t, const struct nbt_stats *pipe)
+{
+	t->cap.pipe = pipe;
+}
+
+void client_table_fold_stats(const struct client_table *t, struct nbt_stats *s)
+{
+	s->anomalies[ANOM_CAP_CLIENTS] += t->cap.clients_dropped;
+	s->anomalies[ANOM_CAP_EVENTS] += t->cap.timeline_dropped;
+}
+
 const struct client_capture *client_table_capture(const struct client_table *t)
 {
 	return &t->cap;

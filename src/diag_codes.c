@@ -67,6 +67,8 @@ const struct diag_code_info diag_codes[] = {
     {"capture-time-backwards", "capture", "packet timestamps go backwards"},
     {"capture-drops", "capture", "the kernel dropped packets during the live capture"},
     {"capture-too-many-clients", "capture", "more clients than the client table holds"},
+    {"capture-table-full", "capture",
+     "flow, fragment, expectation, TCP window or RPC call tables reached their caps"},
     {"capture-checksum-offload", "capture",
      "packets carry bad IP or UDP checksums: offload on the capturing host if they were "
      "answered, else possible corruption"},

@@ -1206,6 +1206,44 @@ static void diag_oversize(struct diag_ctx *x)
 	diag_evidence(f, x->cap->first_oversize);
 }
 
+/*
+ * The pipeline's tables at their caps (flows, fragments, expectations, TCP windows, RPC xids):
+ * what was let go is named, since the report then misses part of some conversations.
+ */
+static void diag_caps(struct diag_ctx *x)
+{
+	static const struct {
+		enum nbt_anomaly a;
+		const char *what;
+	} caps[] = {
+	    {ANOM_CAP_FLOWS, "flows evicted"},
+	    {ANOM_CAP_EXPECT, "expected TFTP/RPC ports forgotten"},
+	    {ANOM_CAP_FRAGS, "fragmented datagrams dropped"},
+	    {ANOM_CAP_TCP_OOO, "TCP holes given up"},
+	    {ANOM_CAP_RPC_XIDS, "RPC calls forgotten unanswered"},
+	};
+	const struct nbt_stats *st = x->cap->pipe;
+	char list[DIAG_TEXT_MAX] = "";
+	size_t len = 0;
+	for (size_t i = 0; st && i < sizeof(caps) / sizeof(caps[0]); i++) {
+		uint64_t n = st->anomalies[caps[i].a];
+		if (n && len < sizeof(list)) {
+			int k = snprintf(list + len, sizeof(list) - len, "%s%" PRIu64 " %s",
+			                 len ? ", " : "", n, caps[i].what);
+			len += k > 0 ? (size_t)k : 0;
+		}
+	}
+	struct diag_finding *f;
+	if (!len || !(f = diag_add(x, "capture-table-full", DIAG_SEV_CAPTURE, CLIENT_ST__COUNT)))
+		return;
+	diag_text(f->summary, sizeof(f->summary),
+	          "tables reached their caps (%s): some conversations are only partly followed",
+	          list);
+	diag_text(f->hint, sizeof(f->hint),
+	          "read only the machines in question: end the command with a filter such as "
+	          "'ether host <mac>', or capture for a shorter time");
+}
+
 void diag_capture(const struct client_capture *cap, struct diag_result *r)
 {
 	struct diag_ctx x = {.cap = cap, .r = r};
@@ -1242,6 +1280,7 @@ void diag_capture(const struct client_capture *cap, struct diag_result *r)
 		          "%" PRIu64 " events came from clients past the table's %" PRIu64
 		          " (--max-clients): those machines were not followed",
 		          cap->clients_dropped, cap->clients_max);
+	diag_caps(&x);
 	diag_checksums(&x);
 	diag_oversize(&x);
 }

@@ -575,11 +575,14 @@ int main(int argc, char **argv)
 	client_table_set_hosts(r.clients, opt.hosts ? &hosts : NULL);
 	outputs_attach(&opt.rep, r.clients);
 	r.pipe = pipeline_new(NULL, main_on_event, &r);
+	client_table_watch_stats(r.clients, pipeline_stats(r.pipe));
 	pipeline_set_link(r.pipe, capture_link(cap));
 	pipeline_set_port_hook(r.pipe, main_on_port, cap);
 	rc = opt.ui ? main_ui(cap, &r) : main_read(cap, &r);
+	struct nbt_stats stats = *pipeline_stats(r.pipe);
+	client_table_fold_stats(r.clients, &stats);
 	if (opt.stats)
-		main_print_stats(stdout, pipeline_stats(r.pipe));
+		main_print_stats(stdout, &stats);
 	uint64_t received, dropped;
 	if (capture_is_live(cap) && capture_drops(cap, &received, &dropped))
 		client_table_set_drops(r.clients, dropped);
@@ -588,7 +591,7 @@ int main(int argc, char **argv)
 	    .source = opt.cap.iface ? opt.cap.iface : opt.cap.file,
 	    .live = opt.cap.iface != NULL,
 	    .link_type = link_name(capture_link(cap), link),
-	    .stats = pipeline_stats(r.pipe),
+	    .stats = &stats,
 	    .error_kind = outcome_error_kind(r.err),
 	    .error_msg = r.errbuf,
 	};

@@ -213,6 +213,7 @@ struct client_capture {
 	uint64_t bad_checksums, cksum_untracked; /* the latter: senders past the table */
 	uint64_t oversize;                       /* frames larger than the Ethernet MTU */
 	struct client_mark first_oversize;
+	const struct nbt_stats *pipe; /* the pipeline's counters (its caps), or NULL */
 };
 
 struct client_table;
@@ -228,6 +229,11 @@ void client_table_set_hosts(struct client_table *t, const struct hosts *h);
 /* Every captured frame's time, dissected or not: "now" for the timeouts. */
 void client_table_tick(struct client_table *t, uint64_t frame, nbt_time ts);
 void client_table_set_drops(struct client_table *t, uint64_t dropped);
+/* The pipeline's counters, read whenever the capture is judged (so they must outlive every
+ * diagnosis of the table): the flow, fragment, expectation, TCP window and RPC xid caps. */
+void client_table_watch_stats(struct client_table *t, const struct nbt_stats *pipe);
+/* Adds the table's own caps (clients, timeline entries not kept) to s's anomaly counts. */
+void client_table_fold_stats(const struct client_table *t, struct nbt_stats *s);
 /*
  * Called for every timeline entry as it is made (also when the timeline is full and the entry
  * is not kept), with the event behind it: the --events stream.

@@ -122,6 +122,7 @@ if flood dhcp 384; then
 	dropped=$(sed -nE 's/^ *([0-9]+) events came from clients past.*/\1/p' "$NBT_TMP/out")
 	at_least "events of clients not followed" "${dropped:-0}" $(($(frames_of dhcp) * 2 / 5 - max_clients))
 	[ "$(grep -c '^client ' "$NBT_TMP/out")" -le "$max_clients" ] || bad "more than $max_clients clients"
+	at_least cap-clients "$(anom cap-clients)" "${dropped:-1}"
 	if $has_json; then
 		grep -q "capture-too-many-clients" "$NBT_TMP/json" || bad "--json has no capture-too-many-clients"
 	fi
@@ -134,7 +135,8 @@ if flood tftp 192; then
 	at_least cap-flows "$(anom cap-flows)" $((n - max_flows))
 	at_least cap-expectations "$(anom cap-expectations)" $((n - max_expect))
 	grep -qE "more entries not kept" "$NBT_TMP/out" || bad "report does not say timeline entries were dropped"
-	json_names cap-flows cap-expectations
+	grep -qE "capture-table-full" "$NBT_TMP/out" || bad "report has no capture-table-full"
+	json_names cap-flows cap-expectations cap-events
 fi
 
 # One NFS/TCP stream, 600 kB after a hole: one 320 KiB window (measured 12 MiB).
@@ -157,6 +159,7 @@ fi
 if flood rpc 64; then
 	n=$(frames_of rpc)
 	at_least cap-rpc-xids "$(anom cap-rpc-xids)" $((n - rpc_xids))
+	grep -qE "RPC calls forgotten" "$NBT_TMP/out" || bad "report has no capture-table-full"
 	json_names cap-rpc-xids
 fi
 
@@ -166,6 +169,8 @@ if flood events 64; then
 		bad "report does not say attempts were dropped"
 	grep -qE "\([0-9]+ more entries not kept\)" "$NBT_TMP/out" ||
 		bad "report does not say timeline entries were dropped"
+	at_least cap-events "$(anom cap-events)" 1
+	json_names cap-events
 fi
 
 echo "$fails failures"
