@@ -40,6 +40,20 @@ void rjson_time(char buf[RJSON_TIME_MAX], nbt_time ts);
 /* Writes one value: pretty (the report) or on one line (the event stream), '/' not escaped. */
 void rjson_write(FILE *out, json_object *o, bool pretty);
 
+/*
+ * A pretty object written in pieces, byte for byte what rjson_write would make of the whole,
+ * so that a long array member (the clients) is never held in memory at once: the head's
+ * members, then the array, one element at a time, then the tail's members.  Head and tail
+ * must have members; every call consumes (puts) the object it is given.
+ */
+struct rjson_stream {
+	FILE *out;
+	size_t items;
+};
+void rjson_stream_open(struct rjson_stream *s, FILE *out, json_object *head, const char *array);
+void rjson_stream_item(struct rjson_stream *s, json_object *item);
+void rjson_stream_close(struct rjson_stream *s, json_object *tail);
+
 /* The whole report: capture info, every selected client, capture findings, anomalies, errors. */
 void rjson_report(FILE *out, struct client_table *t, const struct diag_opts *d,
                   const struct outcome_opts *o, const struct rjson_run *run);

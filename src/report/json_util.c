@@ -77,11 +77,53 @@ void rjson_time(char buf[RJSON_TIME_MAX], nbt_time ts)
 	snprintf(buf, RJSON_TIME_MAX, "%s.%06ldZ", day, (long)(ns / 1000));
 }
 
-void rjson_write(FILE *out, json_object *o, bool pretty)
+static const char *rjson_text(json_object *o, bool pretty)
 {
 	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
 	flags |=
 	    pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED : JSON_C_TO_STRING_PLAIN;
-	fputs(json_object_to_json_string_ext(o, flags), out);
+	return json_object_to_json_string_ext(o, flags);
+}
+
+void rjson_write(FILE *out, json_object *o, bool pretty)
+{
+	fputs(rjson_text(o, pretty), out);
 	fputc('\n', out);
+}
+
+/*
+ * json-c's pretty form indents a value nested at depth d by 2d more spaces on every line after
+ * its first, and strings never hold a raw newline (they are escaped), so a value written on
+ * its own and re-indented reads exactly as it would inside the whole document.
+ */
+#define RJSON_ITEM_INDENT "    " /* an element of an array that is a member of the root */
+
+void rjson_stream_open(struct rjson_stream *s, FILE *out, json_object *head, const char *array)
+{
+	s->out = out;
+	s->items = 0;
+	const char *t = rjson_text(head, true); /* "{\n  ...\n}", head has members */
+	size_t n = strlen(t);
+	fwrite(t, 1, n >= 2 ? n - 2 : n, out);
+	fprintf(out, ",\n  \"%s\": [", array);
+	json_object_put(head);
+}
+
+void rjson_stream_item(struct rjson_stream *s, json_object *item)
+{
+	fputs(s->items++ ? ",\n" RJSON_ITEM_INDENT : "\n" RJSON_ITEM_INDENT, s->out);
+	const char *t = rjson_text(item, true);
+	for (const char *nl; (nl = strchr(t, '\n')) != NULL; t = nl + 1) {
+		fwrite(t, 1, (size_t)(nl - t) + 1, s->out);
+		fputs(RJSON_ITEM_INDENT, s->out);
+	}
+	fputs(t, s->out);
+	json_object_put(item);
+}
+
+void rjson_stream_close(struct rjson_stream *s, json_object *tail)
+{
+	const char *t = rjson_text(tail, true); /* "{\n  ...\n}", tail has members */
+	fprintf(s->out, "\n  ],\n%s\n", strlen(t) >= 2 ? t + 2 : t);
+	json_object_put(tail);
 }

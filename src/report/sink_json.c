@@ -372,20 +372,22 @@ void rjson_report(FILE *out, struct client_table *t, const struct diag_opts *d,
 	RJ_ADD(sel, "client", oo->client ? rjson_str(oo->client) : NULL);
 	RJ_ADD(root, "selection", sel);
 	RJ_ADD(root, "exit_code", json_object_new_int(run->exit_code));
-	json_object *cl = json_object_new_array();
+	/* Clients are written one by one: a capture of thousands stays within a client's memory. */
+	struct rjson_stream js;
+	rjson_stream_open(&js, out, root, "clients");
 	for (size_t i = 0; i < client_count(t); i++) {
 		const struct client *c = client_get(t, i);
 		if (outcome_selected(c, oo->client))
-			json_object_array_add(cl, rj_client(c, cap, d, oo));
+			rjson_stream_item(&js, rj_client(c, cap, d, oo));
 	}
-	RJ_ADD(root, "clients", cl);
+	json_object *tail = json_object_new_object();
 	struct diag_result r;
 	diag_capture(cap, &r);
 	json_object *cf = json_object_new_array();
 	for (uint8_t i = 0; i < r.n; i++)
 		json_object_array_add(cf, rj_finding(&r.f[i]));
-	RJ_ADD(root, "capture_findings", cf);
-	RJ_ADD(root, "anomalies", rj_anomalies(run));
+	RJ_ADD(tail, "capture_findings", cf);
+	RJ_ADD(tail, "anomalies", rj_anomalies(run));
 	json_object *errs = json_object_new_array();
 	if (run->error_kind) {
 		json_object *e = json_object_new_object();
@@ -393,7 +395,6 @@ void rjson_report(FILE *out, struct client_table *t, const struct diag_opts *d,
 		RJ_ADD(e, "message", rjson_str(run->error_msg ? run->error_msg : ""));
 		json_object_array_add(errs, e);
 	}
-	RJ_ADD(root, "errors", errs);
-	rjson_write(out, root, true);
-	json_object_put(root);
+	RJ_ADD(tail, "errors", errs);
+	rjson_stream_close(&js, tail);
 }
