@@ -3,7 +3,7 @@
 #
 # Usage: tests/fuzz/run.sh [SECONDS] [TARGET...]
 #   SECONDS  time per target (default 60)
-#   TARGET   cursor dhcp tftp rpc arp_icmp ipfrag tcpreasm pipeline pcapfile (default: all)
+#   TARGET   cursor dhcp tftp rpc rpcprog arp_icmp ipfrag tcpreasm pipeline pcapfile (default: all)
 # Environment:
 #   NBT_FUZZ_BUILD  build directory (default: <repo>/build-fuzz-run), configured with clang
 #   NBT_FUZZ_WORK   where seeds, corpora and artifacts go (default: a new temp dir; never the repo)
@@ -20,7 +20,7 @@ set -u
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 SECS=${1:-60}
 [ $# -gt 0 ] && shift
-ALL="cursor dhcp tftp rpc arp_icmp ipfrag tcpreasm pipeline pcapfile"
+ALL="cursor dhcp tftp rpc rpcprog arp_icmp ipfrag tcpreasm pipeline pcapfile"
 TARGETS=${*:-$ALL}
 BUILD=${NBT_FUZZ_BUILD:-$SRC/build-fuzz-run}
 SHARED=${SHARED_CAPTURES:-$SRC/../shared/captures}
@@ -85,7 +85,7 @@ python3 "$SRC/tests/fuzz/seeds.py" "$WORK/seeds" "$SRC/captures" "$SHARED" >"$WO
 max_len_for() {
 	case "$1" in
 	pcapfile) echo 65536 ;;
-	tftp | rpc | pipeline) echo 16384 ;;
+	tftp | rpc | rpcprog | pipeline) echo 16384 ;;
 	*) echo 4096 ;;
 	esac
 }

@@ -277,6 +277,7 @@ def emit_tftp(out, tftp):
 
 def emit_rpc(out, rpc_udp, rpc_tcp):
     for (_, _, _), (srv, pls) in rpc_udp.items():
+        emit_rpcprog(out, pls)
         mode = bytes([rpc_port_index(srv) << 1])
         for pl in pls:
             out.add("rpc", mode + pl)
@@ -292,7 +293,70 @@ def emit_rpc(out, rpc_udp, rpc_tcp):
             merged.insert(0, (0, b""))
         mode = bytes([1 | rpc_port_index(srv) << 1])
         out.add("rpc", mode + SEP.join(pl[:4096] for _, pl in merged[:16]))
+        # Each direction's stream split into records; calls (client side) then replies,
+        # since emit_rpcprog pairs them by xid.
+        recs = {0: rpc_records(b"".join(pl for d, pl in segs if d == 0)),
+                1: rpc_records(b"".join(pl for d, pl in segs if d == 1))}
+        emit_rpcprog(out, recs[0] + recs[1])
         out.add("tcpreasm", tcp_script([(d, pl[:2048]) for d, pl in segs[:24]]))
+
+
+RPC_PROG_INDEX = {100000: 0, 100005: 1, 100003: 2}  # fuzz_rpcprog's sel % 3
+
+
+def rpc_body(msg):
+    """(xid, True, (prog, vers, proc), body) of a CALL, (xid, False, None, body) of an accepted
+    SUCCESS REPLY, else None; the header is skipped as RFC 5531 s9 lays it out."""
+    def opaque_auth(off):
+        if off + 8 > len(msg):
+            return None
+        flavor, n = struct.unpack(">II", msg[off:off + 8])
+        end = off + 8 + (n + 3) // 4 * 4
+        return None if flavor == 6 or end > len(msg) else end  # RPCSEC_GSS bodies are sealed
+    if len(msg) < 12:
+        return None
+    xid, mtype = struct.unpack(">II", msg[:8])
+    if mtype == 0 and len(msg) >= 24:
+        rpcvers, prog, vers, proc = struct.unpack(">IIII", msg[8:24])
+        off = opaque_auth(24)
+        off = opaque_auth(off) if off is not None else None
+        if rpcvers == 2 and prog in RPC_PROG_INDEX and off is not None:
+            return xid, True, (prog, vers, proc), msg[off:]
+    elif mtype == 1 and struct.unpack(">I", msg[8:12])[0] == 0:
+        off = opaque_auth(12)
+        if off is not None and off + 4 <= len(msg) and msg[off:off + 4] == b"\0\0\0\0":
+            return xid, False, None, msg[off + 4:]
+    return None
+
+
+def rpc_records(stream):
+    """The records of one direction of an RPC/TCP stream (RFC 5531 s11 marks)."""
+    out, off, rec = [], 0, b""
+    while off + 4 <= len(stream):
+        mark = struct.unpack(">I", stream[off:off + 4])[0]
+        n = mark & 0x7FFFFFFF
+        rec += stream[off + 4:off + 4 + n]
+        off += 4 + n
+        if mark & 0x80000000:
+            out.append(rec)
+            rec = b""
+    return out
+
+
+def emit_rpcprog(out, msgs):
+    """fuzz_rpcprog seeds: each call's body and its reply's, paired by xid."""
+    calls = {}
+    for m in msgs:
+        b = rpc_body(m)
+        if not b:
+            continue
+        xid, is_call, head, body = b
+        if is_call:
+            calls[xid] = (head, body)
+        elif xid in calls:
+            (prog, vers, proc), cbody = calls.pop(xid)
+            hdr = bytes([RPC_PROG_INDEX[prog], vers & 0xFF, proc & 0xFF])
+            out.add("rpcprog", hdr + cbody[:8192] + SEP + body[:8192])
 
 
 def cursor_seeds(out):
