@@ -13,14 +13,6 @@
  * Bit 1: the frame's wire length is 64 bytes longer than captured (snaplen cut).
  * Bit 2: the body is also sent inside a VLAN tag.
  */
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fz_init();
-	return 0;
-}
-
 #define FZ_FRAME_MAX 2048
 
 static size_t put_eth(uint8_t *b, uint16_t type, bool vlan)

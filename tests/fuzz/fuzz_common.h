@@ -25,9 +25,17 @@
 #define FZ_MAX_CHUNKS 64
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 static FILE *fz_null;
+
+/* Opens the event sink's /dev/null once, on the first event. */
+static inline void fz_init(void)
+{
+	if (!fz_null)
+		fz_null = fopen("/dev/null", "w");
+	if (!fz_null)
+		abort();
+}
 
 /* Events go through the real --dump writer into /dev/null, so every field of
  * every event is read (and the dump code is fuzzed too). */
@@ -36,15 +44,8 @@ static inline void fz_sink(void *arg, const struct nbt_event *ev)
 	(void)arg;
 	if ((unsigned)ev->type >= EV__COUNT)
 		abort();
+	fz_init();
 	dump_event(fz_null, ev);
-}
-
-static inline void fz_init(void)
-{
-	if (!fz_null)
-		fz_null = fopen("/dev/null", "w");
-	if (!fz_null)
-		abort();
 }
 
 /* Small caps, so that eviction and cap paths are reached by small inputs. */

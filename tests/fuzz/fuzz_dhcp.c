@@ -11,14 +11,6 @@
  * every datagram then goes through the dissector in one pipeline, so the
  * dump of every event and any per-pipeline state are exercised too.
  */
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fz_init();
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint16_t ports[4][2] = {{68, 67}, {67, 68}, {68, 4011}, {67, 67}};

@@ -24,6 +24,7 @@
 static int fz_fd = -1;
 static char fz_path[64];
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;

@@ -12,14 +12,6 @@
  * 1 s, 10 s, 60 s, 1 ms backwards, none, 1000 s); bit 7: the default
  * (large) limits instead of the small fuzzing caps.
  */
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fz_init();
-	return 0;
-}
-
 static const int fz_dlts[8] = {DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW,
                                DLT_IPV4,   DLT_NULL,      DLT_LOOP,       DLT_EN10MB};
 static const nbt_time fz_steps[8] = {NBT_NS_PER_MS,

@@ -15,14 +15,6 @@
  * record is then dissected.  Bits 1-2 pick the server port (111, 2049, 635,
  * 20048).
  */
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fz_init();
-	return 0;
-}
-
 struct fz_rpc {
 	struct pipeline *p;
 	struct nbt_pkt tmpl[2]; /* [0] call direction, [1] reply direction */

@@ -16,14 +16,6 @@
  * Bits 2-3: time between datagrams (10 ms, 1 s, 30 s, 200 s: past the
  * expectation's lifetime).  Bits 4-7 vary the server's TID.
  */
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fz_init();
-	return 0;
-}
-
 static const nbt_time fz_steps[4] = {10 * NBT_NS_PER_MS, NBT_NS_PER_SEC, 30 * NBT_NS_PER_SEC,
                                      200 * NBT_NS_PER_SEC};
 
