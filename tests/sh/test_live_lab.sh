@@ -20,15 +20,10 @@ fail() {
 	exit 1
 }
 
-[ "$(id -u)" = 0 ] || skip "live capture in the lab needs root (network namespaces)"
-for b in ip unshare dnsmasq ganesha.nfsd rpcbind rpcinfo busybox nfs-ls nfs-cat tcpdump tshark capinfos python3; do
-	command -v "$b" >/dev/null 2>&1 || skip "$b not installed (tests/lab/packages.txt)"
-done
-[ -f "$LAB/pisim.py" ] || skip "tests/lab/pisim.py not present"
+# shellcheck source=../lab/can-run.sh
+. "$LAB/can-run.sh"
+why=$(lab_unavailable rpcinfo tshark capinfos) && skip "$why"
 id nobody >/dev/null 2>&1 || skip "no user nobody"
-probe=nbtlab-probe-$$
-ip netns add "$probe" 2>/dev/null || skip "cannot create a network namespace here"
-ip netns del "$probe"
 
 out=$(mktemp -d /tmp/nbt-livetest.XXXXXX) || fail "mktemp"
 chmod 755 "$out"

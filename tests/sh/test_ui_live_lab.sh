@@ -7,14 +7,9 @@ set -u
 . "$NBT_SRC/tests/sh/lib.sh"
 . "$NBT_SRC/tests/sh/ui_tmux.sh"
 LAB=$NBT_SRC/tests/lab
-[ "$(id -u)" = 0 ] || nbt_skip "live capture in the lab needs root (network namespaces)"
-for b in ip unshare dnsmasq ganesha.nfsd rpcbind busybox nfs-ls nfs-cat tcpdump python3; do
-	command -v "$b" >/dev/null 2>&1 || nbt_skip "$b not installed (tests/lab/packages.txt)"
-done
-[ -f "$LAB/pisim.py" ] || nbt_skip "tests/lab/pisim.py not present"
-probe=nbtuil-probe-$$
-ip netns add "$probe" 2>/dev/null || nbt_skip "cannot create a network namespace here"
-ip netns del "$probe"
+# shellcheck source=../lab/can-run.sh
+. "$LAB/can-run.sh"
+why=$(lab_unavailable) && nbt_skip "$why"
 
 sync=$NBT_TMP/sync
 mkdir -p "$sync"
