@@ -1,4 +1,5 @@
 # summary: can the capture lab run here? Sourced by the tests that start it.
+# shellcheck shell=bash
 #
 # lab_unavailable [PROGRAM...]: when the lab cannot run (not root, one of its programs or the
 # extra PROGRAMs missing, pisim.py absent, no network namespaces) prints why and returns 0;

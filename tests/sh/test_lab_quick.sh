@@ -16,7 +16,7 @@ fail() {
 	exit 1
 }
 
-# shellcheck source=../lab/can-run.sh
+# shellcheck source=/dev/null
 . "$LAB/can-run.sh"
 why=$(lab_unavailable rpcinfo tshark capinfos) && skip "$why"
 [ -x "$LAB/run-scenario" ] || fail "tests/lab/run-scenario missing or not executable"

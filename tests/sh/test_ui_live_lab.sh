@@ -7,7 +7,7 @@ set -u
 . "$NBT_SRC/tests/sh/lib.sh"
 . "$NBT_SRC/tests/sh/ui_tmux.sh"
 LAB=$NBT_SRC/tests/lab
-# shellcheck source=../lab/can-run.sh
+# shellcheck source=/dev/null
 . "$LAB/can-run.sh"
 why=$(lab_unavailable) && nbt_skip "$why"
 
