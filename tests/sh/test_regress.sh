@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # summary: every fuzz regression capture in captures/regress/ replays with --dump exactly as its
-# hand-reviewed NAME.dump says, exit 0, nothing on stderr (a sanitizer report fails it).
+# hand-reviewed NAME.dump says, exit 0, nothing on stderr (a sanitizer report fails it), each
+# run within 30 s (some captures were hangs: a tiny file, minutes of work before the fix).
 set -u
 . "$(dirname "$0")/lib.sh"
 dir="$NBT_SRC/captures/regress"
@@ -16,9 +17,12 @@ for f in "$dir"/*.pcap "$dir"/*.pcapng; do
 		fails=$((fails + 1))
 		continue
 	fi
-	"$NBT" -r "$f" --dump >"$NBT_TMP/out" 2>"$NBT_TMP/err"
+	timeout 30 "$NBT" -r "$f" --dump >"$NBT_TMP/out" 2>"$NBT_TMP/err"
 	rc=$?
-	if [ "$rc" -ne 0 ]; then
+	if [ "$rc" -eq 124 ]; then
+		echo "FAIL: $name: --dump still running after 30 s (killed)"
+		fails=$((fails + 1))
+	elif [ "$rc" -ne 0 ]; then
 		echo "FAIL: $name: exit $rc"
 		fails=$((fails + 1))
 	fi
@@ -33,7 +37,7 @@ for f in "$dir"/*.pcap "$dir"/*.pcapng; do
 		fails=$((fails + 1))
 	fi
 	# The default boot report goes through client tracking and the diagnosis as well.
-	"$NBT" -r "$f" --stats --summary >/dev/null 2>"$NBT_TMP/err"
+	timeout 30 "$NBT" -r "$f" --stats --summary >/dev/null 2>"$NBT_TMP/err"
 	rc=$?
 	if [ "$rc" -gt 1 ] || [ -s "$NBT_TMP/err" ]; then
 		echo "FAIL: $name: report exit $rc, stderr:"
