@@ -1,10 +1,20 @@
-# summary: can the capture lab run here? Sourced by the tests that start it.
+# summary: can the capture lab run here? Sourced by the tests that start it, with their skip/fail.
 # shellcheck shell=bash
 #
+# skip WHY / fail WHY: end the test as skipped (77, ctest's skip code) or failed.
 # lab_unavailable [PROGRAM...]: when the lab cannot run (not root, one of its programs or the
 # extra PROGRAMs missing, pisim.py absent, no network namespaces) prints why and returns 0;
 # when it can, prints nothing and returns 1.  Use: why=$(lab_unavailable tshark) && skip "$why"
 LAB_CAN_RUN_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
 
 lab_unavailable() {
 	local b probe=nbtlab-probe-$$

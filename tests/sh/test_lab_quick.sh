@@ -7,17 +7,8 @@ SRC=${NBT_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 LAB=$SRC/tests/lab
 SCENARIO=pi4-clean-nfs3
 
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-fail() {
-	echo "FAIL: $*"
-	exit 1
-}
-
 # shellcheck source=/dev/null
-. "$LAB/can-run.sh"
+. "$LAB/can-run.sh" # skip, fail, lab_unavailable
 why=$(lab_unavailable rpcinfo tshark capinfos) && skip "$why"
 [ -x "$LAB/run-scenario" ] || fail "tests/lab/run-scenario missing or not executable"
 

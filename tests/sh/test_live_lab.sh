@@ -11,17 +11,8 @@ SRC=${NBT_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 LAB=$SRC/tests/lab
 NBT=${NBT:?NBT must name the netboot-trace binary}
 
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-fail() {
-	echo "FAIL: $*"
-	exit 1
-}
-
 # shellcheck source=/dev/null
-. "$LAB/can-run.sh"
+. "$LAB/can-run.sh" # skip, fail, lab_unavailable
 why=$(lab_unavailable rpcinfo tshark capinfos) && skip "$why"
 id nobody >/dev/null 2>&1 || skip "no user nobody"
 
