@@ -1,14 +1,21 @@
 /* summary: ONC RPC v2 (RFC 5531) header, auth (AUTH_SYS, RPCSEC_GSS RFC 2203), per-flow xid
  * matching. */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nbt/dissect.h"
 #include "nbt/rpc.h"
+#include "nbt/xalloc.h"
 #include "rpc_proto.h"
 #include "rpc_prog.h"
 
-#define RPC_XIDS        64  /* outstanding calls remembered per flow */
+#define RPC_XIDS     64 /* outstanding calls remembered per flow, at most */
+#define RPC_XIDS_MIN 8  /* slots a flow starts with; it doubles while calls are outstanding */
+/* Slots past the first RPC_XIDS_MIN of each flow, all flows together (~170 bytes each): with
+ * the flow cap this bounds the xid tables (65536 flows x 8 slots + this = ~130 MB at worst,
+ * not 65536 x 64 = 700 MB); a flow that finds no room forgets its oldest call instead. */
+#define RPC_XIDS_SPARE  262144u
 #define RPC_MACHINE_CAP 255 /* RFC 5531 appendix A: machinename<255> */
 #define RPC_GIDS_MAX    16  /* RFC 5531 appendix A: gids<16> */
 #define RPC_IPPROTO_TCP 6
@@ -24,10 +31,13 @@ struct rpc_pending {
 	struct rpc_saved saved;
 };
 
+/* A ring of the flow's latest calls; `next` is the slot to overwrite next, the oldest. */
 struct rpc_flow {
-	uint32_t next; /* slot to overwrite next: slots fill in order, so it is the oldest */
-	struct rpc_pending p[RPC_XIDS];
+	struct rpc_pending *p; /* cap slots, NULL until the first call */
+	uint32_t cap, next;
 };
+
+static size_t rpc_spare_used; /* slots past RPC_XIDS_MIN held by all flows (one thread) */
 
 static const char *nfs_proc_name(uint32_t vers, uint32_t proc)
 {
@@ -148,21 +158,57 @@ static struct rpc_pending *rpc_find(struct rpc_flow *f, uint32_t xid, uint8_t di
 {
 	if (!f)
 		return NULL;
-	for (size_t i = 0; i < RPC_XIDS; i++)
+	for (size_t i = 0; i < f->cap; i++)
 		if (f->p[i].used && f->p[i].xid == xid && f->p[i].dir == dir)
 			return &f->p[i];
 	return NULL;
 }
 
-/* Slot for a call: a retransmission reuses its slot, otherwise the oldest is replaced. */
+/*
+ * Doubles the ring (or makes the first one), oldest call first so that `next` stays the
+ * oldest; false when the flow or all flows together are at their cap.
+ */
+static bool rpc_grow(struct rpc_flow *f)
+{
+	uint32_t cap = f->cap ? 2 * f->cap : RPC_XIDS_MIN;
+	size_t spare = cap - (f->cap > RPC_XIDS_MIN ? f->cap : RPC_XIDS_MIN);
+	if (cap > RPC_XIDS || rpc_spare_used + spare > RPC_XIDS_SPARE)
+		return false;
+	struct rpc_pending *p = xcalloc(cap, sizeof(*p));
+	for (uint32_t i = 0; i < f->cap; i++)
+		p[i] = f->p[(f->next + i) % f->cap];
+	free(f->p);
+	rpc_spare_used += spare;
+	f->p = p;
+	f->next = f->cap;
+	f->cap = cap;
+	return true;
+}
+
+static void rpc_flow_free(void *state)
+{
+	struct rpc_flow *f = state;
+	if (f->cap > RPC_XIDS_MIN)
+		rpc_spare_used -= f->cap - RPC_XIDS_MIN;
+	free(f->p);
+}
+
+/*
+ * Slot for a call: a retransmission reuses its slot; otherwise the oldest is replaced, unless
+ * it is still waiting for its reply and the ring can grow.
+ */
 static struct rpc_pending *rpc_slot(struct rpc_flow *f, uint32_t xid, uint8_t dir,
                                     struct dis_ctx *ctx)
 {
 	struct rpc_pending *p = rpc_find(f, xid, dir);
 	if (p)
 		return p;
-	p = &f->p[f->next % RPC_XIDS];
-	f->next = (f->next + 1) % RPC_XIDS;
+	if (!f->cap || (f->p[f->next].used && !f->p[f->next].answered))
+		rpc_grow(f);
+	if (!f->cap)
+		return NULL;
+	p = &f->p[f->next];
+	f->next = (f->next + 1) % f->cap;
 	if (p->used && !p->answered)
 		dis_anomaly(ctx, ANOM_CAP_RPC_XIDS, "rpc", "outstanding call forgotten");
 	return p;
@@ -236,17 +282,18 @@ static enum dis_status rpc_call(struct cur *c, const struct nbt_pkt *pkt, struct
 	struct rpc_flow *f = dis_flow_state(ctx);
 	if (f) {
 		struct rpc_pending *p = rpc_slot(f, r->xid, pkt->dir, ctx);
-		*p = (struct rpc_pending){.xid = r->xid,
-		                          .prog = r->prog,
-		                          .vers = r->vers,
-		                          .proc = r->proc,
-		                          .frame = pkt->frame,
-		                          .ts = pkt->ts,
-		                          .used = true,
-		                          .body = reply_plain,
-		                          .flavor_cut = flavor_cut,
-		                          .dir = pkt->dir,
-		                          .saved = saved};
+		if (p)
+			*p = (struct rpc_pending){.xid = r->xid,
+			                          .prog = r->prog,
+			                          .vers = r->vers,
+			                          .proc = r->proc,
+			                          .frame = pkt->frame,
+			                          .ts = pkt->ts,
+			                          .used = true,
+			                          .body = reply_plain,
+			                          .flavor_cut = flavor_cut,
+			                          .dir = pkt->dir,
+			                          .saved = saved};
 	}
 	return rpc_finish(c, ev, ctx);
 }
@@ -383,5 +430,6 @@ const struct dissector dis_rpc = {
     .probe = rpc_probe,
     .dissect = rpc_dissect,
     .flow_state_size = sizeof(struct rpc_flow),
+    .flow_state_free = rpc_flow_free,
     .tcp_records = true,
 };

@@ -166,6 +166,8 @@ static void flow_destroy(struct flow *f)
 {
 	for (int i = 0; i < 2; i++)
 		tcpreasm_free(f->tcp[i]);
+	if (f->state && f->dis && f->dis->flow_state_free)
+		f->dis->flow_state_free(f->state);
 	free(f->state);
 	free(f);
 }

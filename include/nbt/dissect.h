@@ -25,7 +25,9 @@ struct dissector {
 	enum dis_status (*dissect)(struct cur *payload, const struct nbt_pkt *pkt,
 	                           struct dis_ctx *ctx);
 	size_t flow_state_size; /* zeroed per flow, freed with the flow */
-	bool tcp_records;       /* over TCP, deliver ONC RPC records (RFC 5531 s11) */
+	/* Optional: frees what the state points to (the state itself is the flow table's). */
+	void (*flow_state_free)(void *state);
+	bool tcp_records; /* over TCP, deliver ONC RPC records (RFC 5531 s11) */
 };
 
 /* An expected flow, e.g. TFTP data from the server's new port (RFC 1350 s4). */

@@ -569,6 +569,37 @@ static void test_xid_table_cap(void **state)
 	reply_hdr(&x, 0x1000, 0);
 	run(fx, false, 17, 2049, &x);
 	assert_false(last_rpc(fx)->matched);
+	/* the table grew 8 -> 64 keeping age order: exactly the six oldest went */
+	x.n = 0;
+	reply_hdr(&x, 0x1000 + 5, 0);
+	run(fx, false, 17, 2049, &x);
+	assert_false(last_rpc(fx)->matched);
+	x.n = 0;
+	reply_hdr(&x, 0x1000 + 6, 0);
+	run(fx, false, 17, 2049, &x);
+	assert_true(last_rpc(fx)->matched);
+}
+
+/* Calls answered in turn never fill the table: nothing is forgotten over many of them, and a
+ * late duplicate of a recent reply still finds its call. */
+static void test_xid_answered_calls(void **state)
+{
+	struct fixture *fx = *state;
+	struct xdr x = {.n = 0};
+	for (uint32_t i = 0; i < 200; i++) {
+		x.n = 0;
+		call_hdr(&x, 0x2000 + i, 100003, 3, 0);
+		run(fx, true, 17, 2049, &x);
+		x.n = 0;
+		reply_hdr(&x, 0x2000 + i, 0);
+		run(fx, false, 17, 2049, &x);
+		assert_true(last_rpc(fx)->matched);
+	}
+	assert_int_equal(fx->nanom[ANOM_CAP_RPC_XIDS], 0);
+	x.n = 0;
+	reply_hdr(&x, 0x2000 + 199 - 4, 0);
+	run(fx, false, 17, 2049, &x);
+	assert_true(last_rpc(fx)->matched);
 }
 
 /* ---- whole frames, for captures the snaplen cut (caplen < wire length) ---- */
@@ -782,6 +813,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_read_reply_length_lies, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_credentials, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_denied_and_unknown_prog, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_xid_answered_calls, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_xid_table_cap, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_probe, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_call_cut_after_header, setup, teardown),
