@@ -15,6 +15,9 @@ One classic pcap (Ethernet, microsecond) per cap, all synthetic, written in bulk
                 that never fills (every stream wants a window at once) -> OOO windows cap
   rpc.pcap      one UDP flow, 100 k NFS NULL calls with distinct xids, never answered
                                                                       -> cap-rpc-xids
+  rpcflows.pcap 6 k UDP flows to 2049 (distinct client ports), 64 unanswered calls each,
+                flow after flow: the xid rings grow until the budget of spare slots for
+                all flows is spent, later flows keep 8 calls      -> cap-rpc-xids
   events.pcap   one Pi MAC: 20 attempts of a DISCOVER and 299 REQUESTs (6000 frames)
                                                                       -> timeline, attempts caps
 --scale multiplies every count (a quick run: --scale 0.01).  Times are all within a few
@@ -190,6 +193,17 @@ def gen_rpc(d, n):
     return p.n
 
 
+def gen_rpcflows(d, n):
+    p = Pcap(os.path.join(d, "rpcflows.pcap"))
+    cli = bytes([10, 0, 0, 2])
+    for f in range(n):
+        for k in range(64):
+            p.add(f * 64 + k, eth_ip(SRV_MAC, SRV_MAC, cli, SRV_IP, 17,
+                                     udp(1024 + f, 2049, rpc_null_call(f << 8 | k))))
+    p.close()
+    return p.n
+
+
 def gen_events(d, n):
     """Boot attempts of one Pi: a DISCOVER then REQUESTs (a REQUEST makes the next
     DISCOVER a new attempt), 300 frames each: past the timeline and the attempt caps."""
@@ -219,6 +233,7 @@ def main():
         (gen_tcpooo, s(600000)),
         (gen_tcpflows, s(5000)),
         (gen_rpc, s(100000)),
+        (gen_rpcflows, s(6000)),
         (gen_events, s(6000)),
     ]
     for fn, n in gens:
