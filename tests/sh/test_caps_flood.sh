@@ -116,10 +116,11 @@ if flood frags 96; then
 fi
 
 # 100 k MACs (10 k of them with 8 attempts): 256 clients x 8 attempts x 54 KiB (160-entry
-# timelines) = 110 MiB (measured 137 MiB without --json).  --json builds its whole document
-# (12 MB of text here: 256 x 8 x 160 timeline entries) as json-c objects first, ~150 MiB
-# more (measured 286 MiB in all).  The report counts what it did not follow.
-if flood dhcp 384; then
+# timelines) = 110 MiB (measured 137 MiB without --json).  --json writes its document (12 MB
+# of text here: 256 x 8 x 160 timeline entries) client by client, one client's json-c tree
+# at a time (measured 164 MiB in all; 286 MiB when the whole tree was built first).  The
+# report counts what it did not follow.
+if flood dhcp 256; then
 	grep -qE "capture-too-many-clients" "$NBT_TMP/out" || bad "report has no capture-too-many-clients"
 	dropped=$(sed -nE 's/^ *([0-9]+) events came from clients past.*/\1/p' "$NBT_TMP/out")
 	at_least "events of clients not followed" "${dropped:-0}" $(($(frames_of dhcp) * 2 / 5 - max_clients))
@@ -147,10 +148,11 @@ if flood tcpooo 64; then
 	json_names cap-tcp-out-of-order
 fi
 
-# 5 k NFS/TCP flows, each with data past a hole: RPC flow state 10.7 KiB x 5 k = 54 MiB plus
-# at most 128 windows of 320 KiB = 40 MiB (measured 90 MiB).  Without the window pool every
-# stream holds its own window: ~500 MiB.
-if flood tcpflows 192; then
+# 5 k NFS/TCP flows, each with data past a hole: RPC xid rings of 8 calls (1.3 KiB) x 5 k =
+# 7 MiB plus at most 128 windows of 320 KiB = 40 MiB (measured 29 MiB; 90 MiB when every
+# flow held 64 call slots).  Without the window pool every stream holds its own window:
+# ~500 MiB.
+if flood tcpflows 96; then
 	# Every flow past the pool is refused a window (3 segments each, counted once per segment).
 	at_least cap-tcp-out-of-order "$(anom cap-tcp-out-of-order)" \
 		$(($(frames_of tcpflows) / 4 - ooo_windows))
@@ -168,7 +170,8 @@ fi
 # 6 k flows x 64 unanswered calls: rings grow (8 -> 64, 56 spare slots a flow) until the
 # budget for all flows is spent; the flows after that forget all but their last 8 calls.
 # 6 k x 8 + 262144 slots x ~170 B = ~52 MiB before ASan.  Without the budget every ring
-# reaches 64 slots: 6 k x 10.7 KiB = 64 MiB here, 700 MiB at the flow cap.
+# reaches 64 slots: 6 k x 10.7 KiB = 64 MiB here, 700 MiB at the flow cap (measured 101 MiB
+# with ASan's redzones).
 if flood rpcflows 192; then
 	flows=$(($(frames_of rpcflows) / rpc_xids))
 	grown=$((rpc_spare / (rpc_xids - rpc_xids_min)))
