@@ -387,19 +387,18 @@ static bool bit_get(const uint64_t *map, size_t i)
  * a few hundred operations instead of one per byte.
  */
 struct bit_span {
-	size_t pos, left; /* next ring position (unmasked) and bytes still to walk */
-	size_t word, at;  /* out: word index, distance of its first bit from the start */
-	unsigned shift;   /* out: bit of the word where the part begins */
-	uint64_t mask;    /* out: the part's bits */
+	size_t pos, left, len; /* next ring position (unmasked), bytes still to walk, of len */
+	size_t word, at;       /* out: word index, distance of its first bit from the start */
+	unsigned shift;        /* out: bit of the word where the part begins */
+	uint64_t mask;         /* out: the part's bits */
 };
 
 static struct bit_span span_of(size_t first, size_t n)
 {
-	struct bit_span sp = {.pos = first, .left = n, .at = 0};
-	return sp;
+	return (struct bit_span){.pos = first, .left = n, .len = n};
 }
 
-static bool span_next(struct bit_span *sp, size_t *done)
+static bool span_next(struct bit_span *sp)
 {
 	if (sp->left == 0)
 		return false;
@@ -409,8 +408,7 @@ static bool span_next(struct bit_span *sp, size_t *done)
 	sp->word = i / 64;
 	sp->shift = (unsigned)(i % 64);
 	sp->mask = (k == 64 ? ~(uint64_t)0 : ((uint64_t)1 << k) - 1u) << sp->shift;
-	sp->at = *done;
-	*done += k;
+	sp->at = sp->len - sp->left;
 	sp->pos = i + k;
 	sp->left -= k;
 	return true;
@@ -439,9 +437,8 @@ static void ooo_clear(struct tcp_stream *s)
 static void ooo_release(struct tcp_stream *s, size_t first, size_t n)
 {
 	struct tcp_ooo *o = s->ooo;
-	size_t done = 0;
 	struct bit_span sp = span_of(first, n);
-	while (s->ooo_bytes > 0 && span_next(&sp, &done)) {
+	while (s->ooo_bytes > 0 && span_next(&sp)) {
 		s->ooo_bytes -= bits_count(o->have[sp.word] & sp.mask);
 		o->have[sp.word] &= ~sp.mask;
 		o->lost[sp.word] &= ~sp.mask;
@@ -456,9 +453,9 @@ static void ooo_release(struct tcp_stream *s, size_t first, size_t n)
 static void ooo_store(struct tcp_stream *s, size_t d, const uint8_t *p, size_t cap, size_t wire)
 {
 	struct tcp_ooo *o = s->ooo;
-	size_t first = (size_t)s->next + d, done = 0;
+	size_t first = (size_t)s->next + d;
 	struct bit_span sp = span_of(first, cap);
-	while (span_next(&sp, &done)) {
+	while (span_next(&sp)) {
 		uint64_t have = o->have[sp.word], lost = o->lost[sp.word];
 		uint64_t take = sp.mask & (~have | lost);
 		s->ooo_bytes += bits_count(sp.mask & ~have);
@@ -475,7 +472,7 @@ static void ooo_store(struct tcp_stream *s, size_t d, const uint8_t *p, size_t c
 		}
 	}
 	sp = span_of(first + cap, wire - cap);
-	while (span_next(&sp, &done)) {
+	while (span_next(&sp)) {
 		uint64_t fresh = sp.mask & ~o->have[sp.word];
 		s->ooo_bytes += bits_count(fresh);
 		o->have[sp.word] |= fresh;
@@ -499,9 +496,8 @@ static void ooo_forget(struct tcp_stream *s, size_t n)
  * TCPREASM_OOO_MAX) when none lies closer. */
 static size_t ooo_first(const struct tcp_stream *s, size_t limit)
 {
-	size_t done = 0;
 	struct bit_span sp = span_of(s->next, limit);
-	while (span_next(&sp, &done)) {
+	while (span_next(&sp)) {
 		uint64_t h = s->ooo->have[sp.word] & sp.mask;
 		if (h)
 			return sp.at + bits_low(h) - sp.shift;
@@ -513,15 +509,14 @@ static size_t ooo_first(const struct tcp_stream *s, size_t limit)
  * the end of the ring (the caller's loop continues from position 0). */
 static size_t ooo_run(const struct tcp_stream *s, size_t i, bool lost)
 {
-	size_t done = 0;
 	struct bit_span sp = span_of(i, TCPREASM_OOO_MAX - i);
-	while (span_next(&sp, &done)) {
+	while (span_next(&sp)) {
 		uint64_t l = s->ooo->lost[sp.word];
 		uint64_t same = s->ooo->have[sp.word] & (lost ? l : ~l) & sp.mask;
 		if (same != sp.mask)
 			return sp.at + bits_low(~same & sp.mask) - sp.shift;
 	}
-	return done;
+	return sp.len;
 }
 
 static void stream_deliver(struct tcp_stream *s, const uint8_t *p, size_t cap, size_t wire)
