@@ -165,15 +165,16 @@ static struct rpc_pending *rpc_find(struct rpc_flow *f, uint32_t xid, uint8_t di
 }
 
 /*
- * Doubles the ring (or makes the first one), oldest call first so that `next` stays the
- * oldest; false when the flow or all flows together are at their cap.
+ * Doubles the ring (or makes the first one, which takes no spare slots, so it always can),
+ * oldest call first so that `next` stays the oldest; leaves it as it is when the flow or all
+ * flows together are at their cap.
  */
-static bool rpc_grow(struct rpc_flow *f)
+static void rpc_grow(struct rpc_flow *f)
 {
 	uint32_t cap = f->cap ? 2 * f->cap : RPC_XIDS_MIN;
 	size_t spare = cap - (f->cap > RPC_XIDS_MIN ? f->cap : RPC_XIDS_MIN);
 	if (cap > RPC_XIDS || rpc_spare_used + spare > RPC_XIDS_SPARE)
-		return false;
+		return;
 	struct rpc_pending *p = xcalloc(cap, sizeof(*p));
 	for (uint32_t i = 0; i < f->cap; i++)
 		p[i] = f->p[(f->next + i) % f->cap];
@@ -182,7 +183,6 @@ static bool rpc_grow(struct rpc_flow *f)
 	f->p = p;
 	f->next = f->cap;
 	f->cap = cap;
-	return true;
 }
 
 static void rpc_flow_free(void *state)
@@ -205,8 +205,6 @@ static struct rpc_pending *rpc_slot(struct rpc_flow *f, uint32_t xid, uint8_t di
 		return p;
 	if (!f->cap || (f->p[f->next].used && !f->p[f->next].answered))
 		rpc_grow(f);
-	if (!f->cap)
-		return NULL;
 	p = &f->p[f->next];
 	f->next = (f->next + 1) % f->cap;
 	if (p->used && !p->answered)
@@ -282,18 +280,17 @@ static enum dis_status rpc_call(struct cur *c, const struct nbt_pkt *pkt, struct
 	struct rpc_flow *f = dis_flow_state(ctx);
 	if (f) {
 		struct rpc_pending *p = rpc_slot(f, r->xid, pkt->dir, ctx);
-		if (p)
-			*p = (struct rpc_pending){.xid = r->xid,
-			                          .prog = r->prog,
-			                          .vers = r->vers,
-			                          .proc = r->proc,
-			                          .frame = pkt->frame,
-			                          .ts = pkt->ts,
-			                          .used = true,
-			                          .body = reply_plain,
-			                          .flavor_cut = flavor_cut,
-			                          .dir = pkt->dir,
-			                          .saved = saved};
+		*p = (struct rpc_pending){.xid = r->xid,
+		                          .prog = r->prog,
+		                          .vers = r->vers,
+		                          .proc = r->proc,
+		                          .frame = pkt->frame,
+		                          .ts = pkt->ts,
+		                          .used = true,
+		                          .body = reply_plain,
+		                          .flavor_cut = flavor_cut,
+		                          .dir = pkt->dir,
+		                          .saved = saved};
 	}
 	return rpc_finish(c, ev, ctx);
 }
