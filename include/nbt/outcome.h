@@ -36,6 +36,8 @@ bool outcome_parse_expect(const char *s, enum outcome_expect *e);
 const char *outcome_expect_name(enum outcome_expect e);
 /* True if `sel` (NULL: all) names this client by MAC (any case, ':' or '-'), serial or name. */
 bool outcome_selected(const struct client *c, const char *sel);
+/* The clients `sel` selects, in table order: *i starts at 0; NULL after the last. */
+const struct client *outcome_next(struct client_table *t, const char *sel, size_t *i);
 /* Diagnoses c's latest attempt at the capture's last frame and judges it against `expect`. */
 void outcome_judge(const struct client *c, const struct client_capture *cap,
                    const struct diag_opts *d, enum outcome_expect expect,

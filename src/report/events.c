@@ -130,10 +130,8 @@ void events_finish(struct events_out *eo, struct client_table *t, const struct d
                    const struct outcome_opts *oo, const char *error_kind, const char *error_msg)
 {
 	const struct client_capture *cap = client_table_capture(t);
-	for (size_t i = 0; i < client_count(t); i++) {
-		const struct client *c = client_get(t, i);
-		if (!outcome_selected(c, oo->client))
-			continue;
+	const struct client *c;
+	for (size_t i = 0; (c = outcome_next(t, oo->client, &i));) {
 		struct outcome_client oc;
 		outcome_judge(c, cap, d, oo->expect, &oc);
 		const struct diag_finding *p = oc.r.primary >= 0 ? &oc.r.f[oc.r.primary] : NULL;

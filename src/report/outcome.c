@@ -82,6 +82,16 @@ bool outcome_selected(const struct client *c, const char *sel)
 	return outcome_parse_serial(sel, &serial) && c->has_serial && c->serial == serial;
 }
 
+const struct client *outcome_next(struct client_table *t, const char *sel, size_t *i)
+{
+	while (*i < client_count(t)) {
+		const struct client *c = client_get(t, (*i)++);
+		if (outcome_selected(c, sel))
+			return c;
+	}
+	return NULL;
+}
+
 static bool outcome_file_served(const struct client_attempt *a)
 {
 	for (uint32_t i = 0; i < a->nfiles; i++)
@@ -135,10 +145,8 @@ int outcome_exit(struct client_table *t, const struct diag_opts *d, const struct
 	const struct client_capture *cap = client_table_capture(t);
 	size_t n = 0;
 	bool ok = true;
-	for (size_t i = 0; i < client_count(t); i++) {
-		const struct client *c = client_get(t, i);
-		if (!outcome_selected(c, o->client))
-			continue;
+	const struct client *c;
+	for (size_t i = 0; (c = outcome_next(t, o->client, &i));) {
 		struct outcome_client oc;
 		outcome_judge(c, cap, d, o->expect, &oc);
 		n++;

@@ -40,12 +40,10 @@ void outputs_attach(struct outputs *o, struct client_table *t)
 static bool outputs_write_client(const struct outputs *o, struct client_table *t,
                                  const char *infile, const char *filter)
 {
-	const struct client *c = NULL;
+	size_t first = 0;
+	const struct client *c = outcome_next(t, o->out.client, &first);
 	char err[NBT_ERRBUF_SIZE];
 	uint64_t n;
-	for (size_t i = 0; i < client_count(t) && !c; i++)
-		if (outcome_selected(client_get(t, i), o->out.client))
-			c = client_get(t, i);
 	if (!c) {
 		fprintf(stderr,
 		        "netboot-trace: error (no-client): -w: no client %s in the capture\n",

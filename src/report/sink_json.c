@@ -375,11 +375,9 @@ void rjson_report(FILE *out, struct client_table *t, const struct diag_opts *d,
 	/* Clients are written one by one: a capture of thousands stays within a client's memory. */
 	struct rjson_stream js;
 	rjson_stream_open(&js, out, root, "clients");
-	for (size_t i = 0; i < client_count(t); i++) {
-		const struct client *c = client_get(t, i);
-		if (outcome_selected(c, oo->client))
-			rjson_stream_item(&js, rj_client(c, cap, d, oo));
-	}
+	const struct client *c;
+	for (size_t i = 0; (c = outcome_next(t, oo->client, &i));)
+		rjson_stream_item(&js, rj_client(c, cap, d, oo));
 	json_object *tail = json_object_new_object();
 	struct diag_result r;
 	diag_capture(cap, &r);

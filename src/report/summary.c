@@ -207,15 +207,15 @@ void summary_print_sel(FILE *out, struct client_table *t, const struct diag_opts
 	const struct client_capture *cap = client_table_capture(t);
 	struct summary_ctx s = {.out = out, .t0 = cap->first.ts, .color = color};
 	size_t n = 0;
-	for (size_t i = 0; i < client_count(t); i++)
-		n += outcome_selected(client_get(t, i), client);
+	const struct client *c;
+	for (size_t i = 0; outcome_next(t, client, &i);)
+		n++;
 	fprintf(out, "netboot-trace boot report: %zu client%s, frames 1-%" PRIu64 ", ", n,
 	        n == 1 ? "" : "s", cap->last.frame);
 	summary_rel(&s, cap->last.ts);
 	fputs(" long\n\n", out);
-	for (size_t i = 0; i < client_count(t); i++)
-		if (outcome_selected(client_get(t, i), client))
-			summary_client(&s, client_get(t, i), cap, o);
+	for (size_t i = 0; (c = outcome_next(t, client, &i));)
+		summary_client(&s, c, cap, o);
 	struct diag_result r;
 	diag_capture(cap, &r);
 	if (r.n) {

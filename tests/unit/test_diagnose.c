@@ -21,6 +21,19 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* The verdict and the primary finding: its code, one frame of its evidence (0: not checked) and
+ * words of its summary (NULL: not checked). */
+static void expect(const struct diag_result *r, enum diag_verdict verdict, const char *code,
+                   uint64_t frame, const char *words)
+{
+	assert_int_equal(r->verdict, verdict);
+	assert_string_equal(sc_code(r), code);
+	if (frame)
+		assert_true(sc_has_frame(&r->f[r->primary], frame));
+	if (words)
+		assert_non_null(strstr(r->f[r->primary].summary, words));
+}
+
 /* PI-NETBOOT.md s5 #1: DISCOVERs, no OFFER; in progress until DHCP_TIMEOUT, then a stall. */
 static void test_no_dhcp_offer(void **state)
 {
@@ -29,15 +42,11 @@ static void test_no_dhcp_offer(void **state)
 	for (int i = 1; i < 5; i++)
 		sc_dhcp_req(s, 4.0 * i, MAC_PI4, 1, 0x10, SC_PI4);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_IN_PROGRESS);
-	assert_string_equal(sc_code(r), "no-dhcp-offer");
+	expect(r, DIAG_IN_PROGRESS, "no-dhcp-offer", 0, NULL);
 	assert_int_equal(r->deadline, sc_ns(45));
 	sc_idle(s, 46);
 	r = sc_diag(s, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_STALLED);
-	assert_string_equal(sc_code(r), "no-dhcp-offer");
-	assert_true(sc_has_frame(&r->f[r->primary], first));
-	assert_non_null(strstr(r->f[r->primary].summary, "5 DISCOVERs"));
+	expect(r, DIAG_STALLED, "no-dhcp-offer", first, "5 DISCOVERs");
 	assert_non_null(strstr(r->f[r->primary].hint, "dnsmasq"));
 	/* Still one attempt: DISCOVER retries without progress do not start over. */
 	assert_int_equal(sc_client(s, MAC_PI4)->nattempts, 1);
@@ -55,10 +64,7 @@ static void test_offer_missing_opt43(void **state)
 	sc_dhcp_rep(s, 4.01, MAC_PI4, 2, 0x10, CLI, SRV, "10.99.0.1", false);
 	sc_dhcp_req(s, 8, MAC_PI4, 1, 0x10, SC_PI4);
 	r = sc_diag(s, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_STALLED);
-	assert_string_equal(sc_code(r), "offer-missing-pxe-option43");
-	assert_true(sc_has_frame(&r->f[r->primary], offer));
-	assert_non_null(strstr(r->f[r->primary].summary, "10.99.0.1"));
+	expect(r, DIAG_STALLED, "offer-missing-pxe-option43", offer, "10.99.0.1");
 	assert_non_null(strstr(r->f[r->primary].hint, "Raspberry Pi Boot"));
 }
 
@@ -72,10 +78,7 @@ static void test_pxe_offer_without_opt43_is_usable(void **state)
 	uint64_t ack = sc_dhcp_rep(s, 0.03, MAC_PC, 5, 0x10, CLI, SRV, NULL, false);
 	const struct diag_result *r = sc_diag(s, MAC_PC);
 	/* No boot file name in 67/file: a PXE client has nothing to ask for (s5 #6). */
-	assert_int_equal(r->verdict, DIAG_STALLED);
-	assert_string_equal(sc_code(r), "no-tftp-request");
-	assert_true(sc_has_frame(&r->f[r->primary], ack));
-	assert_non_null(strstr(r->f[r->primary].summary, "boot file"));
+	expect(r, DIAG_STALLED, "no-tftp-request", ack, "boot file");
 }
 
 /* s5 #3: no option 66 and siaddr 0; and 66 given as a name. */
@@ -87,9 +90,7 @@ static void test_offer_missing_tftp_server(void **state)
 	sc_dhcp_req(s, 0.02, MAC_PI4, 3, 0x10, SC_PI4);
 	sc_dhcp_rep(s, 0.03, MAC_PI4, 5, 0x10, CLI, 0, NULL, true);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_STALLED);
-	assert_string_equal(sc_code(r), "offer-missing-tftp-server");
-	assert_non_null(strstr(r->f[r->primary].summary, "no option 66"));
+	expect(r, DIAG_STALLED, "offer-missing-tftp-server", 0, "no option 66");
 }
 
 static void test_option66_name(void **state)
@@ -118,10 +119,7 @@ static void test_tftp_server_conflict(void **state)
 	uint64_t rrq = sc_feed(s, ev, 1);
 	sc_idle(s, 40);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_STALLED);
-	assert_string_equal(sc_code(r), "tftp-server-conflict");
-	assert_true(sc_has_frame(&r->f[r->primary], rrq));
-	assert_non_null(strstr(r->f[r->primary].summary, "10.99.0.2"));
+	expect(r, DIAG_STALLED, "tftp-server-conflict", rrq, "10.99.0.2");
 }
 
 /* A disagreement the client survives is a warning naming the server it used. */
@@ -151,9 +149,7 @@ static void test_no_dhcp_ack(void **state)
 	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_IN_PROGRESS);
 	sc_idle(s, 5);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_STALLED);
-	assert_string_equal(sc_code(r), "no-dhcp-ack");
-	assert_true(sc_has_frame(&r->f[r->primary], req));
+	expect(r, DIAG_STALLED, "no-dhcp-ack", req, NULL);
 }
 
 static void test_dhcp_nak_then_new_attempt(void **state)
@@ -164,9 +160,7 @@ static void test_dhcp_nak_then_new_attempt(void **state)
 	sc_dhcp_req(s, 0.02, MAC_PI4, 3, 0x10, SC_PI4);
 	uint64_t nak = sc_dhcp_rep(s, 0.03, MAC_PI4, 6, 0x10, 0, 0, NULL, false);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_STALLED);
-	assert_string_equal(sc_code(r), "dhcp-nak");
-	assert_true(sc_has_frame(&r->f[r->primary], nak));
+	expect(r, DIAG_STALLED, "dhcp-nak", nak, NULL);
 	/* The Pi starts over: a new attempt, which goes on normally. */
 	sc_pi4_dora(s, 2, CLI);
 	const struct client *c = sc_client(s, MAC_PI4);
@@ -186,8 +180,7 @@ static void test_no_tftp_request(void **state)
 	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_IN_PROGRESS);
 	sc_idle(s, 31);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_STALLED);
-	assert_string_equal(sc_code(r), "no-tftp-request");
+	expect(r, DIAG_STALLED, "no-tftp-request", 0, NULL);
 }
 
 /* s5 #7: ARP for the TFTP server unanswered; ICMP port unreachable for port 69. */
@@ -204,10 +197,7 @@ static void test_tftp_server_unreachable_arp(void **state)
 	sc_arp(s, 2.5, MAC_PI4, CLI, ghost, false);
 	sc_idle(s, 35);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_STALLED);
-	assert_string_equal(sc_code(r), "tftp-server-unreachable");
-	assert_true(sc_has_frame(&r->f[r->primary], arp));
-	assert_non_null(strstr(r->f[r->primary].summary, "10.99.0.77"));
+	expect(r, DIAG_STALLED, "tftp-server-unreachable", arp, "10.99.0.77");
 	assert_non_null(strstr(r->f[r->primary].summary, "3 times"));
 }
 
@@ -218,10 +208,7 @@ static void test_tftp_server_unreachable_icmp(void **state)
 	sc_rrq(s, 1, CLI, "38c128c0/start4.elf");
 	uint64_t icmp = sc_icmp(s, 1.001, CLI, 69);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_STALLED);
-	assert_string_equal(sc_code(r), "tftp-server-unreachable");
-	assert_true(sc_has_frame(&r->f[r->primary], icmp));
-	assert_non_null(strstr(r->f[r->primary].summary, "port 69"));
+	expect(r, DIAG_STALLED, "tftp-server-unreachable", icmp, "port 69");
 }
 
 /* s5 #8: RRQ never answered. */
@@ -235,10 +222,7 @@ static void test_tftp_no_response(void **state)
 	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_IN_PROGRESS);
 	sc_idle(s, 40);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_STALLED);
-	assert_string_equal(sc_code(r), "tftp-no-response");
-	assert_true(sc_has_frame(&r->f[r->primary], first));
-	assert_non_null(strstr(r->f[r->primary].summary, "4 times"));
+	expect(r, DIAG_STALLED, "tftp-no-response", first, "4 times");
 }
 
 /* s5 #9: the serial folder does not exist and the root fallback finds nothing. */
@@ -251,8 +235,7 @@ static void test_serial_folder_missing(void **state)
 	sc_rrq(s, 1.01, CLI, "start4.elf");
 	sc_err(s, 1.011, CLI, "start4.elf", 1, "File not found", false, false);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_STALLED);
-	assert_string_equal(sc_code(r), "tftp-file-not-found");
+	expect(r, DIAG_STALLED, "tftp-file-not-found", 0, NULL);
 	assert_non_null(r->f[r->primary].detail);
 	assert_string_equal(r->f[r->primary].detail, "serial-folder-missing");
 	assert_true(sc_has_frame(&r->f[r->primary], rrq));
@@ -290,8 +273,7 @@ static void test_required_file_not_found(void **state)
 	uint64_t err = sc_err(s, 1.201, CLI, "38c128c0/bcm2711-rpi-4-b.dtb", 1, "File not found",
 	                      false, false);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_STALLED);
-	assert_string_equal(sc_code(r), "tftp-file-not-found");
+	expect(r, DIAG_STALLED, "tftp-file-not-found", 0, NULL);
 	assert_null(r->f[r->primary].detail);
 	assert_int_equal(r->f[r->primary].stage, CLIENT_ST_TFTP_KERNEL);
 	assert_true(sc_has_frame(&r->f[r->primary], err));
@@ -341,10 +323,7 @@ static void test_tftp_error(void **state)
 	uint64_t e =
 	    sc_err(s, 1.001, CLI, "38c128c0/start4.elf", 2, "Access violation", false, false);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_STALLED);
-	assert_string_equal(sc_code(r), "tftp-error");
-	assert_true(sc_has_frame(&r->f[r->primary], e));
-	assert_non_null(strstr(r->f[r->primary].summary, "Access violation"));
+	expect(r, DIAG_STALLED, "tftp-error", e, "Access violation");
 }
 
 /* s5 #12: a transfer that starts and stops: file, last block, percent, who went silent. */
@@ -362,8 +341,7 @@ static void test_tftp_stalled(void **state)
 	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_IN_PROGRESS);
 	sc_idle(s, 40);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_STALLED);
-	assert_string_equal(sc_code(r), "tftp-stalled");
+	expect(r, DIAG_STALLED, "tftp-stalled", 0, NULL);
 	const struct diag_finding *f = &r->f[r->primary];
 	assert_true(sc_has_frame(f, last));
 	assert_non_null(strstr(sc_sum(f), "kernel8.img"));
@@ -395,9 +373,7 @@ static void test_no_kernel_dhcp(void **state)
 	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_IN_PROGRESS);
 	sc_idle(s, 70);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_STALLED);
-	assert_string_equal(sc_code(r), "no-kernel-dhcp");
-	assert_non_null(strstr(r->f[r->primary].summary, "kernel8.img"));
+	expect(r, DIAG_STALLED, "no-kernel-dhcp", 0, "kernel8.img");
 }
 
 /* Kernel DHCP told apart from firmware DHCP: not a new attempt, its own stage. */
@@ -459,9 +435,7 @@ static void test_nfs_portmap_failed(void **state)
 	sc_to_kernel(s);
 	sc_getport(s, 5.1, CLI, 100005, 0);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_STALLED);
-	assert_string_equal(sc_code(r), "nfs-portmap-failed");
-	assert_non_null(strstr(r->f[r->primary].summary, "100005"));
+	expect(r, DIAG_STALLED, "nfs-portmap-failed", 0, "100005");
 }
 
 static void test_nfs_portmap_unanswered(void **state)
@@ -543,10 +517,7 @@ static void test_nfs_no_response(void **state)
 	assert_int_equal(r->verdict, DIAG_BOOTED); /* a reply may still come */
 	sc_idle(s, 40);
 	r = sc_diag(s, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_STALLED);
-	assert_string_equal(sc_code(r), "nfs-no-response");
-	assert_true(sc_has_frame(&r->f[r->primary], call));
-	assert_non_null(strstr(r->f[r->primary].summary, "2 RPC calls"));
+	expect(r, DIAG_STALLED, "nfs-no-response", call, "2 RPC calls");
 }
 
 /* s5 #18: an NFS error status during root use is a warning; NOENT is normal there. */
@@ -578,9 +549,7 @@ static void test_nfs_error_stall(void **state)
 	sc_mnt(s, 5.2, CLI, "/srv/nfs/pi", 0);
 	sc_nfs3(s, 5.3, CLI, 19, 70); /* FSINFO NFS3ERR_STALE */
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_STALLED);
-	assert_string_equal(sc_code(r), "nfs-error");
-	assert_non_null(strstr(r->f[r->primary].summary, "status 70"));
+	expect(r, DIAG_STALLED, "nfs-error", 0, "status 70");
 }
 
 /* Pi 3: OFFER then TFTP (no REQUEST), fixed xid; three at once kept apart by MAC. */
@@ -627,9 +596,7 @@ static void test_pi3_interleaved(void **state)
 	assert_null(sc_find(&s->r, "tftp-file-not-found"));
 	assert_int_equal(sc_diag(s, MAC_PI3B)->verdict, DIAG_BOOTED);
 	const struct diag_result *r = sc_diag(s, MAC_PI3C);
-	assert_int_equal(r->verdict, DIAG_STALLED);
-	assert_string_equal(sc_code(r), "tftp-file-not-found");
-	assert_true(sc_has_frame(&r->f[r->primary], nf));
+	expect(r, DIAG_STALLED, "tftp-file-not-found", nf, NULL);
 }
 
 /* s6: RRQs for several files and no reply at all: the filter, not the boot. */
@@ -642,9 +609,7 @@ static void test_capture_port69_filter(void **state)
 	sc_rrq(s, 1.2, CLI, "38c128c0/fixup4.dat");
 	sc_idle(s, 60);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_UNKNOWN);
-	assert_string_equal(sc_code(r), "cannot-tell");
-	assert_non_null(strstr(r->f[r->primary].summary, "cannot tell"));
+	expect(r, DIAG_UNKNOWN, "cannot-tell", 0, "cannot tell");
 	assert_non_null(strstr(r->f[r->primary].summary, "port 69"));
 	const struct diag_finding *f = sc_find(r, "capture-filter-port-69");
 	assert_non_null(f);
@@ -673,8 +638,7 @@ static void test_capture_port69_filter_after_kernel(void **state)
 	sc_kernel_dora(s2, 5, MAC_PI4, CLI);
 	sc_idle(s2, 60);
 	r = sc_diag(s2, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_STALLED);
-	assert_string_equal(sc_code(r), "no-nfs-traffic");
+	expect(r, DIAG_STALLED, "no-nfs-traffic", 0, NULL);
 	assert_null(sc_find(r, "capture-filter-port-69"));
 	sc_free(s2);
 }
