@@ -3,6 +3,29 @@
 
 nbt_skip() { echo "SKIP: $*"; exit 77; }
 nbt_fail() { echo "FAIL: $*" >&2; exit 1; }
+# nbt_need CMD...: skips the test unless every CMD is installed.
+nbt_need() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || nbt_skip "$c not installed"
+	done
+}
+
+# nbt_need_file PATH...: skips the test unless every PATH exists.
+nbt_need_file() {
+	local f
+	for f in "$@"; do
+		[ -e "$f" ] || nbt_skip "no $f"
+	done
+}
+# nbt_need_py MODULE: skips the test unless python3 can import MODULE.
+nbt_need_py() {
+	python3 -c "import $1" 2>/dev/null || nbt_skip "python3 module $1 not installed"
+}
+
+# fail WHY: counts a failure in $fails and goes on; the test ends with [ "$fails" -eq 0 ].
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # nbt_check FILE PATTERN WHY / nbt_refuse FILE PATTERN WHY: FILE (a report) must / must not
 # match the extended regex PATTERN; a miss is printed and sets fail=1, the test goes on.

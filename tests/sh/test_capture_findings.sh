@@ -2,11 +2,10 @@
 # summary: capture findings on real lab captures re-filtered like a careless capture would be:
 # a port 67/68/69 filter (RRQs, no DATA) must give "cannot tell", never a stall blamed on the Pi.
 set -u
-: "${NBT:?}" "${NBT_SRC:?}"
+. "$(dirname "$0")/lib.sh"
+nbt_need tcpdump
 clean=$NBT_SRC/captures/pi4-clean-nfs3.pcap
-[ -f "$clean" ] || { echo "no $clean"; exit 77; }
-command -v tcpdump >/dev/null || { echo "no tcpdump"; exit 77; }
-. "$NBT_SRC/tests/sh/lib.sh"
+nbt_need_file "$clean"
 tmp=$NBT_TMP
 
 

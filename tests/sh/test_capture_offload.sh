@@ -3,11 +3,10 @@
 # (RFC 768 UDP checksums left unfilled) and GRO/TSO frames past the Ethernet MTU, on copies of a
 # lab capture rewritten by a python3 pcap editor; never a stall, the verdict stays booted.
 set -u
-: "${NBT:?}" "${NBT_SRC:?}"
+. "$(dirname "$0")/lib.sh"
+nbt_need python3
 clean=$NBT_SRC/captures/pi4-clean-nfs3.pcap
-[ -f "$clean" ] || { echo "no $clean"; exit 77; }
-command -v python3 >/dev/null || { echo "no python3"; exit 77; }
-. "$NBT_SRC/tests/sh/lib.sh"
+nbt_need_file "$clean"
 tmp=$NBT_TMP
 
 

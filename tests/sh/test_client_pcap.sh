@@ -4,11 +4,9 @@
 # (eth/ARP/DHCP chaddr/IPv4 of the client), and none of the other Pis' MACs appear.
 set -u
 . "$(dirname "$0")/lib.sh"
-command -v tshark >/dev/null || nbt_skip "tshark not installed"
+nbt_need tshark
 cap=$NBT_SRC/captures/multi-pi-interleaved.pcap
 [ -f "$cap" ] || nbt_skip "captures/ absent"
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 "$NBT" -r "$cap" --json "$NBT_TMP/r.json" >/dev/null 2>&1
 macs=$(python3 -c 'import json,sys; print(" ".join(c["mac"] for c in json.load(open(sys.argv[1]))["clients"]))' "$NBT_TMP/r.json")
 [ "$(echo "$macs" | wc -w)" -ge 2 ] || fail "multi-pi should have several clients: $macs"

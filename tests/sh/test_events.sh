@@ -4,11 +4,9 @@
 # comes out as the documented U+0080..U+00FF characters.
 set -u
 . "$(dirname "$0")/lib.sh"
+nbt_need_py jsonschema
 here=$(dirname "$0")
 schema=$NBT_SRC/docs/netboot-trace.schema.json
-python3 -c 'import jsonschema' 2>/dev/null || nbt_skip "python3-jsonschema not installed"
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # A DHCP DISCOVER then an RRQ for "dir/\xff\xfe\xc3(x.bin" and the server's ERROR 1.
 python3 - "$NBT_TMP/utf8.pcap" <<'PY'

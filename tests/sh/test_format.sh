@@ -2,7 +2,7 @@
 # summary: every C source and header is clang-formatted with the project's .clang-format.
 set -u
 . "$(dirname "$0")/lib.sh"
-command -v clang-format >/dev/null || nbt_skip "clang-format not installed"
+nbt_need clang-format
 cd "$NBT_SRC" || exit 1
 bad=0
 while read -r f; do

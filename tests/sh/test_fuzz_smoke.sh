@@ -5,8 +5,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 : "${NBT_BUILD:?NBT_BUILD must name the build directory}"
-command -v clang >/dev/null 2>&1 || nbt_skip "clang not installed"
-command -v python3 >/dev/null 2>&1 || nbt_skip "python3 not installed (seed extraction)"
+nbt_need clang python3
 cat >"$NBT_TMP/probe.c" <<'C'
 #include <stddef.h>
 #include <stdint.h>

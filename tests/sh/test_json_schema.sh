@@ -4,11 +4,9 @@
 # byte-identical, and the validator rejects a document that breaks the schema.
 set -u
 . "$(dirname "$0")/lib.sh"
+nbt_need_py jsonschema
 here=$(dirname "$0")
 schema=$NBT_SRC/docs/netboot-trace.schema.json
-python3 -c 'import jsonschema' 2>/dev/null || nbt_skip "python3-jsonschema not installed"
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 set -- "$NBT_SRC"/tests/golden/expected/*.json
 [ -f "$1" ] || nbt_skip "no golden JSON"
 python3 "$here/validate_json.py" "$schema" report "$@" || fail "golden JSON"

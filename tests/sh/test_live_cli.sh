@@ -6,7 +6,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || nbt_skip "live capture needs root"
-command -v python3 >/dev/null || nbt_skip "no python3"
+nbt_need python3
 id nobody >/dev/null 2>&1 || nbt_skip "no user nobody"
 ns=nbtlive-$$
 ip netns add "$ns" 2>/dev/null || nbt_skip "cannot create a network namespace here"

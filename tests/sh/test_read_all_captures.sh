@@ -3,7 +3,7 @@
 # no crash, an expected exit code, and a peak RSS under a fixed bound.
 set -u
 . "$(dirname "$0")/lib.sh"
-command -v /usr/bin/time >/dev/null || nbt_skip "/usr/bin/time not installed"
+nbt_need /usr/bin/time
 # Sanitizer builds use several times the memory of a plain one; the bound is for them.
 max_kb=${NBT_MAX_RSS_KB:-400000}
 fails=0 n=0

@@ -4,8 +4,7 @@
 # Ethernet, 802.1Q/QinQ, Linux cooked v1/v2, BSD loopback.
 set -u
 . "$(dirname "$0")/lib.sh"
-command -v tshark >/dev/null || nbt_skip "tshark not installed"
-command -v python3 >/dev/null || nbt_skip "python3 not installed"
+nbt_need tshark python3
 here=$(dirname "$0")
 fails=0 n=0
 excluded() {

@@ -6,7 +6,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 : "${NBT_BUILD:?NBT_BUILD must name the build directory}"
-command -v valgrind >/dev/null 2>&1 || nbt_skip "valgrind not installed"
+nbt_need valgrind
 
 B="$NBT_BUILD/valgrind"
 if [ ! -f "$B/CMakeCache.txt" ]; then
