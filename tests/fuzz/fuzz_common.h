@@ -127,6 +127,29 @@ static inline uint32_t fz_ip(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 }
 
 /* Reads every captured byte of a cursor (ASan checks the whole range). */
+/* A packet as the link and IP decoders would hand it to a dissector: Ethernet, IPv4 from
+ * src:sport to dst:dport, MACs 02:00:00:00:00:<the address's last byte>, len bytes at ts. */
+static inline struct nbt_pkt fz_pkt(uint8_t l4proto, uint32_t src, uint16_t sport, uint32_t dst,
+                                    uint16_t dport, nbt_time ts, size_t len)
+{
+	struct nbt_pkt k = {
+	    .ts = ts,
+	    .caplen = (uint32_t)len,
+	    .wirelen = (uint32_t)len,
+	    .has_mac = true,
+	    .src_mac = {2, 0, 0, 0, 0, (uint8_t)src},
+	    .dst_mac = {2, 0, 0, 0, 0, (uint8_t)dst},
+	    .ethertype = 0x0800,
+	    .src_ip = src,
+	    .dst_ip = dst,
+	    .ip_ttl = 64,
+	    .l4proto = l4proto,
+	    .sport = sport,
+	    .dport = dport,
+	};
+	return k;
+}
+
 static inline unsigned fz_touch(const struct cur *c)
 {
 	unsigned sum = 0;

@@ -23,21 +23,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < n; i++) {
 		bool reply = (mode & 4) && (i & 1);
 		const uint16_t *pp = ports[mode & 3];
-		struct nbt_pkt pkt = {
-		    .ts = (nbt_time)(i + 1) * NBT_NS_PER_SEC,
-		    .caplen = (uint32_t)ch[i].len,
-		    .wirelen = (uint32_t)ch[i].len,
-		    .has_mac = true,
-		    .src_mac = {2, 0, 0, 0, 0, reply ? 1 : 2},
-		    .dst_mac = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
-		    .ethertype = 0x0800,
-		    .src_ip = reply ? fz_ip(10, 0, 0, 1) : 0,
-		    .dst_ip = fz_ip(255, 255, 255, 255),
-		    .ip_ttl = 64,
-		    .l4proto = IPPROTO_UDP,
-		    .sport = reply ? pp[1] : pp[0],
-		    .dport = reply ? pp[0] : pp[1],
-		};
+		struct nbt_pkt pkt =
+		    fz_pkt(IPPROTO_UDP, reply ? fz_ip(10, 0, 0, 1) : 0, reply ? pp[1] : pp[0],
+		           fz_ip(255, 255, 255, 255), reply ? pp[0] : pp[1],
+		           (nbt_time)(i + 1) * NBT_NS_PER_SEC, ch[i].len);
+		pkt.src_mac[5] = reply ? 1 : 2; /* the client's MAC, though it has no address yet */
+		memset(pkt.dst_mac, 0xff, sizeof pkt.dst_mac);
 		pipeline_dissect(p, &dis_dhcp, &pkt, ch[i].p, ch[i].len);
 	}
 	pipeline_free(p);

@@ -41,19 +41,8 @@ static void fz_rpc_record(void *arg, struct cur *record)
 static void fz_rpc_tmpl(struct fz_rpc *r, uint8_t l4, uint16_t srv_port)
 {
 	uint32_t cli = fz_ip(10, 0, 0, 2), srv = fz_ip(10, 0, 0, 1);
-	for (int d = 0; d < 2; d++) {
-		struct nbt_pkt *k = &r->tmpl[d];
-		memset(k, 0, sizeof *k);
-		k->ts = NBT_NS_PER_SEC;
-		k->has_mac = true;
-		k->ethertype = 0x0800;
-		k->ip_ttl = 64;
-		k->l4proto = l4;
-		k->src_ip = d ? srv : cli;
-		k->dst_ip = d ? cli : srv;
-		k->sport = d ? srv_port : 800;
-		k->dport = d ? 800 : srv_port;
-	}
+	r->tmpl[0] = fz_pkt(l4, cli, 800, srv, srv_port, NBT_NS_PER_SEC, 0);
+	r->tmpl[1] = fz_pkt(l4, srv, srv_port, cli, 800, NBT_NS_PER_SEC, 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -73,19 +73,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint32_t cli = fz_ip(10, 0, 0, 2), srv = fz_ip(10, 0, 0, 1);
 	for (size_t i = 0; i < n && i < (skip_call ? 1u : 2u); i++) {
 		fz.reply = skip_call || i == 1;
-		struct nbt_pkt pkt = {
-		    .ts = (nbt_time)(i + 1) * NBT_NS_PER_SEC,
-		    .caplen = (uint32_t)ch[i].len,
-		    .wirelen = (uint32_t)ch[i].len,
-		    .has_mac = true,
-		    .ethertype = 0x0800,
-		    .src_ip = fz.reply ? srv : cli,
-		    .dst_ip = fz.reply ? cli : srv,
-		    .ip_ttl = 64,
-		    .l4proto = IPPROTO_UDP,
-		    .sport = fz.reply ? 2049 : 800,
-		    .dport = fz.reply ? 800 : 2049,
-		};
+		nbt_time ts = (nbt_time)(i + 1) * NBT_NS_PER_SEC;
+		struct nbt_pkt pkt = fz.reply
+		                         ? fz_pkt(IPPROTO_UDP, srv, 2049, cli, 800, ts, ch[i].len)
+		                         : fz_pkt(IPPROTO_UDP, cli, 800, srv, 2049, ts, ch[i].len);
 		pipeline_dissect(p, &fz_dis, &pkt, ch[i].p, ch[i].len);
 	}
 	pipeline_free(p);

@@ -23,21 +23,8 @@ static void fz_tftp_one(struct pipeline *p, const struct fz_chunk *c, nbt_time t
                         uint16_t srv_port)
 {
 	uint32_t cli = fz_ip(10, 0, 0, 2), srv = fz_ip(10, 0, 0, 1);
-	struct nbt_pkt pkt = {
-	    .ts = ts,
-	    .caplen = (uint32_t)c->len,
-	    .wirelen = (uint32_t)c->len,
-	    .has_mac = true,
-	    .src_mac = {2, 0, 0, 0, 0, from_srv ? 1 : 2},
-	    .dst_mac = {2, 0, 0, 0, 0, from_srv ? 2 : 1},
-	    .ethertype = 0x0800,
-	    .src_ip = from_srv ? srv : cli,
-	    .dst_ip = from_srv ? cli : srv,
-	    .ip_ttl = 64,
-	    .l4proto = IPPROTO_UDP,
-	    .sport = from_srv ? srv_port : 2000,
-	    .dport = from_srv ? 2000 : srv_port,
-	};
+	struct nbt_pkt pkt = from_srv ? fz_pkt(IPPROTO_UDP, srv, srv_port, cli, 2000, ts, c->len)
+	                              : fz_pkt(IPPROTO_UDP, cli, 2000, srv, srv_port, ts, c->len);
 	pipeline_dissect(p, &dis_tftp, &pkt, c->p, c->len);
 }
 
