@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "nbt/hosts.h"
+#include "nbt/keyset.h"
 #include "nbt/xalloc.h"
 
 #define PI3_XID 0x26f30339u /* every Pi 3 boot ROM uses it (PI-NETBOOT.md s1) */
@@ -62,6 +63,7 @@ struct client_table {
 	uint32_t attempt_seq;
 	client_log_fn log_fn;
 	void *log_arg;
+	struct keyset not_kept; /* machines past the cap, by MAC or IP: counted, not followed */
 };
 
 static const uint8_t client_pi_ouis[][3] = {
@@ -197,6 +199,7 @@ struct client_table *client_table_new_max(size_t max_clients)
 	t->by_mac = xcalloc(hs, sizeof(*t->by_mac));
 	t->by_ip = xcalloc(hs, sizeof(*t->by_ip));
 	t->bind_head = xcalloc(bs, sizeof(*t->bind_head));
+	keyset_init(&t->not_kept, CLIENT_NOT_KEPT_MAX);
 	return t;
 }
 
@@ -228,6 +231,7 @@ void client_table_free(struct client_table *t)
 	free(t->by_mac);
 	free(t->by_ip);
 	free(t->bind_head);
+	keyset_free(&t->not_kept);
 	free(t);
 }
 
@@ -376,11 +380,29 @@ static void client_name(struct client_table *t, struct client *c)
 		client_copy(c->name, sizeof(c->name), e->name);
 }
 
+/* An event of a machine the full table cannot follow: counted, and the machine once by its MAC
+ * (or its IP when it has no MAC; tagged apart so the two never collide). */
+static void client_not_kept(struct client_table *t, const uint8_t *mac, uint32_t ip)
+{
+	t->cap.clients_dropped++;
+	uint64_t key = 0;
+	if (mac)
+		for (int i = 0; i < 6; i++)
+			key = key << 8 | mac[i];
+	else if (ip)
+		key = 1ull << 48 | ip;
+	else
+		return;
+	if (keyset_add(&t->not_kept, key))
+		t->cap.machines_dropped++;
+	t->cap.machines_dropped_more = t->not_kept.full;
+}
+
 /* A new client, by MAC (mac != NULL) or by IP only; NULL when the table is full. */
 static struct client *client_add(struct client_table *t, const uint8_t *mac, uint32_t ip)
 {
 	if (t->n >= t->max) {
-		t->cap.clients_dropped++;
+		client_not_kept(t, mac, ip);
 		return NULL;
 	}
 	struct client *c = xcalloc(1, sizeof(*c));

@@ -1277,9 +1277,11 @@ void diag_capture(const struct client_capture *cap, struct diag_result *r)
 	if (cap->clients_dropped && (f = diag_add(&x, "capture-too-many-clients", DIAG_SEV_CAPTURE,
 	                                          CLIENT_ST__COUNT)) != NULL)
 		diag_text(f->summary, sizeof(f->summary),
-		          "%" PRIu64 " events came from clients past the table's %" PRIu64
-		          " (--max-clients): those machines were not followed",
-		          cap->clients_dropped, cap->clients_max);
+		          "%s%" PRIu64 " more machine%s past the table's %" PRIu64
+		          " (--max-clients) were not followed (%" PRIu64 " events)",
+		          cap->machines_dropped_more ? "at least " : "", cap->machines_dropped,
+		          cap->machines_dropped == 1 ? "" : "s", cap->clients_max,
+		          cap->clients_dropped);
 	diag_caps(&x);
 	diag_checksums(&x);
 	diag_oversize(&x);

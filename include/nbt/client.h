@@ -23,6 +23,8 @@
 /* client_table_new_max (--max-clients) raises CLIENT_MAX up to this; a larger table keeps two
  * IP bindings per client. */
 #define CLIENT_MAX_LIMIT 1048576
+/* Machines past a full table are still counted, up to this many (1 MiB of keys at most). */
+#define CLIENT_NOT_KEPT_MAX 65536
 
 enum client_model {
 	CLIENT_MODEL_UNKNOWN = 0,
@@ -206,8 +208,10 @@ struct client_capture {
 	uint64_t dropped; /* kernel drops, live only */
 	bool has_drops;
 	uint64_t clients_dropped, timeline_dropped; /* events not kept for want of room */
-	uint64_t clients_max;                       /* the table's size (--max-clients) */
-	uint64_t towards_clients, from_clients;     /* events by direction */
+	uint64_t machines_dropped;  /* distinct machines behind clients_dropped (MAC, else IP) */
+	bool machines_dropped_more; /* more than CLIENT_NOT_KEPT_MAX: a lower bound */
+	uint64_t clients_max;       /* the table's size (--max-clients) */
+	uint64_t towards_clients, from_clients; /* events by direction */
 	struct client_cksum_host cksum[CLIENT_CKSUM_HOSTS];
 	uint32_t ncksum;
 	uint64_t bad_checksums, cksum_untracked; /* the latter: senders past the table */

@@ -346,7 +346,8 @@ static json_object *rj_capture(const struct client_capture *cap, const struct rj
 	RJ_ADD(o, "first", rj_mark(cap->first));
 	RJ_ADD(o, "last", rj_mark(cap->last));
 	RJ_ADD(o, "dropped", cap->has_drops ? rj_u64(cap->dropped) : NULL);
-	RJ_ADD(o, "clients_not_kept", rj_u64(cap->clients_dropped));
+	RJ_ADD(o, "clients_not_kept", rj_u64(cap->machines_dropped));
+	RJ_ADD(o, "client_events_not_kept", rj_u64(cap->clients_dropped));
 	return o;
 }
 

@@ -37,16 +37,15 @@ while read -r name capture expected flags; do
 	(cd "$NBT_SRC/captures" && "$NBT" -r "$capture" $flags) >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	ran=$((ran + 1))
-	if [ "${NBT_GOLDEN_UPDATE:-0}" = 1 ]; then
-		cp "$tmp/out" "$dir/expected/$expected"
-		echo "updated $expected"
-		continue
-	fi
 	# Exit 1 is a stalled or unfinished boot (test_exit_codes.sh checks each code); 2 is an error.
+	# A failed run never becomes an expected file, even when updating.
 	if [ $rc -gt 1 ] || [ -s "$tmp/err" ]; then
 		echo "FAIL $name: exit $rc, stderr:"
 		sed 's/^/    /' "$tmp/err"
 		failed=$((failed + 1))
+	elif [ "${NBT_GOLDEN_UPDATE:-0}" = 1 ]; then
+		cp "$tmp/out" "$dir/expected/$expected"
+		echo "updated $expected"
 	elif ! diff -u "$dir/expected/$expected" "$tmp/out" >"$tmp/diff"; then
 		echo "FAIL $name: output differs from expected/$expected"
 		head -60 "$tmp/diff"

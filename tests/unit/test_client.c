@@ -198,6 +198,16 @@ static void test_client_and_attempt_caps(void **state)
 	}
 	assert_int_equal(client_count(s->t), CLIENT_MAX);
 	assert_int_equal(client_table_capture(s->t)->clients_dropped, 5);
+	assert_int_equal(client_table_capture(s->t)->machines_dropped, 5);
+	/* The same five machines again: more events, no more machines. */
+	for (int i = CLIENT_MAX; i < CLIENT_MAX + 5; i++) {
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		sc_dhcp_req(s, 1, mac, 1, (uint32_t)i, SC_PXE);
+	}
+	assert_int_equal(client_table_capture(s->t)->clients_dropped, 10);
+	assert_int_equal(client_table_capture(s->t)->machines_dropped, 5);
+	assert_false(client_table_capture(s->t)->machines_dropped_more);
 	struct sc *s2 = sc_new();
 	for (int i = 0; i < CLIENT_ATTEMPTS_MAX + 3; i++) {
 		sc_dhcp_req(s2, i * 10, MAC_PI4, 1, 0x10, SC_PI4);
