@@ -307,12 +307,15 @@ static void tftp_request(struct tftp_pkt *tp, struct cur *c, uint16_t op)
 	memcpy(fs->s.mode, t->mode, sizeof fs->s.mode);
 	fs->s.req = t->opts;
 
+	/* The server answers from a new port (its TID, RFC 1350 s4) and, when it is multi-homed
+	 * and misconfigured, from another address, which the client must reject: any address is
+	 * followed so that the report can say so. */
 	struct flow_expect e = {
 	    .l4proto = TFTP_IPPROTO_UDP,
 	    .cli_ip = tp->pkt->src_ip,
-	    .srv_ip = tp->pkt->dst_ip,
+	    .srv_ip = 0,
 	    .cli_port = tp->pkt->sport,
-	    .srv_port = 0, /* the server picks a new TID */
+	    .srv_port = 0,
 	    .dis = &dis_tftp,
 	    .ttl = TFTP_EXPECT_TTL_SEC * NBT_NS_PER_SEC,
 	};

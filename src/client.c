@@ -980,6 +980,28 @@ static void client_tftp_data(struct client_table *t, struct client_attempt *a,
 	}
 }
 
+/* Replies that come from another address than the one the RRQ went to, and whether the client
+ * took them (sent its ACK or ERROR there). */
+static void client_tftp_source(struct client_table *t, struct client_attempt *a,
+                               struct client_file *f, const struct nbt_event *ev, bool from_client)
+{
+	if (from_client) {
+		if (f->other_src && ev->dst_ip == f->other_src && ev->u.tftp.opcode != TFTP_OP_RRQ)
+			f->other_answered = true;
+		return;
+	}
+	if (!f->server || ev->src_ip == f->server)
+		return;
+	if (!f->other_pkts) {
+		f->other_src = ev->src_ip;
+		client_mark_set(&f->other_first, ev);
+		client_log(t, a, f->stage, ev,
+		           "reply for %s from " IPFMT ", not " IPFMT " where the RRQ went", f->name,
+		           IPF(ev->src_ip), IPF(f->server));
+	}
+	f->other_pkts++;
+}
+
 static void client_on_tftp(struct client_table *t, const struct nbt_event *ev)
 {
 	const struct ev_tftp *p = &ev->u.tftp;
@@ -1004,6 +1026,7 @@ static void client_on_tftp(struct client_table *t, const struct nbt_event *ev)
 	}
 	if (!f)
 		return;
+	client_tftp_source(t, a, f, ev, from_client);
 	client_mark_set(&f->last_pkt, ev);
 	f->last_dir = from_client ? TFTP_DIR_CLIENT : TFTP_DIR_SERVER;
 	f->order = ++a->seq;

@@ -23,6 +23,9 @@ const struct diag_code_info diag_codes[] = {
     {"tftp-server-unreachable", "stall",
      "the TFTP server never answered ARP, or ICMP said its host or port is unreachable"},
     {"tftp-no-response", "stall", "read requests to the TFTP server got no answer"},
+    {"tftp-reply-wrong-source", "stall",
+     "the TFTP server answered from another address than the one the client asked, so the "
+     "client ignored the replies"},
     {"tftp-file-not-found", "stall",
      "the TFTP server says a file the boot needs does not exist (detail serial-folder-missing: "
      "nothing under the <serial>/ folder was ever served)"},

@@ -162,6 +162,10 @@ static const struct diag_hint {
     {"tftp-no-response",
      "check the TFTP server runs and answers (dnsmasq enable-tftp / "
      "in.tftpd), and that the firewall lets UDP 69 and the reply ports through"},
+    {"tftp-reply-wrong-source",
+     "find what changes the replies' source address: a NAT rule on the server or router (nft "
+     "list ruleset), or a multi-homed TFTP server (tftpd-hpa: TFTP_ADDRESS=\"<asked IP>:69\"); "
+     "or point option 66 / next-server at the address that answers"},
     {"tftp-file-not-found", "put the file under the TFTP root (dnsmasq tftp-root=, tftpd-hpa "
                             "TFTP_DIRECTORY in /etc/default/tftpd-hpa)"},
     {"tftp-error", "read the server's error text; check file permissions (world-readable) and "
@@ -500,6 +504,32 @@ static void diag_file_stalled(struct diag_ctx *x, const struct client_file *l)
 	diag_evidence(f, l->last_pkt);
 }
 
+/* RFC 1350 s4: a reply is known by its address and port; one from another address than the
+ * RRQ went to belongs to no transfer the client knows, so it asks again and again. */
+static void diag_wrong_source(struct diag_ctx *x, const struct client_file *l)
+{
+	/* From the client's last RRQ: the server's retransmissions of ignored replies are no
+	 * progress. */
+	struct diag_finding *f =
+	    diag_stall(x, "tftp-reply-wrong-source", l->stage, l->last_rrq.ts, x->o->t.tftp_file);
+	if (!f)
+		return;
+	diag_text(f->summary, sizeof(f->summary),
+	          "%s asked " IPFMT " for %s (%u RRQs) and the answers came from " IPFMT
+	          " (%u packets), which the client ignores: a TFTP reply must come from the "
+	          "address asked",
+	          diag_who(x, l->stage), IPF(l->server), l->name, l->rrqs, IPF(l->other_src),
+	          l->other_pkts);
+	diag_text(f->hint, sizeof(f->hint),
+	          "find what changes the replies' source address: a NAT rule on the server or router (nft "
+	          "list ruleset), or a multi-homed TFTP server (tftpd-hpa: "
+	          "TFTP_ADDRESS=\"" IPFMT ":69\"); or point option 66 / next-server at " IPFMT,
+	          IPF(l->server), IPF(l->other_src));
+	diag_evidence(f, l->first_rrq);
+	diag_evidence(f, l->other_first);
+	diag_evidence(f, l->last_rrq);
+}
+
 static bool diag_rule_tftp_files(struct diag_ctx *x)
 {
 	const struct client_attempt *a = x->a;
@@ -509,6 +539,11 @@ static bool diag_rule_tftp_files(struct diag_ctx *x)
 		return false;
 	if (!a->tftp_server_pkts)
 		return diag_tftp_silent(x);
+	if (l->other_pkts && !l->other_answered && l->state != CLIENT_FILE_DONE &&
+	    l->state != CLIENT_FILE_PROBED) {
+		diag_wrong_source(x, l);
+		return true;
+	}
 	if (x->pi && !x->any_served && diag_prefix_missing(x, &first) &&
 	    (l->state == CLIENT_FILE_ERROR || x->now - l->last_pkt.ts >= x->o->t.tftp_file)) {
 		f = diag_stall(x, "tftp-file-not-found", first->stage, first->error.ts, 0);

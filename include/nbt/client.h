@@ -103,6 +103,11 @@ struct client_file {
 	enum client_file_state state;
 	uint32_t server; /* where the RRQ went */
 	uint32_t rrqs, server_pkts, retrans, dup_acks;
+	/* Replies from another address than `server` (a multi-homed server answering from the
+	 * wrong one): the client drops them unless it sends there (other_answered). */
+	uint32_t other_src, other_pkts;
+	struct client_mark other_first;
+	bool other_answered;
 	struct client_mark first_rrq, last_rrq, last_pkt, done, error;
 	uint8_t last_dir; /* enum tftp_dir of the last packet */
 	uint16_t err_code;

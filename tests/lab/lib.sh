@@ -182,6 +182,21 @@ lab_cns() { echo "$LAB_PFX-$1"; }
 # lab_alias IP: an extra address on the server side (e.g. a second server that stays silent).
 lab_alias() { lab_ns "$LAB_SRV" ip addr add "$1/24" dev br0; }
 
+# lab_snat_replies FROM TO: the server's UDP datagrams from FROM leave with the source address TO
+# (nftables source NAT, as a misconfigured router or a multi-homed server would send them);
+# DHCP (67), TFTP port 69 and mDNS (5353) are left alone, so this hits the transfer ports.
+lab_snat_replies() {
+	lab_need nft
+	lab_ns "$LAB_SRV" nft -f - <<NFT
+table ip nbtlab_nat {
+	chain post {
+		type nat hook postrouting priority srcnat;
+		ip saddr $1 udp sport != { 67, 69, 5353 } snat to $2
+	}
+}
+NFT
+}
+
 # lab_capture_start FILE [tcpdump options...]: capture br0 (the "router" view) into FILE.
 # LAB_CAP_NS / LAB_CAP_IF choose another namespace / interface (e.g. "any").
 lab_capture_start() {

@@ -435,6 +435,29 @@ chk_pi4_tftp_silent() {
 	expect_tail "$1" "$F_RRQ" last "$((PI_FT + 2))"
 }
 
+scn_register pi4-tftp-wrong-source "pi4-tftp-wrong-source.pcap" \
+	"DHCP and TFTP from dnsmasq (option 66 = 10.99.0.1), but the server's transfer datagrams leave from 10.99.0.9 (an nftables source NAT rule on the server, as a multi-homed server or a router's NAT would send them): the Pi (pisim) drops each OACK from the unknown address and asks again until it gives up. The capture goes on 4 s after, with background mDNS and ARP from the server."
+scn_pi4_tftp_wrong_source() {
+	tree_pi4
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_alias 10.99.0.9
+	lab_snat_replies "$LAB_SRV_IP" 10.99.0.9
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-tftp-wrong-source.pcap"
+	lab_chatter
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --no-kernel-dhcp --file-timeout 6 && die "pisim should have given up"
+	lab_linger
+	lab_capture_stop
+}
+chk_pi4_tftp_wrong_source() {
+	expect "$1" "$F_RRQ && ip.dst == $LAB_SRV_IP" 2
+	expect "$1" 'tftp.opcode == 6 || (udp.srcport >= 1024 && ip.src == 10.99.0.9)' 2
+	expect "$1" "udp && ip.src == $LAB_SRV_IP && udp.srcport != 67 && udp.srcport != 5353" 0 0
+	expect "$1" "$F_DATA" 0 0
+	expect_tail "$1" "$F_RRQ" last "$((PI_FT + 2))"
+}
+
 # ------------------------------------------------------------------------------------------
 scn_register pi4-dtb-missing "pi4-dtb-missing.pcap" \
 	"Pi 4 (pisim) boots from tftpd-hpa (dnsmasq for DHCP only); the serial folder lacks bcm2711-rpi-4-b.dtb: start4.elf etc. are served, the dtb RRQ gets 'File not found'."

@@ -16,6 +16,9 @@ per frame:
 Two situations where tshark's TFTP layer is not a TFTP packet of ours:
   - an ICMP error quoting a TFTP packet (frame.protocols has icmp before tftp) is an ICMP
     frame: we must emit no TFTP event for it, and our ICMP event must name "tftp" as owner;
+  - packets of a session between the client and another address than its RRQ went to (a
+    server answering from the wrong address): tshark does not tie them to the request, so they
+    are checked against the raw UDP payload, as below;
   - frames the snaplen cut (frame.cap_len < frame.len, tshark's _ws.short): the header
     fields (opcode, session, block, error code) must match; a string or option list past the
     cut must either match or our event must say truncated=1 and carry a prefix of tshark's
@@ -180,13 +183,13 @@ def check_lost_session(num, layers, t, errs):
     return 1
 
 
-def check_tftp(num, layers, evs, errs, lost=frozenset()):
+def check_tftp(num, layers, evs, errs, lost=lambda session, layers: False):
     if tftp_in_icmp(layers):
         return check_quoted(num, evs, errs)
     ours = [f for p, f in evs if p == "tftp"]
     ts_op = first(layers, "tftp.opcode")
     if ts_op is None:
-        if ours and ours[0].get("session", b"0") != b"0" and int(ours[0]["session"]) in lost:
+        if ours and ours[0].get("session", b"0") != b"0" and lost(int(ours[0]["session"]), layers):
             return check_lost_session(num, layers, ours[0], errs)
         if ours:
             errs.append(f"frame {num}: we say TFTP {ours[0].get('op')}, tshark does not")
@@ -310,9 +313,19 @@ def compare(nbt, path):
     ours = run_ours(nbt, path)
     errs = []
     counts = [0, 0, 0]
-    # Requests the snaplen cut, which tshark then does not follow to the server's new port.
-    lost = {n for n, la in ts.items() if is_short(la) and first(la, "tftp.opcode") in ("1", "2")
-            and not tftp_in_icmp(la)}
+    # Requests the snaplen cut, which tshark then does not follow to the server's new port;
+    # and packets between the client and another address than its request went to (a reply
+    # from the wrong source, RFC 1350 s4), which tshark does not tie to the request either.
+    requests = {n: la for n, la in ts.items()
+                if first(la, "tftp.opcode") in ("1", "2") and not tftp_in_icmp(la)}
+    cut = {n for n, la in requests.items() if is_short(la)}
+
+    def lost(session, la):
+        if session in cut:
+            return True
+        server = first(requests.get(session, {}), "ip.dst")
+        return server is not None and server not in (first(la, "ip.src"), first(la, "ip.dst"))
+
     for num in sorted(set(ts) | set(ours)):
         layers = ts.get(num, {})
         evs = ours.get(num, [])

@@ -225,6 +225,60 @@ static void test_tftp_no_response(void **state)
 	expect(r, DIAG_STALLED, "tftp-no-response", first, "4 times");
 }
 
+/* A TFTP packet of `file` between the client and OTHER (not the server its RRQ went to). */
+#define OTHER IP4(10, 99, 0, 9)
+static uint64_t other_pkt(struct sc *s, double sec, uint8_t op, const char *file, bool finished)
+{
+	bool from_client = op == 4;
+	struct nbt_event *ev = sc_tftp(op, CLI, file, from_client);
+	*(from_client ? &ev->dst_ip : &ev->src_ip) = OTHER;
+	ev->u.tftp.finished = finished;
+	ev->u.tftp.bytes = finished ? 100 : 0;
+	ev->u.tftp.block_seq = ev->u.tftp.block = finished;
+	return sc_feed(s, ev, sec);
+}
+
+/* RFC 1350 s4: replies from another address than the RRQ went to are ignored by the Pi. */
+static void test_tftp_reply_wrong_source(void **state)
+{
+	struct sc *s = *state;
+	sc_pi4_dora(s, 0, CLI);
+	uint64_t first = sc_rrq(s, 1, CLI, "38c128c0/start4.elf");
+	uint64_t reply = other_pkt(s, 1.001, 6, "38c128c0/start4.elf", false);
+	for (int i = 1; i < 4; i++) {
+		sc_rrq(s, 1 + 1.5 * i, CLI, "38c128c0/start4.elf");
+		other_pkt(s, 1.001 + 1.5 * i, 6, "38c128c0/start4.elf", false);
+	}
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	expect(r, DIAG_IN_PROGRESS, "tftp-reply-wrong-source", 0, NULL);
+	/* The server keeps retransmitting its ignored OACK: no progress, the stall still comes. */
+	other_pkt(s, 30, 6, "38c128c0/start4.elf", false);
+	sc_idle(s, 40);
+	r = sc_diag(s, MAC_PI4);
+	expect(r, DIAG_STALLED, "tftp-reply-wrong-source", first,
+	       "came from 10.99.0.9 (5 packets)");
+	assert_true(sc_has_frame(&r->f[r->primary], reply));
+	assert_non_null(strstr(r->f[r->primary].summary, "asked 10.99.0.1"));
+	assert_non_null(
+	    strstr(r->f[r->primary].hint, "point option 66 / next-server at 10.99.0.9"));
+}
+
+/* A client that takes the other address's replies (ACKs there) is in a transfer: when that
+ * stops, the transfer stalled; the address is not the cause. */
+static void test_tftp_reply_other_source_taken(void **state)
+{
+	struct sc *s = *state;
+	sc_pi4_dora(s, 0, CLI);
+	sc_rrq(s, 1, CLI, "38c128c0/start4.elf");
+	other_pkt(s, 1.001, 6, "38c128c0/start4.elf", false);
+	other_pkt(s, 1.002, 4, "38c128c0/start4.elf", false);
+	other_pkt(s, 1.003, 3, "38c128c0/start4.elf", false);
+	sc_idle(s, 40);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_null(sc_find(r, "tftp-reply-wrong-source"));
+	expect(r, DIAG_STALLED, "tftp-stalled", 0, "38c128c0/start4.elf");
+}
+
 /* s5 #9: the serial folder does not exist and the root fallback finds nothing. */
 static void test_serial_folder_missing(void **state)
 {
@@ -767,6 +821,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_tftp_server_unreachable_arp, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tftp_server_unreachable_icmp, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tftp_no_response, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tftp_reply_wrong_source, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tftp_reply_other_source_taken, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_serial_folder_missing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_root_fallback_is_info, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_required_file_not_found, setup, teardown),
