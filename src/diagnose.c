@@ -521,7 +521,8 @@ static void diag_wrong_source(struct diag_ctx *x, const struct client_file *l)
 	          diag_who(x, l->stage), IPF(l->server), l->name, l->rrqs, IPF(l->other_src),
 	          l->other_pkts);
 	diag_text(f->hint, sizeof(f->hint),
-	          "find what changes the replies' source address: a NAT rule on the server or router (nft "
+	          "find what changes the replies' source address: a NAT rule on the server or "
+	          "router (nft "
 	          "list ruleset), or a multi-homed TFTP server (tftpd-hpa: "
 	          "TFTP_ADDRESS=\"" IPFMT ":69\"); or point option 66 / next-server at " IPFMT,
 	          IPF(l->server), IPF(l->other_src));
