@@ -11,13 +11,8 @@ nbt_need() {
 	done
 }
 
-# nbt_need_file PATH...: skips the test unless every PATH exists.
-nbt_need_file() {
-	local f
-	for f in "$@"; do
-		[ -e "$f" ] || nbt_skip "no $f"
-	done
-}
+# nbt_need_file PATH: skips the test unless PATH exists.
+nbt_need_file() { [ -e "$1" ] || nbt_skip "no $1"; }
 # nbt_need_py MODULE: skips the test unless python3 can import MODULE.
 nbt_need_py() {
 	python3 -c "import $1" 2>/dev/null || nbt_skip "python3 module $1 not installed"
