@@ -1,4 +1,5 @@
-/* summary: IPv4 header decoding (RFC 791 s3.1): options skipped, total length trims padding. */
+/* summary: IPv4 header decoding (RFC 791 s3.1): options skipped, total length trims padding;
+ * IPv6 boot traffic recognised, not decoded. */
 #include "nbt/decode.h"
 
 enum decode_status decode_ipv4(struct cur *c, struct ipv4_hdr *ip, struct cur *payload)
@@ -47,4 +48,68 @@ enum decode_status decode_ipv4(struct cur *c, struct ipv4_hdr *ip, struct cur *p
 	}
 	*payload = cur_sub(c, body);
 	return cur_ok(payload) ? DECODE_OK : decode_status_of(payload);
+}
+
+#define IPV6_HDR_LEN       40 /* RFC 8200 s3: fixed header, next header at byte 6 */
+#define IPV6_NH_UDP        17
+#define DHCPV6_CLIENT      546
+#define DHCPV6_SERVER      547
+#define DHCPV6_RELAY_FORW  12 /* RFC 8415 s7.3: relay messages have another header */
+#define DHCPV6_OPT_BOOT_LO 59 /* RFC 5970 s3: OPTION_BOOTFILE_URL, _PARAM, */
+#define DHCPV6_OPT_BOOT_HI 62 /* OPTION_CLIENT_ARCH_TYPE, OPTION_NII */
+#define DHCPV6_OPT_ORO     6  /* RFC 8415 s21.7: the options a client asks for */
+#define TFTP_PORT_IPV6     69
+
+/* An option request list (16-bit codes) that asks for a boot file URL or its parameters. */
+static bool dhcpv6_asks_boot(struct cur oro)
+{
+	while (cur_wire_left(&oro) >= 2) {
+		uint16_t code = cur_be16(&oro);
+		if (!cur_ok(&oro))
+			return false;
+		if (code == DHCPV6_OPT_BOOT_LO || code == DHCPV6_OPT_BOOT_LO + 1)
+			return true;
+	}
+	return false;
+}
+
+/* A client/server DHCPv6 message (RFC 8415 s8: type, 3-byte transaction id, options of
+ * 16-bit code and length) that carries a network-boot option or asks for a boot file. */
+static bool dhcpv6_is_boot(struct cur m)
+{
+	uint8_t type = cur_u8(&m);
+	cur_skip(&m, 3);
+	if (!cur_ok(&m) || type == 0 || type >= DHCPV6_RELAY_FORW)
+		return false;
+	while (cur_wire_left(&m) >= 4) {
+		uint16_t code = cur_be16(&m), len = cur_be16(&m);
+		if (!cur_ok(&m))
+			return false;
+		if (code >= DHCPV6_OPT_BOOT_LO && code <= DHCPV6_OPT_BOOT_HI)
+			return true;
+		struct cur opt = cur_sub(&m, len);
+		if (code == DHCPV6_OPT_ORO && cur_ok(&m) && dhcpv6_asks_boot(opt))
+			return true;
+	}
+	return false;
+}
+
+bool decode_ipv6_boot(const struct cur *c)
+{
+	struct cur h = *c;
+	uint8_t ver = cur_u8(&h);
+	cur_skip(&h, 5);
+	uint8_t next = cur_u8(&h);
+	cur_skip(&h, IPV6_HDR_LEN - 7);
+	uint16_t sport = cur_be16(&h), dport = cur_be16(&h), ulen = cur_be16(&h);
+	cur_skip(&h, 2);
+	if (!cur_ok(&h) || ver >> 4 != 6 || next != IPV6_NH_UDP || ulen < 8)
+		return false;
+	if (dport == TFTP_PORT_IPV6)
+		return true;
+	if (sport != DHCPV6_CLIENT && sport != DHCPV6_SERVER && dport != DHCPV6_CLIENT &&
+	    dport != DHCPV6_SERVER)
+		return false;
+	struct cur m = cur_sub(&h, ulen - 8u);
+	return cur_ok(&h) && dhcpv6_is_boot(m);
 }

@@ -1246,6 +1246,29 @@ static void diag_oversize(struct diag_ctx *x)
  * The pipeline's tables at their caps (flows, fragments, expectations, TCP windows, RPC xids):
  * what was let go is named, since the report then misses part of some conversations.
  */
+/* UEFI PXE over IPv6, or a Pi 4/5 with the (experimental) IPv6 netboot of its bootloader,
+ * boots with DHCPv6 and TFTP over IPv6, which this report does not follow: say so rather than
+ * show no client at all. */
+static void diag_ipv6(struct diag_ctx *x)
+{
+	const struct nbt_stats *st = x->cap->pipe;
+	struct diag_finding *f;
+	if (!st || !st->ipv6_boot ||
+	    !(f = diag_add(x, "capture-ipv6-boot", DIAG_SEV_CAPTURE, CLIENT_ST__COUNT)))
+		return;
+	diag_text(f->summary, sizeof(f->summary),
+	          "%" PRIu64
+	          " DHCPv6 network-boot or TFTP-over-IPv6 packets: netboot-trace follows "
+	          "IPv4 boots "
+	          "only, so a machine booting over IPv6 (UEFI PXE, or a Pi with the bootloader's "
+	          "experimental IPv6 netboot) is not in this report",
+	          st->ipv6_boot);
+	diag_text(f->hint, sizeof(f->hint),
+	          "read the IPv6 boot with tshark -Y 'dhcpv6 || tftp', or boot the machine over "
+	          "IPv4 to analyse it here");
+	diag_evidence(f, (struct client_mark){st->ipv6_boot_frame, st->ipv6_boot_ts});
+}
+
 static void diag_caps(struct diag_ctx *x)
 {
 	static const struct {
@@ -1321,6 +1344,7 @@ void diag_capture(const struct client_capture *cap, struct diag_result *r)
 	diag_caps(&x);
 	diag_checksums(&x);
 	diag_oversize(&x);
+	diag_ipv6(&x);
 }
 
 const char *diag_verdict_name(enum diag_verdict v)

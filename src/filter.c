@@ -18,8 +18,10 @@ static const char filter_headers[] =
     " or (ip[6:2] & 0x3fff != 0)"
     /* ICMP destination unreachable: port 69 closed, host unreachable */
     " or (icmp and icmp[0] = 3)"
-    /* DHCP server/client, PXE proxyDHCP, TFTP requests, portmap, NFS */
-    " or (udp and (port 67 or port 68 or port 4011 or port 69 or port 111 or port 2049))"
+    /* DHCP server/client, PXE proxyDHCP, TFTP requests, portmap, NFS; DHCPv6 (only counted:
+     * the report says when a machine boots over IPv6) */
+    " or (udp and (port 67 or port 68 or port 4011 or port 69 or port 111 or port 2049 or"
+    " port 546 or port 547))"
     " or (tcp and (port 111 or port 2049))";
 
 /*

@@ -463,6 +463,10 @@ void pipeline_frame(struct pipeline *p, nbt_time ts, const uint8_t *data, uint32
 	}
 	case ETHERTYPE_IPV6:
 		p->stats.ipv6++;
+		if (decode_ipv6_boot(&c) && !p->stats.ipv6_boot++) {
+			p->stats.ipv6_boot_frame = pkt.frame;
+			p->stats.ipv6_boot_ts = pkt.ts;
+		}
 		break;
 	default:
 		p->stats.other_l3++;

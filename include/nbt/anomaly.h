@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "nbt/pkt.h"
+
 enum nbt_anomaly {
 	ANOM_TRUNCATED = 0,  /* data past the capture's snaplen */
 	ANOM_INVALID,        /* a length or field that lies */
@@ -40,6 +42,9 @@ struct nbt_stats {
 	uint64_t events;
 	uint64_t anomalies[ANOM__COUNT];
 	uint64_t bad_checksums, oversize_frames; /* ANOM_CHECKSUM, ANOM_OVERSIZE */
+	/* DHCPv6 / TFTP-over-IPv6 packets (decode_ipv6_boot), not followed; the first one. */
+	uint64_t ipv6_boot, ipv6_boot_frame;
+	nbt_time ipv6_boot_ts;
 };
 
 #endif

@@ -31,6 +31,22 @@ tcpdump -r "$clean" -w "$tmp/late.pcap" 'not (udp port 67 or udp port 68)' 2>/de
 nbt_check "$tmp/late.txt" 'capture capture-started-mid-boot' "a late start is a capture finding"
 nbt_check "$tmp/late.txt" '^  verdict  booted' "the boot is still seen to succeed"
 
+# 4. Boots over IPv6 are named, not silently missing (shared captures, when present): a UEFI
+# client asking DHCPv6 for a boot file URL (RFC 5970); a desktop's plain DHCPv6 is no boot.
+v6=${SHARED_CAPTURES:-/nonexistent}/tcpdump/dhcpv4v6-rfc5970-rfc8572.pcap
+desk=${SHARED_CAPTURES:-/nonexistent}/epam-nfstrace/eth-ipv4-tcp-nfsv4-incorrect_mount.pcap
+if [ -f "$v6" ] && [ -f "$desk" ]; then
+	"$NBT" -r "$v6" >"$tmp/v6.txt" 2>>"$tmp/err"
+	nbt_check "$tmp/v6.txt" '^  capture capture-ipv6-boot' "an IPv6 boot is a capture finding"
+	nbt_check "$tmp/v6.txt" '^    5 DHCPv6 network-boot or TFTP-over-IPv6 packets' "five of its packets"
+	"$NBT" -r "$v6" --json - >"$tmp/v6.json" 2>>"$tmp/err"
+	nbt_check "$tmp/v6.json" '"code": "capture-ipv6-boot"' "the JSON report has it too"
+	"$NBT" -r "$desk" >"$tmp/desk.txt" 2>>"$tmp/err"
+	nbt_refuse "$tmp/desk.txt" 'capture-ipv6-boot' "a desktop's DHCPv6 is no boot"
+else
+	echo "note: shared IPv6 captures absent, IPv6 part not run"
+fi
+
 if [ -s "$tmp/err" ]; then
 	echo "FAIL: stderr:"
 	cat "$tmp/err"

@@ -1,4 +1,5 @@
-/* summary: unit tests for link-layer decoding: every supported DLT, VLAN stacks, truncation. */
+/* summary: unit tests for link-layer decoding: every supported DLT, VLAN stacks, truncation;
+ * IPv6 boot traffic recognised. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -164,13 +165,69 @@ static void test_ipv4_lengths(void **state)
 	assert_int_equal(decode_ipv4(&c, &ip, &payload), DECODE_INVALID);
 }
 
+/* An IPv6 + UDP datagram sport -> dport carrying msg[0..n); returns its length. */
+static size_t ipv6_udp(uint8_t *b, uint16_t sport, uint16_t dport, const uint8_t *msg, size_t n)
+{
+	memset(b, 0, 48);
+	b[0] = 0x60;
+	b[4] = (uint8_t)((8 + n) >> 8);
+	b[5] = (uint8_t)(8 + n);
+	b[6] = 17; /* next header: UDP */
+	b[7] = 64;
+	b[40] = (uint8_t)(sport >> 8);
+	b[41] = (uint8_t)sport;
+	b[42] = (uint8_t)(dport >> 8);
+	b[43] = (uint8_t)dport;
+	b[44] = (uint8_t)((8 + n) >> 8);
+	b[45] = (uint8_t)(8 + n);
+	memcpy(b + 48, msg, n);
+	return 48 + n;
+}
+
+static bool ipv6_boot(const uint8_t *b, size_t caplen, size_t len)
+{
+	struct cur c;
+	cur_init(&c, b, caplen, len);
+	return decode_ipv6_boot(&c);
+}
+
+/* RFC 8415 s8 messages: Solicit (1) with an option request (6) for 23, 24 or for 59 (boot
+ * file URL, RFC 5970); an Advertise (2) with option 61 (client architecture); a relay. */
+static void test_ipv6_boot(void **state)
+{
+	(void)state;
+	static const uint8_t plain[] = {1, 0xaa, 0xbb, 0xcc, 0, 6, 0, 4, 0, 23, 0, 24};
+	static const uint8_t asks[] = {1,    0xaa, 0xbb, 0xcc, 0, 1, 0,  2, 0xde,
+	                               0xad, 0,    6,    0,    4, 0, 23, 0, 59};
+	static const uint8_t arch[] = {2, 1, 2, 3, 0, 61, 0, 2, 0, 11};
+	static const uint8_t relay[] = {12, 0, 0, 61, 0, 2, 0, 11};
+	static const uint8_t rrq[] = {0, 1, 'a', 0, 'o', 'c', 't', 'e', 't', 0};
+	uint8_t b[128];
+	size_t n = ipv6_udp(b, 546, 547, plain, sizeof plain);
+	assert_false(ipv6_boot(b, n, n)); /* a desktop's DHCPv6: not a boot */
+	n = ipv6_udp(b, 546, 547, asks, sizeof asks);
+	assert_true(ipv6_boot(b, n, n));
+	assert_false(ipv6_boot(b, n - 1, n)); /* cut before the 59: cannot tell, so no */
+	b[6] = 0;                             /* a hop-by-hop header first: not looked into */
+	assert_false(ipv6_boot(b, n, n));
+	n = ipv6_udp(b, 547, 546, arch, sizeof arch);
+	assert_true(ipv6_boot(b, n, n));
+	n = ipv6_udp(b, 547, 547, relay, sizeof relay);
+	assert_false(ipv6_boot(b, n, n));
+	n = ipv6_udp(b, 50000, 69, rrq, sizeof rrq);
+	assert_true(ipv6_boot(b, n, n));
+	assert_false(ipv6_boot(b, 42, n)); /* ports cut off */
+	b[0] = 0x45;                       /* not IPv6 */
+	assert_false(ipv6_boot(b, n, n));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ethernet),      cmocka_unit_test(test_vlan_and_qinq),
 	    cmocka_unit_test(test_vlan_too_deep), cmocka_unit_test(test_sll_v1_v2),
 	    cmocka_unit_test(test_raw_null_loop), cmocka_unit_test(test_truncated_and_unknown),
-	    cmocka_unit_test(test_ipv4_lengths),
+	    cmocka_unit_test(test_ipv4_lengths),  cmocka_unit_test(test_ipv6_boot),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
