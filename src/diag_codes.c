@@ -76,7 +76,8 @@ const struct diag_code_info diag_codes[] = {
      "packets carry bad IP or UDP checksums: offload on the capturing host if they were "
      "answered, else possible corruption"},
     {"capture-ipv6-boot", "capture",
-     "DHCPv6 or TFTP over IPv6 was seen: boots over IPv6 are not followed"},
+     "DHCPv6 network-boot messages or TFTP over IPv6 were seen: boots over IPv6 are not "
+     "followed"},
     {"capture-oversize-frames", "capture",
      "frames larger than the Ethernet MTU: GRO/TSO on the capturing host merged them"},
 };

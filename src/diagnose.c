@@ -522,8 +522,7 @@ static void diag_wrong_source(struct diag_ctx *x, const struct client_file *l)
 	          l->other_pkts);
 	diag_text(f->hint, sizeof(f->hint),
 	          "find what changes the replies' source address: a NAT rule on the server or "
-	          "router (nft "
-	          "list ruleset), or a multi-homed TFTP server (tftpd-hpa: "
+	          "router (nft list ruleset), or a multi-homed TFTP server (tftpd-hpa: "
 	          "TFTP_ADDRESS=\"" IPFMT ":69\"); or point option 66 / next-server at " IPFMT,
 	          IPF(l->server), IPF(l->other_src));
 	diag_evidence(f, l->first_rrq);
@@ -1257,11 +1256,9 @@ static void diag_ipv6(struct diag_ctx *x)
 	    !(f = diag_add(x, "capture-ipv6-boot", DIAG_SEV_CAPTURE, CLIENT_ST__COUNT)))
 		return;
 	diag_text(f->summary, sizeof(f->summary),
-	          "%" PRIu64
-	          " DHCPv6 network-boot or TFTP-over-IPv6 packets: netboot-trace follows "
-	          "IPv4 boots "
-	          "only, so a machine booting over IPv6 (UEFI PXE, or a Pi with the bootloader's "
-	          "experimental IPv6 netboot) is not in this report",
+	          "%" PRIu64 " DHCPv6 network-boot or TFTP-over-IPv6 packets: netboot-trace "
+	          "follows IPv4 boots only, so a machine booting over IPv6 (UEFI PXE, or a Pi "
+	          "with the bootloader's experimental IPv6 netboot) is not in this report",
 	          st->ipv6_boot);
 	diag_text(f->hint, sizeof(f->hint),
 	          "read the IPv6 boot with tshark -Y 'dhcpv6 || tftp', or boot the machine over "

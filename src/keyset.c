@@ -22,8 +22,9 @@ void keyset_free(struct keyset *s)
 	*s = (struct keyset){.max = s->max};
 }
 
-/* Fibonacci hashing: the top bits of key * 2^64/phi spread neighbouring keys (MACs of one
- * vendor differ only in their low bytes). */
+/* Fibonacci hashing: in key * 2^64/phi each key bit reaches every higher bit of the product;
+ * bits 32 and up pick the slot, so neighbouring keys (MACs of one vendor differ only in their
+ * low bytes) spread out. */
 static uint32_t keyset_home(uint64_t key, uint32_t size)
 {
 	return (uint32_t)((key * 0x9e3779b97f4a7c15u) >> 32) & (size - 1);

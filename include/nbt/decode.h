@@ -41,11 +41,12 @@ struct ipv4_hdr {
  * total length, so Ethernet padding is gone). */
 enum decode_status decode_ipv4(struct cur *c, struct ipv4_hdr *ip, struct cur *payload);
 
-/* True for boot traffic over IPv6, which netboot-trace counts but does not follow: UDP
- * (right after the fixed header, RFC 8200 s3) to TFTP port 69, or a DHCPv6 message (ports
- * 546/547) with a network-boot option (RFC 5970: boot file URL or parameters, client
- * architecture, network interface id; or asks for a boot file URL).  `c` is at the IPv6 header; it
- * is read, not moved. */
+/*
+ * True for boot traffic over IPv6, which netboot-trace counts but does not follow: UDP right
+ * after the fixed header (RFC 8200 s3) to TFTP port 69, or a DHCPv6 message (ports 546/547)
+ * with a network-boot option (RFC 5970: boot file URL or parameters, client architecture,
+ * network interface id) or asking for a boot file URL.  `c` is at the IPv6 header; read only.
+ */
 bool decode_ipv6_boot(const struct cur *c);
 
 struct tcp_hdr {
