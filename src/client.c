@@ -398,6 +398,15 @@ static void client_not_kept(struct client_table *t, const uint8_t *mac, uint32_t
 	t->cap.machines_dropped_more = t->not_kept.full;
 }
 
+/* The client showed a sign of a network boot (struct client's netboot). */
+static void client_netboot(struct client_table *t, struct client *c)
+{
+	if (c->netboot)
+		return;
+	c->netboot = true;
+	t->cap.other_clients--;
+}
+
 /* A new client, by MAC (mac != NULL) or by IP only; NULL when the table is full. */
 static struct client *client_add(struct client_table *t, const uint8_t *mac, uint32_t ip)
 {
@@ -414,6 +423,9 @@ static struct client *client_add(struct client_table *t, const uint8_t *mac, uin
 	}
 	c->ip = ip;
 	client_name(t, c);
+	t->cap.other_clients++;
+	if (c->model == CLIENT_MODEL_PI)
+		client_netboot(t, c);
 	/* Callers looked first, so the slot is empty; if not, the first client keeps it. */
 	struct client **slot = mac ? client_mac_slot(t, mac) : ip ? client_ip_slot(t, ip) : NULL;
 	if (slot && !*slot)
@@ -636,6 +648,16 @@ static bool client_dhcp_is_firmware(const struct ev_dhcp *d)
 	       d->pi97 == DHCP_PI97_RPI || d->pi97 == DHCP_PI97_LEGACY;
 }
 
+#define CLIENT_OPT_ROOT_PATH 17
+
+/* A kernel or initramfs DHCP of a diskless boot: it asks for the root path (option 17, RFC
+ * 2132 s3.19; Linux ip=dhcp does) or is klibc's ipconfig.  Desktops ask for neither. */
+static bool client_dhcp_is_kernel_boot(const struct ev_dhcp *d)
+{
+	return memchr(d->prl, CLIENT_OPT_ROOT_PATH, d->prl_len) != NULL ||
+	       client_vendor_is(&d->vendor, "Linux ipconfig");
+}
+
 static bool client_dhcp_cut(const struct ev_dhcp *d)
 {
 	return (d->flags_nbt & DHCP_F_PARTIAL) ||
@@ -705,6 +727,8 @@ static void client_dhcp_request(struct client_table *t, struct client *c,
 		fw = !(a && (client_attempt_served(a) || a->kernel.discover.count));
 	else
 		client_identify(t, c, d);
+	if (fw || client_dhcp_is_kernel_boot(d))
+		client_netboot(t, c);
 	uint8_t mt = d->msg_type ? d->msg_type : DHCP_DISCOVER;
 	if (fw && mt == DHCP_DISCOVER && (!a || a->fw_progress)) {
 		a = client_new_attempt(t, c);
@@ -1009,6 +1033,7 @@ static void client_on_tftp(struct client_table *t, const struct nbt_event *ev)
 	if (!c)
 		return;
 	c->events++;
+	client_netboot(t, c);
 	struct client_attempt *a = client_attempt(t, c);
 	bool from_client =
 	    p->dir == TFTP_DIR_CLIENT ||
@@ -1232,6 +1257,7 @@ static void client_on_rpc(struct client_table *t, const struct nbt_event *ev)
 	if (!c)
 		return;
 	c->events++;
+	client_netboot(t, c);
 	struct client_attempt *a = client_attempt(t, c);
 	struct client_rpc *s = &a->rpc;
 	if (r->is_reply) {

@@ -75,6 +75,8 @@ const struct diag_code_info diag_codes[] = {
     {"capture-checksum-offload", "capture",
      "packets carry bad IP or UDP checksums: offload on the capturing host if they were "
      "answered, else possible corruption"},
+    {"other-dhcp-clients", "info",
+     "machines that used DHCP with no sign of a network boot, left out of the report"},
     {"capture-ipv6-boot", "capture",
      "DHCPv6 network-boot messages or TFTP over IPv6 were seen: boots over IPv6 are not "
      "followed"},

@@ -1241,10 +1241,22 @@ static void diag_oversize(struct diag_ctx *x)
 	diag_evidence(f, x->cap->first_oversize);
 }
 
-/*
- * The pipeline's tables at their caps (flows, fragments, expectations, TCP windows, RPC xids):
- * what was let go is named, since the report then misses part of some conversations.
- */
+/* Machines that used DHCP with no sign of a network boot: laptops and phones on the same
+ * segment.  They are left out of the report; say how many, so none seems lost. */
+static void diag_other_clients(struct diag_ctx *x)
+{
+	struct diag_finding *f;
+	if (!x->cap->other_clients ||
+	    !(f = diag_add(x, "other-dhcp-clients", DIAG_SEV_INFO, CLIENT_ST__COUNT)))
+		return;
+	diag_text(f->summary, sizeof(f->summary),
+	          "%" PRIu64 " machine%s used DHCP with no sign of a network boot (no PXE or Pi "
+	          "options, no root path, no TFTP or NFS): left out of this report",
+	          x->cap->other_clients, x->cap->other_clients == 1 ? "" : "s");
+	diag_text(f->hint, sizeof(f->hint),
+	          "nothing to do; to see one anyway, name it with --client MAC");
+}
+
 /* UEFI PXE over IPv6, or a Pi 4/5 with the (experimental) IPv6 netboot of its bootloader,
  * boots with DHCPv6 and TFTP over IPv6, which this report does not follow: say so rather than
  * show no client at all. */
@@ -1266,6 +1278,10 @@ static void diag_ipv6(struct diag_ctx *x)
 	diag_evidence(f, (struct client_mark){st->ipv6_boot_frame, st->ipv6_boot_ts});
 }
 
+/*
+ * The pipeline's tables at their caps (flows, fragments, expectations, TCP windows, RPC xids):
+ * what was let go is named, since the report then misses part of some conversations.
+ */
 static void diag_caps(struct diag_ctx *x)
 {
 	static const struct {
@@ -1342,6 +1358,7 @@ void diag_capture(const struct client_capture *cap, struct diag_result *r)
 	diag_checksums(&x);
 	diag_oversize(&x);
 	diag_ipv6(&x);
+	diag_other_clients(&x);
 }
 
 const char *diag_verdict_name(enum diag_verdict v)

@@ -192,6 +192,10 @@ struct client {
 	struct client_attempt *attempts[CLIENT_ATTEMPTS_MAX]; /* oldest first */
 	uint32_t nattempts, attempts_dropped;
 	uint64_t events;
+	/* Signs of a network boot: a Pi MAC, firmware (PXE/Pi) DHCP, a kernel DHCP asking for a
+	 * root path, TFTP or ONC RPC.  A machine with none (a laptop renewing its lease) is left
+	 * out of the reports unless named with --client. */
+	bool netboot;
 };
 
 #define CLIENT_CKSUM_HOSTS 16 /* senders of bad checksums followed */
@@ -216,6 +220,7 @@ struct client_capture {
 	uint64_t machines_dropped;  /* distinct machines behind clients_dropped (MAC, else IP) */
 	bool machines_dropped_more; /* more than CLIENT_NOT_KEPT_MAX: a lower bound */
 	uint64_t clients_max;       /* the table's size (--max-clients) */
+	uint64_t other_clients;     /* clients with no sign of a network boot (yet) */
 	uint64_t towards_clients, from_clients; /* events by direction */
 	struct client_cksum_host cksum[CLIENT_CKSUM_HOSTS];
 	uint32_t ncksum;

@@ -34,7 +34,8 @@ struct outcome_client {
 
 bool outcome_parse_expect(const char *s, enum outcome_expect *e);
 const char *outcome_expect_name(enum outcome_expect e);
-/* True if `sel` (NULL: all) names this client by MAC (any case, ':' or '-'), serial or name. */
+/* True if `sel` names this client by MAC (any case, ':' or '-'), serial or name; with no `sel`,
+ * true for every client that shows signs of a network boot (struct client's netboot). */
 bool outcome_selected(const struct client *c, const char *sel);
 /* The clients `sel` selects, in table order: *i starts at 0; NULL after the last. */
 const struct client *outcome_next(struct client_table *t, const char *sel, size_t *i);

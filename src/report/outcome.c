@@ -74,7 +74,7 @@ bool outcome_selected(const struct client *c, const char *sel)
 	uint8_t mac[6];
 	uint32_t serial;
 	if (!sel)
-		return true;
+		return c->netboot; /* a machine with no sign of a network boot only when named */
 	if (c->name[0] && strcmp(c->name, sel) == 0)
 		return true;
 	if (outcome_parse_mac(sel, mac))

@@ -100,8 +100,9 @@ static void screen_bars(struct ui *u)
 	         : strcmp(src, "-") == 0 ? "pipe"
 	                                 : "file",
 	         strcmp(src, "-") == 0 ? "stdin" : src, cap->last.frame, u->drops,
-	         client_count(u->o.clients), cap->last.frame ? rel : "-",
-	         u->paused ? " | PAUSED" : "", u->note[0] ? " | " : "", u->note);
+	         client_count(u->o.clients) - (size_t)cap->other_clients,
+	         cap->last.frame ? rel : "-", u->paused ? " | PAUSED" : "", u->note[0] ? " | " : "",
+	         u->note);
 	panel_text(0, 0, COLS, line, crt_attr(UI_C_BAR));
 	if (u->filtering)
 		snprintf(line, sizeof(line), " Filter: %s_   (Enter apply, Esc clear)", u->filter);

@@ -185,7 +185,8 @@ void view_clients_rebuild(struct ui *u)
 	size_t n = client_count(t);
 	u->nrows = 0;
 	for (size_t i = 0; i < n && u->nrows < CLIENT_MAX; i++)
-		if (view_fill_row(u, client_get(t, i), cap, &u->rows[u->nrows]))
+		if (client_get(t, i)->netboot &&
+		    view_fill_row(u, client_get(t, i), cap, &u->rows[u->nrows]))
 			u->nrows++;
 	qsort(u->rows, (size_t)u->nrows, sizeof(u->rows[0]),
 	      u->sort_by_name ? view_cmp_name : view_cmp_state);

@@ -435,6 +435,34 @@ chk_pi4_tftp_silent() {
 	expect_tail "$1" "$F_RRQ" last "$((PI_FT + 2))"
 }
 
+scn_register pi4-beside-laptop "pi4-beside-laptop.pcap" \
+	"A clean Pi 4 boot (pisim, dnsmasq, NFSv3 root on nfs-ganesha) while a laptop on the same bridge (busybox udhcpc: its own vendor class and default option request list, no PXE options) takes a lease and then renews it: the laptop is no network boot."
+scn_pi4_beside_laptop() {
+	tree_pi4
+	nfs_pi
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_client pi "$PI4_MAC"
+	lab_client laptop 02:00:0a:63:00:77
+	lab_capture_start "$CAP/pi4-beside-laptop.pcap"
+	lab_udhcpc "$(lab_cns laptop)" >>"$LAB_TMP/log/udhcpc.out" 2>&1 || die "the laptop got no lease"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --nfs-root "$LAB_SRV_IP:/srv/nfs/pi" --nfs-version 3 ||
+		die "pisim failed on a clean boot"
+	# A renewal: udhcpc again, asking for the address it holds.
+	lab_udhcpc "$(lab_cns laptop)" -r "$(sed -n 's/^lease \([0-9.]*\) .*/\1/p' "$LAB_TMP/log/udhcpc.out" | tail -1)" \
+		>>"$LAB_TMP/log/udhcpc.out" 2>&1 || die "the laptop's renewal failed"
+	lab_capture_stop
+}
+chk_pi4_beside_laptop() {
+	local f=$1
+	chk_clean_pi4_common "$f"
+	expect "$f" 'dhcp.hw.mac_addr == 02:00:0a:63:00:77 && dhcp.option.dhcp == 1' 1
+	expect "$f" 'dhcp.hw.mac_addr == 02:00:0a:63:00:77 && dhcp.option.dhcp == 3' 2
+	expect "$f" 'dhcp.hw.mac_addr == 02:00:0a:63:00:77 && dhcp.option.dhcp == 5' 2
+	expect "$f" 'dhcp.hw.mac_addr == 02:00:0a:63:00:77 && dhcp.type == 1 && (dhcp.option.vendor_class_id contains "PXEClient" || dhcp.option.request_list_item == 17)' 0 0
+	expect "$f" 'mount.procedure_v3 == 1 && mount.status == 0' 1
+}
+
 scn_register pi4-tftp-wrong-source "pi4-tftp-wrong-source.pcap" \
 	"DHCP and TFTP from dnsmasq (option 66 = 10.99.0.1), but the server's transfer datagrams leave from 10.99.0.9 (an nftables source NAT rule on the server, as a multi-homed server or a router's NAT would send them): the Pi (pisim) drops each OACK from the unknown address and asks again until it gives up. The capture goes on 4 s after, with background mDNS and ARP from the server."
 scn_pi4_tftp_wrong_source() {

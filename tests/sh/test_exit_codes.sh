@@ -41,6 +41,12 @@ want 0 -r "$C/pi4-dtb-missing.pcap" $T --expect dhcp
 want 1 -r "$C/pi4-dtb-missing.pcap" $T --expect kernel
 want 0 -r "$C/pi4-nfs-export-denied.pcap" $T --expect kernel
 want 1 -r "$C/pi4-no-dhcp-server.pcap" $T --expect dhcp
+# A laptop renewing its lease beside a booting Pi is no network boot: not judged, unless named
+# (then it is a kernel DHCP with no NFS after it, which --timeout makes a stall).
+want 0 -r "$C/pi4-beside-laptop.pcap" $T
+want 0 -r "$C/pi4-beside-laptop.pcap" $T --expect-clients 1
+want 1 -r "$C/pi4-beside-laptop.pcap" $T --expect-clients 2
+want 1 -r "$C/pi4-beside-laptop.pcap" --timeout nfs=1 --client 02:00:0a:63:00:77
 # --expect-clients and --client.
 want 0 -r "$C/pi4-clean-nfs3.pcap" $T --expect-clients 1
 want 1 -r "$C/pi4-clean-nfs3.pcap" $T --expect-clients 2

@@ -85,7 +85,8 @@ static inline struct nbt_event *sc_ev(enum nbt_ev_type type)
 	return &ev;
 }
 
-enum sc_kind { SC_PI4, SC_PI3, SC_PXE, SC_IPXE, SC_KERNEL, SC_KLIBC };
+/* SC_KERNEL: Linux ip=dhcp (asks for the root path, 17); SC_LAPTOP: a desktop's DHCP. */
+enum sc_kind { SC_PI4, SC_PI3, SC_PXE, SC_IPXE, SC_KERNEL, SC_KLIBC, SC_LAPTOP };
 
 /* A client DHCP message: firmware (Pi 4 with option 97, Pi 3, PXE ROM) or kernel. */
 static inline uint64_t sc_dhcp_req(struct sc *s, double sec, const uint8_t mac[6], uint8_t type,
@@ -119,6 +120,12 @@ static inline uint64_t sc_dhcp_req(struct sc *s, double sec, const uint8_t mac[6
 		d->present[175 >> 3] |= (uint8_t)(1u << (175 & 7));
 	} else if (k == SC_KLIBC) {
 		sc_str(&d->vendor, "Linux ipconfig");
+	} else if (k == SC_KERNEL || k == SC_LAPTOP) {
+		/* PI-NETBOOT.md s1: the kernel's list; a laptop's (dhclient-like) lacks 17. */
+		static const uint8_t kernel[] = {1, 3, 6, 12, 15, 17, 26, 40, 42};
+		static const uint8_t laptop[] = {1, 28, 2, 3, 15, 6, 119, 12, 44, 47, 26, 121, 42};
+		d->prl_len = k == SC_KERNEL ? sizeof kernel : sizeof laptop;
+		memcpy(d->prl, k == SC_KERNEL ? kernel : laptop, d->prl_len);
 	}
 	return sc_feed(s, ev, sec);
 }

@@ -11,6 +11,7 @@
 
 #include "client_script.h"
 #include "nbt/hosts.h"
+#include "nbt/outcome.h"
 #include "nbt/summary.h"
 
 static int setup(void **state)
@@ -186,6 +187,36 @@ static void test_timeline_cap(void **state)
 	assert_int_equal(a->files[0].rrqs, CLIENT_TIMELINE_MAX + 20);
 }
 
+/* Signs of a network boot decide who is reported: a laptop's DHCP alone is not one. */
+static void test_netboot_signs(void **state)
+{
+	struct sc *s = *state;
+	static const uint8_t kern[6] = {0x52, 0x54, 0x00, 0, 0, 2},
+	                     klibc[6] = {0x52, 0x54, 0, 0, 0, 3};
+	sc_dhcp_req(s, 0, MAC_PC, 1, 0x51, SC_LAPTOP);
+	sc_dhcp_rep(s, 0.01, MAC_PC, 2, 0x51, CLI, 0, NULL, false);
+	sc_dhcp_req(s, 0.02, MAC_PI4, 1, 0x52, SC_LAPTOP); /* a Pi, whatever it sends */
+	sc_dhcp_req(s, 0.03, kern, 1, 0x53, SC_KERNEL);
+	sc_dhcp_req(s, 0.04, klibc, 1, 0x54, SC_KLIBC);
+	const struct client *pc = sc_client(s, MAC_PC);
+	assert_false(pc->netboot);
+	assert_true(sc_client(s, MAC_PI4)->netboot);
+	assert_true(sc_client(s, kern)->netboot);
+	assert_true(sc_client(s, klibc)->netboot);
+	assert_int_equal(client_table_capture(s->t)->other_clients, 1);
+	assert_false(outcome_selected(pc, NULL));
+	assert_true(outcome_selected(pc, "52:54:00:12:34:56")); /* named: shown anyway */
+	size_t i = 0, n = 0;
+	while (outcome_next(s->t, NULL, &i))
+		n++;
+	assert_int_equal(n, 3);
+	/* It asks for a file: now it boots. */
+	sc_rrq(s, 1, CLI, "pxelinux.0");
+	assert_true(pc->netboot);
+	assert_int_equal(client_table_capture(s->t)->other_clients, 0);
+	assert_true(outcome_selected(pc, NULL));
+}
+
 /* The client table is bounded (ANOM_CAP_CLIENTS); attempts keep the most recent. */
 static void test_client_and_attempt_caps(void **state)
 {
@@ -317,6 +348,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_stage_spans_and_timeline, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_timeline_cap, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_client_and_attempt_caps, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_netboot_signs, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sorted_by_mac, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_names_from_hosts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_report_deterministic, setup, teardown),
