@@ -86,14 +86,16 @@ struct ui {
 	bool filtering; /* typing the filter */
 	char filter[UI_FILTER_MAX];
 	size_t filter_len;
-	struct ui_row rows[CLIENT_MAX];
-	int nrows;
+	struct ui_row *rows; /* grown to the clients shown (--max-clients at most) */
+	int nrows, rows_cap;
 	uint8_t sel_key[7];
 	bool has_sel;
-	/* "c" hides finished clients until they send again */
-	uint8_t hidden_key[CLIENT_MAX][7];
-	uint64_t hidden_events[CLIENT_MAX];
-	int nhidden;
+	/* "c" hides finished clients until they send again: their keys and event counts */
+	struct ui_hidden {
+		uint8_t key[7];
+		uint64_t events;
+	} * hidden;
+	int nhidden, hidden_cap;
 	struct diag_result sel_diag; /* the selected client's latest attempt */
 	struct ui_line tl[UI_LINES_MAX], dl[UI_LINES_MAX];
 	int ntl, ndl;

@@ -48,6 +48,8 @@ struct ui *ui_open(const struct ui_opts *o, char err[UI_ERR_MAX])
 void ui_close(struct ui *u)
 {
 	crt_done();
+	free(u->rows);
+	free(u->hidden);
 	free(u);
 }
 

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "nbt/ui_priv.h"
+#include "nbt/xalloc.h"
 
 #define IPF(ip) ((ip) >> 24) & 0xffu, ((ip) >> 16) & 0xffu, ((ip) >> 8) & 0xffu, (ip)&0xffu
 
@@ -136,13 +137,12 @@ static bool view_contains(const char *hay, const char *needle)
 static bool view_hidden(struct ui *u, const struct ui_row *r)
 {
 	for (int i = 0; i < u->nhidden; i++) {
-		if (memcmp(u->hidden_key[i], r->key, 7) != 0)
+		if (memcmp(u->hidden[i].key, r->key, 7) != 0)
 			continue;
-		if (u->hidden_events[i] == r->c->events)
+		if (u->hidden[i].events == r->c->events)
 			return true;
 		u->nhidden--;
-		memmove(u->hidden_key[i], u->hidden_key[u->nhidden], 7);
-		u->hidden_events[i] = u->hidden_events[u->nhidden];
+		u->hidden[i] = u->hidden[u->nhidden];
 		return false;
 	}
 	return false;
@@ -183,13 +183,18 @@ void view_clients_rebuild(struct ui *u)
 	struct client_table *t = u->o.clients;
 	const struct client_capture *cap = client_table_capture(t);
 	size_t n = client_count(t);
+	if ((size_t)u->rows_cap < n) {
+		u->rows_cap = (int)n;
+		u->rows = xrealloc(u->rows, n * sizeof(*u->rows));
+	}
 	u->nrows = 0;
-	for (size_t i = 0; i < n && u->nrows < CLIENT_MAX; i++)
+	for (size_t i = 0; i < n; i++)
 		if (client_get(t, i)->netboot &&
 		    view_fill_row(u, client_get(t, i), cap, &u->rows[u->nrows]))
 			u->nrows++;
-	qsort(u->rows, (size_t)u->nrows, sizeof(u->rows[0]),
-	      u->sort_by_name ? view_cmp_name : view_cmp_state);
+	if (u->nrows > 1) /* rows is NULL until the first client */
+		qsort(u->rows, (size_t)u->nrows, sizeof(u->rows[0]),
+		      u->sort_by_name ? view_cmp_name : view_cmp_state);
 	int sel = 0;
 	for (int i = 0; u->has_sel && i < u->nrows; i++)
 		if (memcmp(u->rows[i].key, u->sel_key, 7) == 0)
@@ -212,12 +217,16 @@ const struct ui_row *view_clients_selected(const struct ui *u)
 
 void view_clients_hide_finished(struct ui *u)
 {
-	for (int i = 0; i < u->nrows && u->nhidden < CLIENT_MAX; i++) {
+	if (u->hidden_cap < u->nhidden + u->nrows) {
+		u->hidden_cap = u->nhidden + u->nrows;
+		u->hidden = xrealloc(u->hidden, (size_t)u->hidden_cap * sizeof(*u->hidden));
+	}
+	for (int i = 0; i < u->nrows; i++) {
 		const struct ui_row *r = &u->rows[i];
 		if (!r->has_attempt || r->verdict == DIAG_IN_PROGRESS)
 			continue;
-		memcpy(u->hidden_key[u->nhidden], r->key, 7);
-		u->hidden_events[u->nhidden] = r->c->events;
+		memcpy(u->hidden[u->nhidden].key, r->key, 7);
+		u->hidden[u->nhidden].events = r->c->events;
 		u->nhidden++;
 	}
 	u->has_sel = false;

@@ -107,4 +107,33 @@ ui_keys q
 ui_check_restored
 ui_screen | grep -q 'EXIT=1' || nbt_fail "exit status should be 1 (a client stalled): $(ui_screen | grep EXIT)"
 [ ! -s "$NBT_TMP/stderr" ] || nbt_fail "stderr: $(cat "$NBT_TMP/stderr")"
+
+# More clients than the default table (256), with --max-clients: every one can be listed. 300
+# PXE DISCOVERs from 02:00:00:00:01:00 .. 02:00:00:00:02:2b (a laptop's DHCP, last, is not one).
+python3 - "$NBT_TMP/many.pcap" <<'PY'
+import struct, sys
+def frame(mac, vendor):
+    opts = b"\x35\x01\x01" + (b"\x3c" + bytes([len(vendor)]) + vendor if vendor else b"") + b"\xff"
+    boot = bytes([1, 1, 6, 0]) + struct.pack(">I", 0x1000 + mac[5]) + bytes(20) + mac + bytes(10 + 192)
+    udp = struct.pack(">HHHH", 68, 67, 8 + len(boot) + 4 + len(opts), 0) + boot + b"\x63\x82\x53\x63" + opts
+    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0, bytes(4), b"\xff" * 4)
+    return b"\xff" * 6 + mac + b"\x08\x00" + ip + udp
+out = [struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)]
+macs = [bytes([2, 0, 0, 0, (256 + i) >> 8, (256 + i) & 255]) for i in range(300)]
+frames = [frame(m, b"PXEClient:Arch:00000:UNDI:002001") for m in macs]
+frames.append(frame(bytes([2, 0, 0, 0, 9, 9]), b""))
+for i, f in enumerate(frames):
+    out.append(struct.pack("<IIII", 1000 + i // 100, (i % 100) * 1000, len(f), len(f)) + f)
+open(sys.argv[1], "wb").write(b"".join(out))
+PY
+ui_start 80 24 "$NBT" -r "$NBT_TMP/many.pcap" --max-clients 400
+ui_wait '\| EOF'
+ui_screen | sed -n 1p | grep -q 'clients 300 ' || nbt_fail "300 clients: $(ui_screen | sed -n 1p)"
+# Sorted by name, the last row is the 300th client; the laptop is not listed even when sought.
+ui_keys s End
+ui_wait '^ 02:00:00:00:02:2b ' 3
+ui_keys / 0 9 : 0 9 Enter
+ui_wait 'no client' 3
+ui_keys q
+ui_check_restored
 echo "ok"
