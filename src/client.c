@@ -648,14 +648,20 @@ static bool client_dhcp_is_firmware(const struct ev_dhcp *d)
 	       d->pi97 == DHCP_PI97_RPI || d->pi97 == DHCP_PI97_LEGACY;
 }
 
-#define CLIENT_OPT_ROOT_PATH 17
+#define CLIENT_OPT_ROOT_PATH   17 /* RFC 2132 s3.19 */
+#define CLIENT_OPT_TFTP_SERVER 66 /* s9.4 */
+#define CLIENT_OPT_BOOTFILE    67 /* s9.5 */
 
-/* A kernel or initramfs DHCP of a diskless boot: it asks for the root path (option 17, RFC
- * 2132 s3.19; Linux ip=dhcp does) or is klibc's ipconfig.  Desktops ask for neither. */
-static bool client_dhcp_is_kernel_boot(const struct ev_dhcp *d)
+/* A DHCP of some boot that is not a PXE ROM's: a kernel or initramfs asking for the root path
+ * (Linux ip=dhcp does), a boot loader asking for a TFTP server or boot file (U-Boot), klibc's
+ * ipconfig.  Laptops and phones ask for none of these. */
+static bool client_dhcp_asks_boot(const struct ev_dhcp *d)
 {
 	return memchr(d->prl, CLIENT_OPT_ROOT_PATH, d->prl_len) != NULL ||
-	       client_vendor_is(&d->vendor, "Linux ipconfig");
+	       memchr(d->prl, CLIENT_OPT_TFTP_SERVER, d->prl_len) != NULL ||
+	       memchr(d->prl, CLIENT_OPT_BOOTFILE, d->prl_len) != NULL ||
+	       client_vendor_is(&d->vendor, "Linux ipconfig") ||
+	       client_vendor_is(&d->vendor, "U-Boot");
 }
 
 static bool client_dhcp_cut(const struct ev_dhcp *d)
@@ -727,7 +733,7 @@ static void client_dhcp_request(struct client_table *t, struct client *c,
 		fw = !(a && (client_attempt_served(a) || a->kernel.discover.count));
 	else
 		client_identify(t, c, d);
-	if (fw || client_dhcp_is_kernel_boot(d))
+	if (fw || client_dhcp_asks_boot(d))
 		client_netboot(t, c);
 	uint8_t mt = d->msg_type ? d->msg_type : DHCP_DISCOVER;
 	if (fw && mt == DHCP_DISCOVER && (!a || a->fw_progress)) {

@@ -1251,7 +1251,8 @@ static void diag_other_clients(struct diag_ctx *x)
 		return;
 	diag_text(f->summary, sizeof(f->summary),
 	          "%" PRIu64 " machine%s used DHCP with no sign of a network boot (no PXE or Pi "
-	          "options, no root path, no TFTP or NFS): left out of this report",
+	          "options, no root path or boot file asked for, no TFTP or NFS): left out of "
+	          "this report",
 	          x->cap->other_clients, x->cap->other_clients == 1 ? "" : "s");
 	diag_text(f->hint, sizeof(f->hint),
 	          "nothing to do; to see one anyway, name it with --client MAC");

@@ -192,9 +192,10 @@ struct client {
 	struct client_attempt *attempts[CLIENT_ATTEMPTS_MAX]; /* oldest first */
 	uint32_t nattempts, attempts_dropped;
 	uint64_t events;
-	/* Signs of a network boot: a Pi MAC, firmware (PXE/Pi) DHCP, a kernel DHCP asking for a
-	 * root path, TFTP or ONC RPC.  A machine with none (a laptop renewing its lease) is left
-	 * out of the reports unless named with --client. */
+	/* Signs of a network boot: a Pi MAC, firmware (PXE/Pi) DHCP, a DHCP asking for a root
+	 * path, TFTP server or boot file (or from klibc ipconfig, U-Boot), TFTP or ONC RPC.  A
+	 * machine with none (a laptop renewing its lease) is left out of the reports unless named
+	 * with --client. */
 	bool netboot;
 };
 

@@ -85,8 +85,9 @@ static inline struct nbt_event *sc_ev(enum nbt_ev_type type)
 	return &ev;
 }
 
-/* SC_KERNEL: Linux ip=dhcp (asks for the root path, 17); SC_LAPTOP: a desktop's DHCP. */
-enum sc_kind { SC_PI4, SC_PI3, SC_PXE, SC_IPXE, SC_KERNEL, SC_KLIBC, SC_LAPTOP };
+/* SC_KERNEL: Linux ip=dhcp (asks for the root path, 17); SC_LAPTOP: a desktop's DHCP;
+ * SC_LOADER: a boot loader asking for a TFTP server and boot file (66, 67). */
+enum sc_kind { SC_PI4, SC_PI3, SC_PXE, SC_IPXE, SC_KERNEL, SC_KLIBC, SC_LAPTOP, SC_LOADER };
 
 /* A client DHCP message: firmware (Pi 4 with option 97, Pi 3, PXE ROM) or kernel. */
 static inline uint64_t sc_dhcp_req(struct sc *s, double sec, const uint8_t mac[6], uint8_t type,
@@ -126,6 +127,10 @@ static inline uint64_t sc_dhcp_req(struct sc *s, double sec, const uint8_t mac[6
 		static const uint8_t laptop[] = {1, 28, 2, 3, 15, 6, 119, 12, 44, 47, 26, 121, 42};
 		d->prl_len = k == SC_KERNEL ? sizeof kernel : sizeof laptop;
 		memcpy(d->prl, k == SC_KERNEL ? kernel : laptop, d->prl_len);
+	} else if (k == SC_LOADER) {
+		static const uint8_t loader[] = {1, 3, 66, 67};
+		d->prl_len = sizeof loader;
+		memcpy(d->prl, loader, sizeof loader);
 	}
 	return sc_feed(s, ev, sec);
 }

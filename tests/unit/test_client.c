@@ -192,24 +192,27 @@ static void test_netboot_signs(void **state)
 {
 	struct sc *s = *state;
 	static const uint8_t kern[6] = {0x52, 0x54, 0x00, 0, 0, 2},
-	                     klibc[6] = {0x52, 0x54, 0, 0, 0, 3};
+	                     klibc[6] = {0x52, 0x54, 0, 0, 0, 3},
+	                     loader[6] = {0x52, 0x54, 0, 0, 0, 4};
 	sc_dhcp_req(s, 0, MAC_PC, 1, 0x51, SC_LAPTOP);
 	sc_dhcp_rep(s, 0.01, MAC_PC, 2, 0x51, CLI, 0, NULL, false);
 	sc_dhcp_req(s, 0.02, MAC_PI4, 1, 0x52, SC_LAPTOP); /* a Pi, whatever it sends */
 	sc_dhcp_req(s, 0.03, kern, 1, 0x53, SC_KERNEL);
 	sc_dhcp_req(s, 0.04, klibc, 1, 0x54, SC_KLIBC);
+	sc_dhcp_req(s, 0.05, loader, 1, 0x55, SC_LOADER);
 	const struct client *pc = sc_client(s, MAC_PC);
 	assert_false(pc->netboot);
 	assert_true(sc_client(s, MAC_PI4)->netboot);
 	assert_true(sc_client(s, kern)->netboot);
 	assert_true(sc_client(s, klibc)->netboot);
+	assert_true(sc_client(s, loader)->netboot);
 	assert_int_equal(client_table_capture(s->t)->other_clients, 1);
 	assert_false(outcome_selected(pc, NULL));
 	assert_true(outcome_selected(pc, "52:54:00:12:34:56")); /* named: shown anyway */
 	size_t i = 0, n = 0;
 	while (outcome_next(s->t, NULL, &i))
 		n++;
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 4);
 	/* It asks for a file: now it boots. */
 	sc_rrq(s, 1, CLI, "pxelinux.0");
 	assert_true(pc->netboot);
