@@ -19,6 +19,7 @@ LAB_PIDS=()
 LAB_NS=()
 LAB_TMP=
 LAB_CAP_PID=
+LAB_CAP_FILE=
 LAB_CHATTER_PID=
 LAB_LINGER=${LAB_LINGER:-4} # seconds a stall scenario keeps capturing after the client gave up
 LAB_VERBOSE=${LAB_VERBOSE:-0}
@@ -207,6 +208,7 @@ lab_capture_start() {
 	ip netns exec "$ns" tcpdump -i "$ifc" --immediate-mode -B 16384 -U -n "$@" -w "$out" \
 		2>"$LAB_TMP/log/tcpdump.err" &
 	LAB_CAP_PID=$!
+	LAB_CAP_FILE=$out
 	for i in $(seq 1 50); do
 		grep -q 'listening on' "$LAB_TMP/log/tcpdump.err" 2>/dev/null && break
 		sleep 0.1
@@ -216,12 +218,21 @@ lab_capture_start() {
 }
 
 lab_capture_stop() {
-	sleep 0.5
+	local size=-1 now i
 	if [ -n "$LAB_CHATTER_PID" ]; then
 		lab_kill_pid "$LAB_CHATTER_PID"
 		LAB_CHATTER_PID=
 	fi
 	[ -n "$LAB_CAP_PID" ] || return 0
+	# tcpdump drops what is still in its ring when it stops: on a busy machine it may lag the
+	# last packets by more than a moment.  It writes each packet at once (-U), so wait until the
+	# file has stopped growing (twice 0.3 s apart, 6 s at most) before stopping it.
+	for i in $(seq 1 20); do
+		sleep 0.3
+		now=$(stat -c %s "$LAB_CAP_FILE" 2>/dev/null || echo 0)
+		[ "$now" = "$size" ] && [ "$i" -ge 2 ] && break
+		size=$now
+	done
 	kill -INT "$LAB_CAP_PID" 2>/dev/null
 	wait "$LAB_CAP_PID" 2>/dev/null
 	LAB_CAP_PID=
