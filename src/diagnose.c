@@ -1226,18 +1226,28 @@ static void diag_checksums(struct diag_ctx *x)
 		diag_evidence(f, h->first);
 }
 
+/* A finding about the whole capture when `n` things were counted, with its fixed hint; NULL
+ * when none were (or the findings are full).  The caller writes the summary. */
+static struct diag_finding *diag_counted(struct diag_ctx *x, uint64_t n, const char *code,
+                                         enum diag_severity sev, const char *hint)
+{
+	struct diag_finding *f = n ? diag_add(x, code, sev, CLIENT_ST__COUNT) : NULL;
+	if (f)
+		diag_text(f->hint, sizeof(f->hint), "%s", hint);
+	return f;
+}
+
 static void diag_oversize(struct diag_ctx *x)
 {
-	struct diag_finding *f;
-	if (!x->cap->oversize ||
-	    !(f = diag_add(x, "capture-oversize-frames", DIAG_SEV_CAPTURE, CLIENT_ST__COUNT)))
+	struct diag_finding *f = diag_counted(
+	    x, x->cap->oversize, "capture-oversize-frames", DIAG_SEV_CAPTURE,
+	    "nothing to fix; to see wire frames: ethtool -K <iface> gro off tso off gso off");
+	if (!f)
 		return;
 	diag_text(f->summary, sizeof(f->summary),
 	          "%" PRIu64 " frames are larger than the Ethernet MTU: GRO/TSO on the capturing "
 	          "host merged segments, the wire carried smaller ones",
 	          x->cap->oversize);
-	diag_text(f->hint, sizeof(f->hint),
-	          "nothing to fix; to see wire frames: ethtool -K <iface> gro off tso off gso off");
 	diag_evidence(f, x->cap->first_oversize);
 }
 
@@ -1245,17 +1255,16 @@ static void diag_oversize(struct diag_ctx *x)
  * segment.  They are left out of the report; say how many, so none seems lost. */
 static void diag_other_clients(struct diag_ctx *x)
 {
-	struct diag_finding *f;
-	if (!x->cap->other_clients ||
-	    !(f = diag_add(x, "other-dhcp-clients", DIAG_SEV_INFO, CLIENT_ST__COUNT)))
+	struct diag_finding *f =
+	    diag_counted(x, x->cap->other_clients, "other-dhcp-clients", DIAG_SEV_INFO,
+	                 "nothing to do; to see one anyway, name it with --client MAC");
+	if (!f)
 		return;
 	diag_text(f->summary, sizeof(f->summary),
 	          "%" PRIu64 " machine%s used DHCP with no sign of a network boot (no PXE or Pi "
 	          "options, no root path or boot file asked for, no TFTP or NFS): left out of "
 	          "this report",
 	          x->cap->other_clients, x->cap->other_clients == 1 ? "" : "s");
-	diag_text(f->hint, sizeof(f->hint),
-	          "nothing to do; to see one anyway, name it with --client MAC");
 }
 
 /* UEFI PXE over IPv6, or a Pi 4/5 with the (experimental) IPv6 netboot of its bootloader,
@@ -1264,18 +1273,17 @@ static void diag_other_clients(struct diag_ctx *x)
 static void diag_ipv6(struct diag_ctx *x)
 {
 	const struct nbt_stats *st = x->cap->pipe;
-	struct diag_finding *f;
-	if (!st || !st->ipv6_boot ||
-	    !(f = diag_add(x, "capture-ipv6-boot", DIAG_SEV_CAPTURE, CLIENT_ST__COUNT)))
+	struct diag_finding *f =
+	    diag_counted(x, st ? st->ipv6_boot : 0, "capture-ipv6-boot", DIAG_SEV_CAPTURE,
+	                 "read the IPv6 boot with tshark -Y 'dhcpv6 || tftp', or boot the machine "
+	                 "over IPv4 to analyse it here");
+	if (!f)
 		return;
 	diag_text(f->summary, sizeof(f->summary),
 	          "%" PRIu64 " DHCPv6 network-boot or TFTP-over-IPv6 packets: netboot-trace "
 	          "follows IPv4 boots only, so a machine booting over IPv6 (UEFI PXE, or a Pi "
 	          "with the bootloader's experimental IPv6 netboot) is not in this report",
 	          st->ipv6_boot);
-	diag_text(f->hint, sizeof(f->hint),
-	          "read the IPv6 boot with tshark -Y 'dhcpv6 || tftp', or boot the machine over "
-	          "IPv4 to analyse it here");
 	diag_evidence(f, (struct client_mark){st->ipv6_boot_frame, st->ipv6_boot_ts});
 }
 
