@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "nbt/outcome.h"
 #include "nbt/ui_priv.h"
 #include "nbt/xalloc.h"
 
@@ -183,14 +184,15 @@ void view_clients_rebuild(struct ui *u)
 	struct client_table *t = u->o.clients;
 	const struct client_capture *cap = client_table_capture(t);
 	size_t n = client_count(t);
-	if ((size_t)u->rows_cap < n) {
-		u->rows_cap = (int)n;
-		u->rows = xrealloc(u->rows, n * sizeof(*u->rows));
+	if ((size_t)u->rows_cap < n) { /* doubled: a live capture adds clients one by one */
+		u->rows_cap = (size_t)u->rows_cap * 2 > n ? u->rows_cap * 2 : (int)n;
+		u->rows = xrealloc(u->rows, (size_t)u->rows_cap * sizeof(*u->rows));
 	}
 	u->nrows = 0;
-	for (size_t i = 0; i < n; i++)
-		if (client_get(t, i)->netboot &&
-		    view_fill_row(u, client_get(t, i), cap, &u->rows[u->nrows]))
+	/* The machines the reports show (outcome_next: those with signs of a network boot). */
+	const struct client *c;
+	for (size_t i = 0; (c = outcome_next(t, NULL, &i));)
+		if (view_fill_row(u, c, cap, &u->rows[u->nrows]))
 			u->nrows++;
 	if (u->nrows > 1) /* rows is NULL until the first client */
 		qsort(u->rows, (size_t)u->nrows, sizeof(u->rows[0]),
@@ -218,7 +220,8 @@ const struct ui_row *view_clients_selected(const struct ui *u)
 void view_clients_hide_finished(struct ui *u)
 {
 	if (u->hidden_cap < u->nhidden + u->nrows) {
-		u->hidden_cap = u->nhidden + u->nrows;
+		u->hidden_cap = u->hidden_cap * 2 > u->nhidden + u->nrows ? u->hidden_cap * 2
+		                                                          : u->nhidden + u->nrows;
 		u->hidden = xrealloc(u->hidden, (size_t)u->hidden_cap * sizeof(*u->hidden));
 	}
 	for (int i = 0; i < u->nrows; i++) {
