@@ -313,11 +313,12 @@ int capture_widen(struct nbt_capture *c, uint8_t l4proto, uint32_t srv_ip, uint1
 	return 1;
 }
 
-bool capture_save(struct nbt_capture *c, const char *path, char errbuf[NBT_ERRBUF_SIZE])
+bool capture_save(struct nbt_capture *c, const char *path, const struct outfile_guard *g,
+                  char errbuf[NBT_ERRBUF_SIZE])
 {
 	if (c->save)
 		return true;
-	c->save = savefile_open(c->pc, path, errbuf, NBT_ERRBUF_SIZE);
+	c->save = savefile_open(c->pc, path, g, errbuf, NBT_ERRBUF_SIZE);
 	return c->save != NULL;
 }
 

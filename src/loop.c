@@ -73,6 +73,10 @@ static int loop_read(struct loop *l, int budget)
 	enum capture_err e = CAPERR_NONE;
 	char eb[NBT_ERRBUF_SIZE];
 	int n = budget > 0 ? capture_dispatch(l->cap, budget, loop_on_frame, l, &e, eb) : -1;
+	if (n < 0 && ui_interrupted()) { /* our own stop signal cut a blocking read: no error */
+		l->ended = true;
+		return n;
+	}
 	if (n < 0 || (l->o->count && l->frames >= l->o->count)) {
 		l->ended = true;
 		char note[128];
@@ -226,6 +230,8 @@ static bool loop_once(struct loop *l, bool *keys_changed)
 		return false;
 	if (rc > 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
 		loop_read_ready(l, cfd);
+	if (ui_interrupted()) /* it may have come while a stream's read blocked mid-frame */
+		return false;
 	unsigned r = ui_keys(l->ui);
 	if (r & UI_QUIT)
 		return false;

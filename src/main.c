@@ -21,6 +21,7 @@
 #include "nbt/pipeline.h"
 #include "nbt/privdrop.h"
 #include "nbt/summary.h"
+#include "nbt/textesc.h"
 #include "nbt/ui.h"
 #include "nbt/xalloc.h"
 
@@ -66,6 +67,14 @@ static void main_on_signal(int sig)
 		capture_break(main_capture);
 }
 
+/* Error lines on stderr: the message may quote a path or packet text, so it is escaped. */
+static void main_error(const char *kind, const char *msg, const char *tail)
+{
+	fprintf(stderr, "netboot-trace: error (%s): ", kind);
+	textesc_fputs(stderr, msg);
+	fprintf(stderr, "%s\n", tail);
+}
+
 static void main_usage(FILE *out)
 {
 	fputs("Usage: netboot-trace [-i IFACE | -r FILE|-] [options] [filter expression]\n"
@@ -96,7 +105,8 @@ static void main_usage(FILE *out)
 	      "                  client must reach for exit code 0\n"
 	      "      --expect-clients N  exit 1 when fewer than N clients were seen\n"
 	      "      --client MAC|SERIAL|NAME  report and judge only this machine\n"
-	      "  -w FILE         save the raw frames read (live: as captured) to a new pcap;\n"
+	      "  -w FILE         save the raw frames read (live: as captured) to a pcap,\n"
+	      "                  replacing FILE;\n"
 	      "                  with --client: only that client's frames (needs -r FILE)\n"
 	      "      --no-color  no colours in the report (also when NO_COLOR is set)\n"
 	      "      --no-ui     no interactive screen even on a terminal (the UI is the\n"
@@ -431,6 +441,8 @@ static int main_read(struct nbt_capture *cap, struct run *r)
 		if (r->opt->count && r->opt->count - r->frames < budget)
 			budget = (int)(r->opt->count - r->frames);
 		int n = capture_dispatch(cap, budget, main_on_frame, r, &err, errbuf);
+		if (n < 0 && main_stop) /* the stop signal cut a read blocked mid-frame: no error */
+			err = CAPERR_NONE;
 		if (n < 0)
 			break;
 		if (r->opt->count && r->frames >= r->opt->count)
@@ -438,8 +450,8 @@ static int main_read(struct nbt_capture *cap, struct run *r)
 	}
 	if (err == CAPERR_NONE)
 		return NBT_EXIT_OK;
-	fprintf(stderr, "netboot-trace: error (%s): %s%s\n", outcome_error_kind(err), errbuf,
-	        err == CAPERR_TRUNCATED ? " (the frames before it were analysed)" : "");
+	main_error(outcome_error_kind(err), errbuf,
+	           err == CAPERR_TRUNCATED ? " (the frames before it were analysed)" : "");
 	r->err = err;
 	return NBT_EXIT_ERROR;
 }
@@ -469,7 +481,7 @@ static int main_ui(struct nbt_capture *cap, struct run *r)
 	ui_close(ui);
 	if (err == CAPERR_NONE)
 		return NBT_EXIT_OK;
-	fprintf(stderr, "netboot-trace: error (%s): %s\n", outcome_error_kind(err), r->errbuf);
+	main_error(outcome_error_kind(err), r->errbuf, "");
 	r->err = err;
 	return NBT_EXIT_ERROR;
 }
@@ -487,35 +499,34 @@ static void main_on_port(void *arg, uint8_t l4proto, uint32_t srv_ip, uint16_t p
 }
 
 /*
- * Once the capture is open: SIGINT/SIGTERM without SA_RESTART (so a read blocked on a quiet
- * stdin stream returns and the report is still written), -w FILE, then -Z (the default drops
+ * Once the capture is open: -w FILE, then -Z (the default drops
  * root for a live capture, as tcpdump does; the open socket keeps capturing, and filters can
  * still be set on it).
  */
-static bool main_live_setup(const struct options *o, struct nbt_capture *cap)
+static bool main_live_setup(const struct options *o, struct nbt_capture *cap, const char **kind,
+                            char errbuf[NBT_ERRBUF_SIZE])
+{
+	*kind = "output";
+	if (o->save && !capture_save(cap, o->save, &o->rep.guard, errbuf))
+		return false;
+	const char *now;
+	*kind = outcome_error_kind(CAPERR_PERM);
+	return !((o->user || capture_is_live(cap)) &&
+	         !privdrop_to(o->user, &now, errbuf, NBT_ERRBUF_SIZE));
+}
+
+/* SIGINT/SIGTERM without SA_RESTART, before the capture opens: a signal while a stream's
+ * header is still awaited ends the wait, and the report says no data came. */
+static void main_signals(void)
 {
 	struct sigaction sa = {.sa_handler = main_on_signal};
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	char errbuf[NBT_ERRBUF_SIZE];
-	if (o->save && !capture_save(cap, o->save, errbuf)) {
-		fprintf(stderr, "netboot-trace: error (%s): %s\n", outcome_error_kind(CAPERR_OTHER),
-		        errbuf);
-		return false;
-	}
-	const char *now;
-	if ((o->user || capture_is_live(cap)) &&
-	    !privdrop_to(o->user, &now, errbuf, sizeof errbuf)) {
-		fprintf(stderr, "netboot-trace: error (%s): %s\n", outcome_error_kind(CAPERR_PERM),
-		        errbuf);
-		return false;
-	}
-	return true;
 }
 
-/* The capture did not open: the JSON report and the event stream still say why. */
-static void main_report_failed(struct options *opt, const char *kind, const char *msg)
+/* The capture did not open: the JSON report and the event stream still say why. Exit 2. */
+static int main_report_failed(struct options *opt, const char *kind, const char *msg)
 {
 	struct client_table *t = client_table_new();
 	struct rjson_run run = {.source = opt->cap.iface ? opt->cap.iface : opt->cap.file,
@@ -527,6 +538,7 @@ static void main_report_failed(struct options *opt, const char *kind, const char
 	outputs_finish(&opt->rep, t, &opt->diag, &run, NULL, NULL);
 	outputs_close(&opt->rep);
 	client_table_free(t);
+	return NBT_EXIT_ERROR;
 }
 
 int main(int argc, char **argv)
@@ -546,17 +558,25 @@ int main(int argc, char **argv)
 
 	enum capture_err err;
 	char errbuf[NBT_ERRBUF_SIZE];
-	if (!outputs_open(&opt.rep))
+	opt.rep.in_place = opt.cap.iface || opt.user;
+	if (!outputs_open(&opt.rep, opt.cap.iface ? NULL : opt.cap.file, opt.save))
 		return NBT_EXIT_ERROR;
+	main_signals();
 	if (opt.ui) /* also: keys from /dev/tty when stdin carries the capture */
 		opt.ui = ui_prepare(!opt.cap.iface && strcmp(opt.cap.file, "-") == 0);
 	if (opt.ui)
 		opt.rep.summary = false; /* the screen was the report */
 	struct nbt_capture *cap = capture_open(&opt.cap, &err, errbuf);
+	if (!cap && main_stop) {
+		err = CAPERR_NO_DATA;
+		snprintf(
+		    errbuf, sizeof errbuf,
+		    "no capture data received: stopped by a signal before the capture's header "
+		    "was complete");
+	}
 	if (!cap) {
-		fprintf(stderr, "netboot-trace: error (%s): %s\n", outcome_error_kind(err), errbuf);
-		main_report_failed(&opt, outcome_error_kind(err), errbuf);
-		return NBT_EXIT_ERROR;
+		main_error(outcome_error_kind(err), errbuf, "");
+		return main_report_failed(&opt, outcome_error_kind(err), errbuf);
 	}
 	if (capture_warning(cap))
 		fprintf(stderr, "netboot-trace: warning: %s\n", capture_warning(cap));
@@ -564,10 +584,11 @@ int main(int argc, char **argv)
 	if (capture_is_live(cap) || strcmp(opt.cap.file, "-") == 0)
 		setvbuf(stdout, NULL, _IOLBF, 0);
 	main_capture = cap;
-	if (!main_live_setup(&opt, cap)) {
+	const char *kind;
+	if (!main_live_setup(&opt, cap, &kind, errbuf)) {
+		main_error(kind, errbuf, "");
 		capture_close(cap);
-		outputs_close(&opt.rep);
-		return NBT_EXIT_ERROR;
+		return main_report_failed(&opt, kind, errbuf);
 	}
 
 	struct run r = {.opt = &opt};
@@ -594,18 +615,23 @@ int main(int argc, char **argv)
 	    .stats = &stats,
 	    .error_kind = outcome_error_kind(r.err),
 	    .error_msg = r.errbuf,
+	    .stopped = main_stop && !opt.cap.iface && strcmp(opt.cap.file, "-") != 0,
 	};
 	int orc = outputs_finish(&opt.rep, r.clients, &opt.diag, &run,
 	                         opt.cap.iface ? NULL : opt.cap.file, opt.cap.filter);
 	if (rc == NBT_EXIT_OK)
 		rc = orc;
-	outputs_close(&opt.rep);
-	fflush(stdout);
+	if (!outputs_close(&opt.rep))
+		rc = NBT_EXIT_ERROR;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		main_error("output", "cannot write the report to standard output", "");
+		rc = NBT_EXIT_ERROR;
+	}
 	pipeline_free(r.pipe);
 	client_table_free(r.clients);
 	main_capture = NULL;
 	if (!capture_save_finish(cap, errbuf)) {
-		fprintf(stderr, "netboot-trace: %s\n", errbuf);
+		main_error("output", errbuf, "");
 		rc = NBT_EXIT_ERROR;
 	}
 	capture_close(cap);

@@ -2,6 +2,7 @@
  * MACs, IPv4 addresses (RFC 791), ARP (RFC 826) and DHCP chaddr (RFC 2131 s2). */
 #include "nbt/pcapout.h"
 
+#include <errno.h>
 #include <pcap/pcap.h>
 #include <string.h>
 
@@ -121,8 +122,8 @@ static bool pcapout_filter(pcap_t *p, const char *filter, char errbuf[NBT_ERRBUF
 	return true;
 }
 
-bool pcapout_client(const char *infile, const char *filter, const char *outfile,
-                    const struct client *c, uint64_t *written, char errbuf[NBT_ERRBUF_SIZE])
+bool pcapout_client(const char *infile, const char *filter, FILE *out, const struct client *c,
+                    uint64_t *written, char errbuf[NBT_ERRBUF_SIZE])
 {
 	char perr[PCAP_ERRBUF_SIZE];
 	struct pcapout_who w;
@@ -138,9 +139,9 @@ bool pcapout_client(const char *infile, const char *filter, const char *outfile,
 		pcap_close(p);
 		return false;
 	}
-	pcap_dumper_t *d = pcap_dump_open(p, outfile);
+	pcap_dumper_t *d = pcap_dump_fopen(p, out);
 	if (!d) {
-		snprintf(errbuf, NBT_ERRBUF_SIZE, "-w %s: %s", outfile, pcap_geterr(p));
+		snprintf(errbuf, NBT_ERRBUF_SIZE, "-w: %s", pcap_geterr(p));
 		pcap_close(p);
 		return false;
 	}
@@ -153,10 +154,10 @@ bool pcapout_client(const char *infile, const char *filter, const char *outfile,
 			(*written)++;
 		}
 	}
+	/* The dumper is the FILE itself (libpcap's pcap_dump_file): the caller closes it. */
 	bool ok = pcap_dump_flush(d) == 0;
 	if (!ok)
-		snprintf(errbuf, NBT_ERRBUF_SIZE, "-w %s: write error", outfile);
-	pcap_dump_close(d);
+		snprintf(errbuf, NBT_ERRBUF_SIZE, "-w: write error: %s", strerror(errno));
 	pcap_close(p);
 	return ok;
 }

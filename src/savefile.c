@@ -10,20 +10,29 @@
 #include "nbt/xalloc.h"
 
 struct savefile {
+	struct outfile file;
 	pcap_dumper_t *d;
 	uint64_t written;
 	bool failed; /* a write error: reported once at close */
 };
 
-struct savefile *savefile_open(pcap_t *pc, const char *path, char *errbuf, size_t errsize)
+struct savefile *savefile_open(pcap_t *pc, const char *path, const struct outfile_guard *g,
+                               char *errbuf, size_t errsize)
 {
-	pcap_dumper_t *d = pcap_dump_open(pc, path);
-	if (!d) {
-		snprintf(errbuf, errsize, "-w %s: %s", path, pcap_geterr(pc));
+	char err[OUTFILE_ERR_MAX];
+	struct savefile *sf = xcalloc(1, sizeof(*sf));
+	if (!outfile_open(&sf->file, path, "-w", false, g, err)) {
+		snprintf(errbuf, errsize, "%s", err);
+		free(sf);
 		return NULL;
 	}
-	struct savefile *sf = xcalloc(1, sizeof(*sf));
-	sf->d = d;
+	sf->d = pcap_dump_fopen(pc, sf->file.f);
+	if (!sf->d) {
+		snprintf(errbuf, errsize, "-w: %s", pcap_geterr(pc));
+		outfile_close(&sf->file, false, err);
+		free(sf);
+		return NULL;
+	}
 	return sf;
 }
 
@@ -53,13 +62,16 @@ bool savefile_close(struct savefile *sf, char *errbuf, size_t errsize)
 	if (!sf)
 		return true;
 	bool ok = !sf->failed && pcap_dump_flush(sf->d) == 0;
-	FILE *fp = pcap_dump_file(sf->d);
-	if (fp && ferror(fp))
-		ok = false;
+	int e = errno;
+	char err[OUTFILE_ERR_MAX];
+	/* libpcap's dumper is the FILE itself (pcap_dump_file returns it): outfile_close closes
+	 * it once, and checks that close, which pcap_dump_close would not report. */
 	if (!ok)
-		snprintf(errbuf, errsize, "-w: error writing the capture file: %s",
-		         strerror(errno));
-	pcap_dump_close(sf->d);
+		snprintf(errbuf, errsize, "-w: error writing the capture file: %s", strerror(e));
+	if (!outfile_close(&sf->file, ok, err) && ok) {
+		snprintf(errbuf, errsize, "%s", err);
+		ok = false;
+	}
 	free(sf);
 	return ok;
 }

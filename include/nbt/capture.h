@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "nbt/pkt.h"
+#include "nbt/outfile.h"
 
 #define NBT_ERRBUF_SIZE 512
 #define CAPTURE_SNAPLEN 262144
@@ -21,6 +22,7 @@ enum capture_err {
 	CAPERR_LINK,        /* link type not decoded */
 	CAPERR_FILTER,      /* filter expression does not compile */
 	CAPERR_TRUNCATED,   /* file ends in the middle of a packet */
+	CAPERR_NO_DATA,     /* a signal came before the capture's header was complete */
 	CAPERR_OTHER,
 };
 
@@ -69,7 +71,8 @@ const char *capture_filter(const struct nbt_capture *c);
 int capture_widen(struct nbt_capture *c, uint8_t l4proto, uint32_t srv_ip, uint16_t port,
                   char errbuf[NBT_ERRBUF_SIZE]);
 /* -w FILE: every frame read from now on is also written to path (pcap, raw). */
-bool capture_save(struct nbt_capture *c, const char *path, char errbuf[NBT_ERRBUF_SIZE]);
+bool capture_save(struct nbt_capture *c, const char *path, const struct outfile_guard *g,
+                  char errbuf[NBT_ERRBUF_SIZE]);
 /* Closes the -w file; false with errbuf filled if writing it failed.  Idempotent. */
 bool capture_save_finish(struct nbt_capture *c, char errbuf[NBT_ERRBUF_SIZE]);
 /* -D: the interfaces a live capture can open, numbered like tcpdump -D; -1 on error. */

@@ -11,6 +11,7 @@
 #include "nbt/diagnose.h"
 #include "nbt/events_out.h"
 #include "nbt/outcome.h"
+#include "nbt/outfile.h"
 #include "nbt/report_json.h"
 
 struct outputs {
@@ -20,10 +21,19 @@ struct outputs {
 	struct outcome_opts out;
 	struct events_out ev;
 	FILE *json_f;
+	struct outfile json_file, ev_file;
+	struct outfile_guard guard; /* the capture being read: never an output */
+	/* Written in place, not through a temporary file: the run drops root (-Z, or a live
+	 * capture) after opening, and could not rename into a folder only root may write. */
+	bool in_place;
 };
 
-/* Opens the --json/--events files (so a bad path fails before reading); false: message printed. */
-bool outputs_open(struct outputs *o);
+/*
+ * Opens the --json/--events files (so a bad path fails before reading) under the outfile rules;
+ * input is the capture file (NULL when live), save the raw -w file (NULL if none): two outputs
+ * naming one file, or an output naming the input, are refused. false: message printed.
+ */
+bool outputs_open(struct outputs *o, const char *input, const char *save);
 /* Hooks the event stream into the engine. */
 void outputs_attach(struct outputs *o, struct client_table *t);
 /*
@@ -32,6 +42,7 @@ void outputs_attach(struct outputs *o, struct client_table *t);
  */
 int outputs_finish(struct outputs *o, struct client_table *t, const struct diag_opts *d,
                    const struct rjson_run *run, const char *infile, const char *filter);
-void outputs_close(struct outputs *o);
+/* Closes the files (the --json put in place only now); false, message printed, on a write error. */
+bool outputs_close(struct outputs *o);
 
 #endif

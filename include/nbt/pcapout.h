@@ -9,12 +9,12 @@
 #include "nbt/client.h"
 
 /*
- * Re-reads `infile` (with the same filter) and writes to `outfile` every frame whose Ethernet
- * source or destination is the client's MAC, whose IPv4 source or destination is one of its
- * addresses, an ARP naming its MAC or addresses, or a DHCP message with its chaddr.  Returns
+ * Re-reads `infile` (with the same filter) and writes to `out` (left open) every frame whose
+ * Ethernet source or destination is the client's MAC, whose IPv4 source or destination is one of
+ * its addresses, an ARP naming its MAC or addresses, or a DHCP message with its chaddr.  Returns
  * false with errbuf filled on an error; *written gets the frame count.
  */
-bool pcapout_client(const char *infile, const char *filter, const char *outfile,
-                    const struct client *c, uint64_t *written, char errbuf[NBT_ERRBUF_SIZE]);
+bool pcapout_client(const char *infile, const char *filter, FILE *out, const struct client *c,
+                    uint64_t *written, char errbuf[NBT_ERRBUF_SIZE]);
 
 #endif

@@ -26,6 +26,7 @@ struct rjson_run {
 	const struct nbt_stats *stats; /* NULL when the capture did not open */
 	const char *error_kind; /* NULL: no error; else outcome_error_kind()/"usage"/"hosts" */
 	const char *error_msg;
+	bool stopped; /* a signal ended the read of a file before its end */
 	int exit_code;
 };
 

@@ -4,40 +4,9 @@
 #include <time.h>
 
 #include "nbt/report_json.h"
+#include "nbt/textesc.h"
 
 #define RJSON_STR_MAX 1024
-
-/* Length of the well-formed UTF-8 sequence at p (RFC 3629 s4 table), 0 if it is not one. */
-static size_t rjson_utf8_len(const unsigned char *p, size_t left)
-{
-	unsigned char b = p[0];
-	size_t n;
-	unsigned char lo = 0x80, hi = 0xbf; /* allowed range of the second byte */
-	if (b < 0x80)
-		return 1;
-	if (b >= 0xc2 && b <= 0xdf)
-		n = 2;
-	else if (b >= 0xe0 && b <= 0xef) {
-		n = 3;
-		if (b == 0xe0)
-			lo = 0xa0; /* no overlong forms */
-		if (b == 0xed)
-			hi = 0x9f; /* no surrogates */
-	} else if (b >= 0xf0 && b <= 0xf4) {
-		n = 4;
-		if (b == 0xf0)
-			lo = 0x90;
-		if (b == 0xf4)
-			hi = 0x8f; /* nothing past U+10FFFF */
-	} else
-		return 0;
-	if (left < n || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return n;
-}
 
 json_object *rjson_str(const char *s)
 {
@@ -45,7 +14,7 @@ json_object *rjson_str(const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t len = strnlen(s, RJSON_STR_MAX), o = 0;
 	for (size_t i = 0; i < len;) {
-		size_t n = rjson_utf8_len(p + i, len - i);
+		size_t n = textesc_utf8_len(p + i, len - i);
 		if (n) {
 			memcpy(buf + o, p + i, n);
 			o += n;
@@ -85,9 +54,39 @@ static const char *rjson_text(json_object *o, bool pretty)
 	return json_object_to_json_string_ext(o, flags);
 }
 
+/*
+ * Writes n bytes of json-c's text with the controls it leaves raw escaped: DEL and the C1
+ * controls (UTF-8 C2 80..C2 9F) become \u007f and \u0080..\u009f (RFC 8259 s7 allows any
+ * character escaped). Outside strings the text is ASCII, so these bytes are always in one.
+ */
+static void rjson_put(FILE *out, const char *t, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)t;
+	size_t from = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned ch;
+		if (p[i] == 0x7f)
+			ch = 0x7f;
+		else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] < 0xa0)
+			ch = p[i + 1];
+		else
+			continue;
+		fwrite(t + from, 1, i - from, out);
+		fprintf(out, "\\u%04x", ch);
+		i += ch == 0x7f ? 0 : 1;
+		from = i + 1;
+	}
+	fwrite(t + from, 1, n - from, out);
+}
+
+static void rjson_puts(FILE *out, const char *t)
+{
+	rjson_put(out, t, strlen(t));
+}
+
 void rjson_write(FILE *out, json_object *o, bool pretty)
 {
-	fputs(rjson_text(o, pretty), out);
+	rjson_puts(out, rjson_text(o, pretty));
 	fputc('\n', out);
 }
 
@@ -104,7 +103,7 @@ void rjson_stream_open(struct rjson_stream *s, FILE *out, json_object *head, con
 	s->items = 0;
 	const char *t = rjson_text(head, true); /* "{\n  ...\n}", head has members */
 	size_t n = strlen(t);
-	fwrite(t, 1, n >= 2 ? n - 2 : n, out);
+	rjson_put(out, t, n >= 2 ? n - 2 : n);
 	fprintf(out, ",\n  \"%s\": [", array);
 	json_object_put(head);
 }
@@ -114,16 +113,18 @@ void rjson_stream_item(struct rjson_stream *s, json_object *item)
 	fputs(s->items++ ? ",\n" RJSON_ITEM_INDENT : "\n" RJSON_ITEM_INDENT, s->out);
 	const char *t = rjson_text(item, true);
 	for (const char *nl; (nl = strchr(t, '\n')) != NULL; t = nl + 1) {
-		fwrite(t, 1, (size_t)(nl - t) + 1, s->out);
+		rjson_put(s->out, t, (size_t)(nl - t) + 1);
 		fputs(RJSON_ITEM_INDENT, s->out);
 	}
-	fputs(t, s->out);
+	rjson_puts(s->out, t);
 	json_object_put(item);
 }
 
 void rjson_stream_close(struct rjson_stream *s, json_object *tail)
 {
 	const char *t = rjson_text(tail, true); /* "{\n  ...\n}", tail has members */
-	fprintf(s->out, "\n  ],\n%s\n", strlen(t) >= 2 ? t + 2 : t);
+	fputs("\n  ],\n", s->out);
+	rjson_puts(s->out, strlen(t) >= 2 ? t + 2 : t);
+	fputc('\n', s->out);
 	json_object_put(tail);
 }

@@ -178,6 +178,8 @@ const char *outcome_error_kind(enum capture_err e)
 		return "filter";
 	case CAPERR_TRUNCATED:
 		return "truncated";
+	case CAPERR_NO_DATA:
+		return "no-data";
 	case CAPERR_OTHER:
 		break;
 	}

@@ -8,24 +8,60 @@
 #include "nbt/exitcodes.h"
 #include "nbt/pcapout.h"
 #include "nbt/summary.h"
+#include "nbt/textesc.h"
 
-static FILE *outputs_fopen(const char *path, const char *what)
+static void outputs_error(const char *msg)
 {
-	if (strcmp(path, "-") == 0)
-		return stdout;
-	FILE *f = fopen(path, "w");
-	if (!f)
-		fprintf(stderr, "netboot-trace: error (output): %s %s: %s\n", what, path,
-		        strerror(errno));
-	return f;
+	fputs("netboot-trace: error (output): ", stderr);
+	textesc_fputs(stderr, msg);
+	fputc('\n', stderr);
 }
 
-bool outputs_open(struct outputs *o)
+/* Two options naming one file would interleave two formats in it: refuse before writing. */
+static bool outputs_distinct(const char *const paths[], const char *const names[], size_t n)
 {
-	if (o->json && !(o->json_f = outputs_fopen(o->json, "--json")))
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = i + 1; k < n; k++)
+			if (paths[i] && paths[k] && outfile_same(paths[i], paths[k])) {
+				char msg[TEXTESC_BUF_MAX + 128], p[TEXTESC_BUF_MAX];
+				textesc_str(p, sizeof p, paths[i]);
+				snprintf(msg, sizeof msg,
+				         "%s and %s both name %s; give each its own file", names[i],
+				         names[k], p);
+				fprintf(stderr, "netboot-trace: error (output): %s\n", msg);
+				return false;
+			}
+	return true;
+}
+
+bool outputs_open(struct outputs *o, const char *input, const char *save)
+{
+	char err[OUTFILE_ERR_MAX];
+	const char *paths[] = {o->json, o->events, o->wfile ? o->wfile : save};
+	const char *names[] = {"--json", "--events", "-w"};
+	if (!outputs_distinct(paths, names, 3))
 		return false;
-	if (o->events && !(o->ev.out = outputs_fopen(o->events, "--events")))
+	outfile_guard_input(&o->guard, input);
+	if (o->wfile && !outfile_check(o->wfile, "-w", &o->guard, err)) {
+		outputs_error(err);
 		return false;
+	}
+	if (o->json) {
+		if (!outfile_open(&o->json_file, o->json, "--json", !o->in_place, &o->guard, err)) {
+			outputs_error(err);
+			return false;
+		}
+		o->json_f = o->json_file.f;
+	}
+	if (o->events) {
+		if (!outfile_open(&o->ev_file, o->events, "--events", false, &o->guard, err)) {
+			outputs_error(err);
+			outfile_close(&o->json_file, false, err);
+			o->json_f = NULL;
+			return false;
+		}
+		o->ev.out = o->ev_file.f;
+	}
 	o->ev.client = o->out.client;
 	return true;
 }
@@ -44,17 +80,26 @@ static bool outputs_write_client(const struct outputs *o, struct client_table *t
 	const struct client *c = outcome_next(t, o->out.client, &first);
 	char err[NBT_ERRBUF_SIZE];
 	uint64_t n;
+	char ferr[OUTFILE_ERR_MAX];
+	struct outfile f;
 	if (!c) {
 		fprintf(stderr,
 		        "netboot-trace: error (no-client): -w: no client %s in the capture\n",
 		        o->out.client);
 		return false;
 	}
-	if (!pcapout_client(infile, filter, o->wfile, c, &n, err)) {
-		fprintf(stderr, "netboot-trace: error (output): %s\n", err);
+	if (!outfile_open(&f, o->wfile, "-w", true, &o->guard, ferr)) {
+		outputs_error(ferr);
 		return false;
 	}
-	return true;
+	bool ok = pcapout_client(infile, filter, f.f, c, &n, err);
+	if (!ok)
+		outputs_error(err);
+	if (!outfile_close(&f, ok, ferr) && ok) {
+		outputs_error(ferr);
+		ok = false;
+	}
+	return ok;
 }
 
 int outputs_finish(struct outputs *o, struct client_table *t, const struct diag_opts *d,
@@ -72,18 +117,24 @@ int outputs_finish(struct outputs *o, struct client_table *t, const struct diag_
 		struct rjson_run r = *run;
 		r.exit_code = rc;
 		rjson_report(o->json_f, t, d, &o->out, &r);
-		fflush(o->json_f);
 	}
 	if (o->ev.out)
 		events_finish(&o->ev, t, d, &o->out, run->error_kind, run->error_msg);
 	return rc;
 }
 
-void outputs_close(struct outputs *o)
+bool outputs_close(struct outputs *o)
 {
-	if (o->json_f && o->json_f != stdout)
-		fclose(o->json_f);
-	if (o->ev.out && o->ev.out != stdout)
-		fclose(o->ev.out);
+	char err[OUTFILE_ERR_MAX];
+	bool ok = true;
+	if (!outfile_close(&o->json_file, true, err)) {
+		outputs_error(err);
+		ok = false;
+	}
+	if (!outfile_close(&o->ev_file, true, err)) {
+		outputs_error(err);
+		ok = false;
+	}
 	o->json_f = o->ev.out = NULL;
+	return ok;
 }

@@ -348,6 +348,8 @@ static json_object *rj_capture(const struct client_capture *cap, const struct rj
 	RJ_ADD(o, "dropped", cap->has_drops ? rj_u64(cap->dropped) : NULL);
 	RJ_ADD(o, "clients_not_kept", rj_u64(cap->machines_dropped));
 	RJ_ADD(o, "client_events_not_kept", rj_u64(cap->clients_dropped));
+	if (run->stopped) /* only then: the report covers the frames read before the signal */
+		RJ_ADD(o, "stopped", json_object_new_string("signal"));
 	return o;
 }
 

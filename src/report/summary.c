@@ -2,6 +2,7 @@
 #include "nbt/summary.h"
 
 #include "nbt/outcome.h"
+#include "nbt/textesc.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -64,9 +65,14 @@ static void summary_finding(const struct summary_ctx *s, const struct diag_findi
 	if (f->stage < CLIENT_ST__COUNT) /* capture-wide findings belong to no stage */
 		fprintf(out, " (%s)", client_stage_name(f->stage));
 	fputc('\n', out);
-	fprintf(out, "%s  %s\n", indent, f->summary);
-	if (f->hint[0])
-		fprintf(out, "%s  hint: %s\n", indent, f->hint);
+	fprintf(out, "%s  ", indent);
+	textesc_fputs(out, f->summary);
+	fputc('\n', out);
+	if (f->hint[0]) {
+		fprintf(out, "%s  hint: ", indent);
+		textesc_fputs(out, f->hint);
+		fputc('\n', out);
+	}
 	if (f->nevidence) {
 		fprintf(out, "%s  evidence:", indent);
 		for (uint8_t i = 0; i < f->nevidence; i++) {
@@ -85,7 +91,9 @@ static void summary_identity(const struct summary_ctx *s, const struct client *c
 		        c->mac[2], c->mac[3], c->mac[4], c->mac[5]);
 	else
 		fprintf(out, "client ip %u.%u.%u.%u (MAC not seen)", IPF(c->ip));
-	fprintf(out, "%s%s\n", c->name[0] ? "  " : "", c->name);
+	fputs(c->name[0] ? "  " : "", out);
+	textesc_fputs(out, c->name);
+	fputc('\n', out);
 	fprintf(out, "  model    %s", client_model_name(c->model));
 	if (c->board_rev)
 		fprintf(out, " (board revision 0x%06x)", c->board_rev);
@@ -93,9 +101,12 @@ static void summary_identity(const struct summary_ctx *s, const struct client *c
 	if (c->has_serial)
 		fprintf(out, "  serial   %08x (%s)\n", c->serial,
 		        c->serial_from_folder ? "from the TFTP folder" : "from option 97");
-	if (c->prefix != CLIENT_PREFIX_UNKNOWN)
-		fprintf(out, "  tftp     prefix %s%s%s\n", client_prefix_name(c->prefix),
-		        c->prefix_str[0] ? " " : "", c->prefix_str);
+	if (c->prefix != CLIENT_PREFIX_UNKNOWN) {
+		fprintf(out, "  tftp     prefix %s%s", client_prefix_name(c->prefix),
+		        c->prefix_str[0] ? " " : "");
+		textesc_fputs(out, c->prefix_str);
+		fputc('\n', out);
+	}
 	if (c->ip)
 		fprintf(out, "  ip       %u.%u.%u.%u\n", IPF(c->ip));
 }
@@ -143,8 +154,9 @@ static void summary_timeline(const struct summary_ctx *s, const struct client_at
 		const struct client_entry *e = &a->timeline[i];
 		fputs("      ", out);
 		summary_rel(s, e->ts);
-		fprintf(out, " #%-6" PRIu64 " %-14s %s\n", e->frame, client_stage_name(e->stage),
-		        e->text);
+		fprintf(out, " #%-6" PRIu64 " %-14s ", e->frame, client_stage_name(e->stage));
+		textesc_fputs(out, e->text);
+		fputc('\n', out);
 	}
 	if (a->timeline_dropped)
 		fprintf(out, "      (%u more entries not kept)\n", a->timeline_dropped);

@@ -1,7 +1,10 @@
 /* summary: generic scrolling list panel for the UI: title line, visible window, selection or
  * scroll position, navigation keys, dirty flag (redraw only what changed). */
 #include <curses.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "nbt/textesc.h"
 
 #include "nbt/ui_priv.h"
 
@@ -13,9 +16,22 @@ void panel_text(int y, int x, int w, const char *s, int attr)
 		return;
 	attrset(attr);
 	move(y, x);
+	/* The report's escaping (textesc); the screen runs without a locale, so the bytes of
+	 * non-ASCII UTF-8 are shown as \xNN too rather than as curses' M- notation. */
+	char esc[TEXTESC_BUF_MAX];
+	textesc_str(esc, sizeof esc, s ? s : "");
 	int n = 0;
-	for (; s && s[n] && n < w; n++)
-		addch((chtype)(unsigned char)(s[n] >= ' ' && s[n] < 127 ? s[n] : '?'));
+	for (const unsigned char *p = (const unsigned char *)esc; *p && n < w; p++) {
+		if (*p < 0x80) {
+			addch((chtype)*p);
+			n++;
+			continue;
+		}
+		char hx[5];
+		snprintf(hx, sizeof hx, "\\x%02x", *p);
+		for (int k = 0; k < 4 && n < w; k++, n++)
+			addch((chtype)(unsigned char)hx[k]);
+	}
 	for (; n < w; n++)
 		addch(' ');
 	attrset(A_NORMAL);

@@ -46,4 +46,22 @@ ui_wait '\| EOF'
 ui_screen_esc | has_colour && nbt_fail "colour escapes with --no-color"
 ui_keys F10
 ui_check_restored
+ui_tmux kill-server
+
+# A stream stalled in the middle of a frame (issue 16 s3): one SIGINT ends the UI at once,
+# with no spurious capture error ("Interrupted system call").
+mkfifo "$NBT_TMP/fifo"
+ui_start 80 24 bash -c 'exec "$0" -r - <"$1"' "$NBT" "$NBT_TMP/fifo"
+exec 7>"$NBT_TMP/fifo"
+head -c $(($(stat -c %s "$cap") - 100)) "$cap" >&7 # all but the end of the last frame
+ui_wait 'pipe stdin'
+sleep 1 # the UI reads every whole frame, then blocks in the last one
+pid=$(ui_pid)
+[ -n "$pid" ] || nbt_fail "no netboot-trace process on the stream"
+kill -INT "$pid"
+ui_check_restored
+exec 7>&-
+if grep -qi 'interrupted\|capture error\|error (' "$NBT_TMP/stderr"; then
+	nbt_fail "one SIGINT on a stalled stream gave an error: $(cat "$NBT_TMP/stderr")"
+fi
 echo ok
