@@ -49,9 +49,41 @@ struct ipfrag_table {
 	uint32_t oldest, newest;
 	uint32_t free_head;
 	size_t pending;
-	size_t held;  /* sum of buf_room over live datagrams, <= lim.max_total_bytes */
-	uint8_t *out; /* IPFRAG_MAX_END bytes: the last reassembled datagram (from the first) */
+	size_t held;   /* sum of buf_room over live datagrams, <= lim.max_total_bytes */
+	uint8_t *out;  /* IPFRAG_MAX_END bytes: the last reassembled datagram (from the first) */
+	nbt_time now;  /* the expiry clock (ipfrag_clock) */
+	nbt_time leap; /* a time far ahead of now seen once, believed when a second frame agrees */
+	bool has_now, has_leap;
 };
+
+/*
+ * How far one frame may move the expiry clock ahead on its own. A single far-future timestamp
+ * (a corrupt pcap record, a clock step on the capturing host) must not age out every train in
+ * reassembly: a longer jump is believed only when a second frame lands near it. Below the
+ * 30 s timeout, so an outlier alone expires nothing that was still arriving.
+ */
+#define IPFRAG_LEAP_MAX (5 * NBT_NS_PER_SEC)
+
+/* Advances the expiry clock to ts, never back (a far-past outlier cannot move it either). */
+static nbt_time ipfrag_clock(struct ipfrag_table *t, nbt_time ts)
+{
+	if (!t->has_now || (ts > t->now && ts - t->now <= IPFRAG_LEAP_MAX)) {
+		t->now = ts;
+		t->has_now = true;
+		t->has_leap = false;
+	} else if (ts > t->now) {
+		nbt_time d = ts > t->leap ? ts - t->leap : t->leap - ts;
+		if (t->has_leap &&
+		    d <= IPFRAG_LEAP_MAX) { /* confirmed: the capture really jumped */
+			t->now = ts;
+			t->has_leap = false;
+		} else {
+			t->leap = ts;
+			t->has_leap = true;
+		}
+	}
+	return t->now;
+}
 
 static void ipfrag_count(struct ipfrag_table *t, enum nbt_anomaly a)
 {
@@ -179,6 +211,7 @@ void ipfrag_expire(struct ipfrag_table *t, nbt_time now)
 {
 	if (!t)
 		return;
+	now = ipfrag_clock(t, now);
 	for (uint32_t i = t->oldest; i != IPFRAG_NONE;) {
 		uint32_t newer = t->slots[i].newer;
 		if (ipfrag_expired(t, &t->slots[i], now))
@@ -393,7 +426,7 @@ enum reasm_status ipfrag_add(struct ipfrag_table *t, const struct ipfrag_piece *
 	const uint8_t *bytes = cap ? cur_take(&payload, cap) : NULL;
 	struct ipfrag_frag f = {.off = piece->offset, .len = (uint32_t)wire, .cap = (uint32_t)cap};
 
-	ipfrag_expire_front(t, piece->ts);
+	ipfrag_expire_front(t, ipfrag_clock(t, piece->ts));
 	uint32_t i = ipfrag_find(t, piece);
 	if (i == IPFRAG_NONE)
 		i = ipfrag_create(t, piece);

@@ -438,8 +438,8 @@ void pipeline_frame(struct pipeline *p, nbt_time ts, const uint8_t *data, uint32
 	} else {
 		p->last_ts = ts;
 	}
-	if (p->frame % FRAG_EXPIRE_EVERY == 0)
-		ipfrag_expire(p->frags, p->last_ts);
+	if (p->frame % FRAG_EXPIRE_EVERY == 0) /* this frame's own time: ipfrag weighs outliers */
+		ipfrag_expire(p->frags, ts);
 	struct cur c;
 	cur_init(&c, data, caplen, wirelen);
 	enum decode_status st = decode_link(p->dlt, &c, &pkt);

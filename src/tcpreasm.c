@@ -23,7 +23,11 @@
 /* A prefix buffer larger than this is freed once its record is delivered: bulk flows
  * (64 KiB NFS READ replies) take one malloc per record, idle flows hold little. */
 #define PREFIX_KEEP_MAX 2048u
-#define OOO_WORDS       (TCPREASM_OOO_MAX / 64u)
+/* Every stream's record buffers together (bytes); 512 NFS READ replies of 64 KiB in flight at
+ * once, far more than a boot has, and a bound on what crafted record marks can cost. */
+#define REC_BYTES_BUDGET (32u << 20)
+static size_t rec_bytes;
+#define OOO_WORDS (TCPREASM_OOO_MAX / 64u)
 
 _Static_assert((TCPREASM_OOO_MAX & (TCPREASM_OOO_MAX - 1u)) == 0, "OOO ring must be 2^n");
 _Static_assert(TCPREASM_OOO_MAX % 64u == 0, "OOO bitmap is in 64-bit words");
@@ -125,6 +129,15 @@ struct tcp_stream *tcpreasm_new(struct nbt_stats *stats)
 
 static void ooo_clear(struct tcp_stream *s);
 
+/* Gives a stream's record buffer back to the shared budget. */
+static void rec_release(struct tcp_stream *s)
+{
+	rec_bytes -= s->prefix_size;
+	free(s->prefix);
+	s->prefix = NULL;
+	s->prefix_size = 0;
+}
+
 void tcpreasm_free(struct tcp_stream *s)
 {
 	if (!s)
@@ -133,7 +146,7 @@ void tcpreasm_free(struct tcp_stream *s)
 		ooo_clear(s);
 		ooo_give(s->ooo);
 	}
-	free(s->prefix);
+	rec_release(s);
 	free(s);
 }
 
@@ -157,28 +170,35 @@ static void rec_deliver(struct tcp_stream *s)
 	s->delivered++;
 	if (s->fn)
 		s->fn(s->arg, &c);
-	if (s->prefix_size > PREFIX_KEEP_MAX) {
-		free(s->prefix);
-		s->prefix = NULL;
-		s->prefix_size = 0;
-	}
+	if (s->prefix_size > PREFIX_KEEP_MAX)
+		rec_release(s);
 }
 
-/* Room for `need` kept bytes (need <= TCPREASM_PREFIX_MAX); the rest of the fragment is
- * known from its mark, so one allocation usually serves the whole record. */
-static void rec_room(struct tcp_stream *s, size_t need)
+/*
+ * Room for `need` kept bytes (need <= TCPREASM_PREFIX_MAX): the buffer doubles with the bytes
+ * that really arrived, never with what a record mark announces (a mark costs 4 bytes to send:
+ * 65,536 flows each announcing 64 KiB must not reserve 8 GiB). All record buffers share
+ * REC_BYTES_BUDGET; past it a record keeps what it has (readers see it cut, CUR_TRUNC).
+ * Returns the room there is, at least the bytes already kept.
+ */
+static size_t rec_room(struct tcp_stream *s, size_t need)
 {
 	if (need <= s->prefix_size)
-		return;
-	size_t want = s->rec_cap + s->frag_left;
+		return need;
+	size_t want = s->prefix_size ? 2 * s->prefix_size : 256;
 	if (want < need)
 		want = need;
-	if (want < 256)
-		want = 256;
 	if (want > TCPREASM_PREFIX_MAX)
 		want = TCPREASM_PREFIX_MAX;
+	if (rec_bytes - s->prefix_size + want > REC_BYTES_BUDGET) {
+		want = need; /* no slack past the budget */
+		if (rec_bytes - s->prefix_size + want > REC_BYTES_BUDGET)
+			return s->prefix_size;
+	}
 	s->prefix = xrealloc(s->prefix, want);
+	rec_bytes += want - s->prefix_size;
 	s->prefix_size = want;
+	return want;
 }
 
 /*
@@ -260,7 +280,11 @@ static size_t rec_body(struct tcp_stream *s, const uint8_t *p, size_t n)
 		size_t keep = TCPREASM_PREFIX_MAX - s->rec_cap;
 		if (keep > k)
 			keep = k;
-		rec_room(s, s->rec_cap + keep);
+		size_t room = rec_room(s, s->rec_cap + keep) - s->rec_cap;
+		if (room < keep) { /* the budget: this record keeps no more */
+			tcp_count(s, ANOM_CAP_TCP_OOO);
+			keep = room;
+		}
 		memcpy(s->prefix + s->rec_cap, p, keep);
 		s->rec_cap += keep;
 	}

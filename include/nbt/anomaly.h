@@ -15,7 +15,7 @@ enum nbt_anomaly {
 	ANOM_RECORD_TOO_BIG, /* RPC record above NBT_RPC_MAX_RECORD */
 	ANOM_CAP_FLOWS,      /* flow table full: oldest flow evicted */
 	ANOM_CAP_FRAGS,      /* fragment table or per-datagram cap reached */
-	ANOM_CAP_TCP_OOO,    /* out-of-order window full: segment dropped */
+	ANOM_CAP_TCP_OOO,    /* TCP memory budget: out-of-order window full, or record buffers */
 	ANOM_CAP_RPC_XIDS,   /* outstanding RPC calls per flow cap reached */
 	ANOM_CAP_EXPECT,     /* expectation table full */
 	ANOM_CAP_CLIENTS,    /* client table full */

@@ -60,7 +60,8 @@ void ipfrag_free(struct ipfrag_table *t);
  */
 enum reasm_status ipfrag_add(struct ipfrag_table *t, const struct ipfrag_piece *piece,
                              struct cur payload, struct cur *out);
-/* Drops datagrams older than the timeout at packet time `now` (ANOM_FRAG_TIMEOUT each). */
+/* Drops datagrams older than the timeout at packet time `now` (ANOM_FRAG_TIMEOUT each); a lone
+ * far-future `now` is not believed until a later call or fragment agrees with it. */
 void ipfrag_expire(struct ipfrag_table *t, nbt_time now);
 /* Datagrams waiting for more fragments (<= max_datagrams). */
 size_t ipfrag_pending(const struct ipfrag_table *t);

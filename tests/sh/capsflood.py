@@ -13,6 +13,9 @@ One classic pcap (Ethernet, microsecond) per cap, all synthetic, written in bulk
                 (far past the out-of-order window)                    -> cap-tcp-ooo
   tcpflows.pcap 5 k TCP flows to 2049, each a SYN then three segments 10-240 kB past a hole
                 that never fills (every stream wants a window at once) -> OOO windows cap
+  tcprecords.pcap 65,536 TCP flows to 2049, each a SYN then a record mark announcing 64 KiB
+                and 100 bytes of it: record buffers grow with the bytes received
+                                                                      -> TCP record budget
   rpc.pcap      one UDP flow, 100 k NFS NULL calls with distinct xids, never answered
                                                                       -> cap-rpc-xids
   rpcflows.pcap 6 k UDP flows to 2049 (distinct client ports), 64 unanswered calls each,
@@ -178,6 +181,23 @@ def gen_tcpflows(d, n):
     return p.n
 
 
+def gen_tcprecords(d, n):
+    """n TCP flows to 2049, each a SYN and one segment: a record mark announcing a 64 KiB
+    last fragment (RFC 5531 s11) and the first 100 bytes of an RPC call that never ends."""
+    p = Pcap(os.path.join(d, "tcprecords.pcap"))
+    body = struct.pack(">IIIIII", 1, 0, 2, 100003, 3, 1) + bytes(76)
+    data = b"\x80\x00\xff\xf0" + body
+    t = 0
+    for i in range(n):
+        cli = ip4(i >> 12)
+        sport = 1024 + (i & 0xFFF)
+        p.add(t, eth_ip(SRV_MAC, SRV_MAC, cli, SRV_IP, 6, tcp(sport, 2049, 1000, 0x02)))
+        p.add(t + 1, eth_ip(SRV_MAC, SRV_MAC, cli, SRV_IP, 6, tcp(sport, 2049, 1001, 0x18, data)))
+        t += 2
+    p.close()
+    return p.n
+
+
 def rpc_null_call(xid):
     """ONC RPC call (RFC 5531 s9): NFSv3 NULL, AUTH_NONE."""
     return struct.pack(">IIIIIIIIII", xid, 0, 2, 100003, 3, 0, 0, 0, 0, 0)
@@ -232,6 +252,7 @@ def main():
         (gen_tftp, s(200000)),
         (gen_tcpooo, s(600000)),
         (gen_tcpflows, s(5000)),
+        (gen_tcprecords, s(65536)),
         (gen_rpc, s(100000)),
         (gen_rpcflows, s(6000)),
         (gen_events, s(6000)),

@@ -166,6 +166,13 @@ if flood tcpflows 96; then
 	json_names cap-tcp-out-of-order
 fi
 
+# 65,536 flows, each an RPC record announced at 64 KiB with 100 bytes sent: record buffers grow
+# with the bytes that arrived and share one budget. Sized by the announcement it took 550 MiB
+# (8 GiB of address space); now the flows and their small buffers.
+if flood tcprecords 128; then
+	[ "$(anom cap-flows)" -le "$(($(frames_of tcprecords) / 2))" ] || bad "more flows evicted than made"
+fi
+
 # 100 k unanswered calls on one flow: 64 remembered, each later one forgets the oldest.
 if flood rpc 64; then
 	n=$(frames_of rpc)
