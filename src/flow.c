@@ -15,9 +15,10 @@
 /*
  * Expectations live in slots (the lowest free one is taken, the lowest matching one wins, as
  * a plain scan would do) and are indexed twice, so neither adding nor taking one scans them
- * all: by key address (the client address, else the server address; a packet can match
- * only slots keyed by one of its two addresses) and by the whole tuple (a retransmitted RRQ
- * refreshes its expectation).  Chains hold slot index + 1; 0 ends them.
+ * all: by key endpoint (expect_key: a packet can match only slots keyed by one of its six
+ * endpoint keys) and by the whole tuple (a retransmitted RRQ refreshes its expectation).
+ * An age list gives the oldest for eviction when the table is full. Chains hold slot
+ * index + 1; 0 ends them.
  */
 struct expect_slot {
 	struct flow_expect e;
@@ -25,7 +26,8 @@ struct expect_slot {
 	size_t seed_len;
 	uint8_t seed[DIS_SEED_MAX];
 	bool used;
-	uint32_t knext, dnext; /* key-address and tuple chains */
+	uint32_t knext, dnext; /* key and tuple chains */
+	uint32_t older, newer; /* the age list (by add or refresh): the oldest is evicted */
 };
 
 struct flow_table {
@@ -38,7 +40,8 @@ struct flow_table {
 	struct expect_slot *expect;
 	size_t nexpect;
 	size_t expect_hi;   /* slots at and past this index are all unused */
-	size_t expect_wild; /* used slots with neither address set: not indexed by key */
+	size_t expect_wild; /* used slots naming no address and no port: not indexed by key */
+	uint32_t age_old, age_new; /* ends of the age list (slot index + 1; 0: empty) */
 	uint32_t *key_head, *dup_head;
 	uint32_t expect_mask; /* of both heads */
 	/* Every slot below free_lo is used, none of them expiring before exp_floor: the search
@@ -95,14 +98,38 @@ static uint32_t mix32(uint64_t x)
 	return (uint32_t)(x ^ (x >> 33));
 }
 
-static uint32_t expect_key(const struct flow_expect *e)
+/* Endpoint keys, tagged so that an address, a port and an (address, port) never collide. */
+#define EKEY_BOTH (1ull << 62)
+#define EKEY_IP   (2ull << 62)
+#define EKEY_PORT (3ull << 62)
+
+static uint64_t ekey_both(uint32_t ip, uint16_t port)
 {
-	return e->cli_ip ? e->cli_ip : e->srv_ip;
+	return EKEY_BOTH | (uint64_t)ip << 16 | port;
 }
 
-static uint32_t *expect_key_head(struct flow_table *ft, uint32_t ip)
+/*
+ * The most specific endpoint an expectation names: (address, port) of one side (a TFTP
+ * reply's client, a mountd port from GETPORT), else an address, else a port; 0 for none.
+ * Many RRQs from one client, or from 0.0.0.0 before it has an address, then fall in chains
+ * of their own instead of one that every packet of that client (or every packet) walks.
+ */
+static uint64_t expect_key(const struct flow_expect *e)
 {
-	return &ft->key_head[mix32(ip) & ft->expect_mask];
+	if (e->cli_ip && e->cli_port)
+		return ekey_both(e->cli_ip, e->cli_port);
+	if (e->srv_ip && e->srv_port)
+		return ekey_both(e->srv_ip, e->srv_port);
+	if (e->cli_ip || e->srv_ip)
+		return EKEY_IP | (e->cli_ip ? e->cli_ip : e->srv_ip);
+	if (e->cli_port || e->srv_port)
+		return EKEY_PORT | (e->cli_port ? e->cli_port : e->srv_port);
+	return 0;
+}
+
+static uint32_t *expect_key_head(struct flow_table *ft, uint64_t key)
+{
+	return &ft->key_head[mix32(key) & ft->expect_mask];
 }
 
 static bool expect_same(const struct flow_expect *a, const struct flow_expect *b)
@@ -129,7 +156,7 @@ static void chain_unlink(struct flow_table *ft, uint32_t *pp, uint32_t id, bool 
 static void expect_link(struct flow_table *ft, struct expect_slot *s)
 {
 	uint32_t id = (uint32_t)(s - ft->expect) + 1;
-	uint32_t key = expect_key(&s->e);
+	uint64_t key = expect_key(&s->e);
 	if (key) {
 		uint32_t *kh = expect_key_head(ft, key);
 		s->knext = *kh;
@@ -145,12 +172,35 @@ static void expect_link(struct flow_table *ft, struct expect_slot *s)
 static void expect_unlink(struct flow_table *ft, struct expect_slot *s)
 {
 	uint32_t id = (uint32_t)(s - ft->expect) + 1;
-	uint32_t key = expect_key(&s->e);
+	uint64_t key = expect_key(&s->e);
 	if (key)
 		chain_unlink(ft, expect_key_head(ft, key), id, true);
 	else
 		ft->expect_wild--;
 	chain_unlink(ft, expect_dup_head(ft, &s->e), id, false);
+	/* off the age list */
+	if (s->older)
+		ft->expect[s->older - 1].newer = s->newer;
+	else
+		ft->age_old = s->newer;
+	if (s->newer)
+		ft->expect[s->newer - 1].older = s->older;
+	else
+		ft->age_new = s->older;
+	s->older = s->newer = 0;
+}
+
+/* Puts a linked slot at the young end of the age list. */
+static void expect_age_push(struct flow_table *ft, struct expect_slot *s)
+{
+	uint32_t id = (uint32_t)(s - ft->expect) + 1;
+	s->older = ft->age_new;
+	s->newer = 0;
+	if (ft->age_new)
+		ft->expect[ft->age_new - 1].newer = id;
+	else
+		ft->age_old = id;
+	ft->age_new = id;
 }
 
 static void expect_release(struct flow_table *ft, struct expect_slot *s)
@@ -345,13 +395,11 @@ bool flow_expect_add(struct flow_table *ft, const struct flow_expect *e, nbt_tim
 	if (!slot)
 		slot = expect_free_slot(ft, now);
 	if (!slot) {
-		/* Full: the expectation closest to expiry makes room. */
+		/* Full: the oldest expectation makes room (O(1), whatever the table holds). */
 		ft->stats->anomalies[ANOM_CAP_EXPECT]++;
-		for (size_t i = 0; i < ft->lim.max_expect; i++)
-			if (!slot || ft->expect[i].expires < slot->expires)
-				slot = &ft->expect[i];
-		if (!slot)
+		if (!ft->age_old)
 			return false;
+		slot = &ft->expect[ft->age_old - 1];
 	}
 	if (!slot->used)
 		ft->nexpect++;
@@ -360,6 +408,7 @@ bool flow_expect_add(struct flow_table *ft, const struct flow_expect *e, nbt_tim
 	slot->used = true;
 	slot->e = *e;
 	expect_link(ft, slot);
+	expect_age_push(ft, slot);
 	if ((size_t)(slot - ft->expect) >= ft->expect_hi)
 		ft->expect_hi = (size_t)(slot - ft->expect) + 1;
 	slot->expires = now + e->ttl;
@@ -388,11 +437,11 @@ static bool expect_matches(const struct expect_slot *s, const struct nbt_pkt *pk
 	       expect_side(&s->e, pkt->dst_ip, pkt->dport, pkt->src_ip, pkt->sport);
 }
 
-/* Lowest live matching slot keyed by ip, below *best (expired ones are freed on the way). */
-static void expect_scan_key(struct flow_table *ft, uint32_t ip, const struct nbt_pkt *pkt,
-                            struct expect_slot **best)
+/* Lowest live matching slot on one key chain, below *best (expired ones freed on the way). */
+static void expect_scan_chain(struct flow_table *ft, const uint32_t *head,
+                              const struct nbt_pkt *pkt, struct expect_slot **best)
 {
-	for (uint32_t id = *expect_key_head(ft, ip), next; id; id = next) {
+	for (uint32_t id = *head, next; id; id = next) {
 		struct expect_slot *s = &ft->expect[id - 1];
 		next = s->knext;
 		if (s->expires < pkt->ts)
@@ -419,9 +468,22 @@ static struct expect_slot *expect_lookup(struct flow_table *ft, const struct nbt
 		}
 		return NULL;
 	}
-	expect_scan_key(ft, pkt->src_ip, pkt, &best);
-	if (expect_key_head(ft, pkt->dst_ip) != expect_key_head(ft, pkt->src_ip))
-		expect_scan_key(ft, pkt->dst_ip, pkt, &best);
+	/* The packet's six endpoint keys; a chain shared by two of them is walked once. */
+	const uint64_t keys[6] = {ekey_both(pkt->src_ip, pkt->sport),
+	                          ekey_both(pkt->dst_ip, pkt->dport),
+	                          EKEY_IP | pkt->src_ip,
+	                          EKEY_IP | pkt->dst_ip,
+	                          EKEY_PORT | pkt->sport,
+	                          EKEY_PORT | pkt->dport};
+	const uint32_t *heads[6];
+	for (int k = 0; k < 6; k++) {
+		heads[k] = expect_key_head(ft, keys[k]);
+		bool seen = false;
+		for (int j = 0; j < k; j++)
+			seen = seen || heads[j] == heads[k];
+		if (!seen)
+			expect_scan_chain(ft, heads[k], pkt, &best);
+	}
 	return best;
 }
 
