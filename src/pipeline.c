@@ -366,6 +366,16 @@ static void pipeline_tcp(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c)
 		f->tcp[pkt->dir] = tcpreasm_new(&p->stats);
 	struct record_arg ra = {p, pkt, f};
 	tcpreasm_add(f->tcp[pkt->dir], th.seq, th.flags & TCP_SYN, payload, pipeline_record, &ra);
+	/* RFC 9293 s3.6: no data follows a FIN in its direction, none at all after a RST. A record
+	 * still open then never completes: its buffer goes back to the shared budget now rather
+	 * than when the flow table evicts the flow (a retransmission starts a fresh stream). */
+	if (th.flags & (TCP_FIN | TCP_RST)) {
+		for (int d = 0; d < 2; d++)
+			if (d == pkt->dir || (th.flags & TCP_RST)) {
+				tcpreasm_free(f->tcp[d]);
+				f->tcp[d] = NULL;
+			}
+	}
 }
 
 static void pipeline_icmp(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c)

@@ -16,6 +16,10 @@ One classic pcap (Ethernet, microsecond) per cap, all synthetic, written in bulk
   tcprecords.pcap 65,536 TCP flows to 2049, each a SYN then a record mark announcing 64 KiB
                 and 100 bytes of it: record buffers grow with the bytes received
                                                                       -> TCP record budget
+  wildexpect.pcap 4096 TFTP RRQs from 0.0.0.0 (expectations naming no client address), then
+                1 M unrelated UDP datagrams                          -> expectation index
+  rrqs.pcap     1 M unanswered RRQs from one client, 60,000 source ports
+                                                                      -> cap-expect, O(1) eviction
   rpc.pcap      one UDP flow, 100 k NFS NULL calls with distinct xids, never answered
                                                                       -> cap-rpc-xids
   rpcflows.pcap 6 k UDP flows to 2049 (distinct client ports), 64 unanswered calls each,
@@ -198,6 +202,34 @@ def gen_tcprecords(d, n):
     return p.n
 
 
+def rrq(port, i):
+    """TFTP RRQ (RFC 1350 s5) to port 69, a distinct file name each."""
+    return udp(port, 69, b"\x00\x01f%d\x00octet\x00" % i)
+
+
+def gen_wildexpect(d, n):
+    p = Pcap(os.path.join(d, "wildexpect.pcap"))
+    t = 0
+    for i in range(4096):  # before DHCP: from 0.0.0.0, each its own source port
+        p.add(t, eth_ip(SRV_MAC, SRV_MAC, bytes(4), SRV_IP, 17, rrq(1024 + i, i)))
+        t += 1
+    for i in range(n):
+        p.add(t, eth_ip(SRV_MAC, SRV_MAC, ip4(i & 255), SRV_IP, 17,
+                        udp(5000 + (i & 1023), 7000, bytes(32))))
+        t += 1
+    p.close()
+    return p.n
+
+
+def gen_rrqs(d, n):
+    p = Pcap(os.path.join(d, "rrqs.pcap"))
+    cli = bytes([10, 0, 0, 9])
+    for i in range(n):
+        p.add(i, eth_ip(SRV_MAC, SRV_MAC, cli, SRV_IP, 17, rrq(1024 + i % 60000, i)))
+    p.close()
+    return p.n
+
+
 def rpc_null_call(xid):
     """ONC RPC call (RFC 5531 s9): NFSv3 NULL, AUTH_NONE."""
     return struct.pack(">IIIIIIIIII", xid, 0, 2, 100003, 3, 0, 0, 0, 0, 0)
@@ -253,6 +285,8 @@ def main():
         (gen_tcpooo, s(600000)),
         (gen_tcpflows, s(5000)),
         (gen_tcprecords, s(65536)),
+        (gen_wildexpect, s(1000000)),
+        (gen_rrqs, s(1000000)),
         (gen_rpc, s(100000)),
         (gen_rpcflows, s(6000)),
         (gen_events, s(6000)),
