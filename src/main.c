@@ -67,12 +67,20 @@ static void main_on_signal(int sig)
 		capture_break(main_capture);
 }
 
-/* Error lines on stderr: the message may quote a path or packet text, so it is escaped. */
-static void main_error(const char *kind, const char *msg, const char *tail)
+/* A line on stderr: "netboot-trace: " head msg tail; msg may quote an argument, a path or packet
+ * text, so it is escaped (textesc), head and tail are the program's own words. */
+static void main_say(const char *head, const char *msg, const char *tail)
 {
-	fprintf(stderr, "netboot-trace: error (%s): ", kind);
+	fprintf(stderr, "netboot-trace: %s", head);
 	textesc_fputs(stderr, msg);
 	fprintf(stderr, "%s\n", tail);
+}
+
+static void main_error(const char *kind, const char *msg, const char *tail)
+{
+	char head[64];
+	snprintf(head, sizeof head, "error (%s): ", kind);
+	main_say(head, msg, tail);
 }
 
 static void main_usage(FILE *out)
@@ -190,8 +198,7 @@ static bool report_option(int ch, const char *arg, struct options *o)
 	case OPT_EXPECT_CLIENTS:
 		o->rep.out.expect_clients = strtol(arg, &end, 10);
 		if (*end || end == arg || o->rep.out.expect_clients < 0) {
-			fprintf(stderr, "netboot-trace: --expect-clients needs a count, not '%s'\n",
-			        arg);
+			main_say("--expect-clients needs a count, not '", arg, "'");
 			exit(NBT_EXIT_ERROR);
 		}
 		o->judged_opts = true;
@@ -233,7 +240,7 @@ static int main_print_only(const struct options *o, int argc, char **argv)
 	if (o->list_ifaces) {
 		if (capture_list_interfaces(stdout, errbuf) > 0)
 			return NBT_EXIT_OK;
-		fprintf(stderr, "netboot-trace: %s\n", errbuf);
+		main_say("", errbuf, "");
 		return NBT_EXIT_ERROR;
 	}
 	/* The user's own expression if given (what -i would use), else the default; pcap
@@ -331,15 +338,17 @@ static int main_parse(int argc, char **argv, struct options *o, char *filter)
 			char *mend;
 			o->max_clients = strtol(optarg, &mend, 10);
 			if (*mend || o->max_clients <= 0 || o->max_clients > CLIENT_MAX_LIMIT) {
-				fprintf(stderr, "netboot-trace: --max-clients: 1..%d, not '%s'\n",
-				        CLIENT_MAX_LIMIT, optarg);
+				char head[64];
+				snprintf(head, sizeof head, "--max-clients: 1..%d, not '",
+				         CLIENT_MAX_LIMIT);
+				main_say(head, optarg, "'");
 				return NBT_EXIT_ERROR;
 			}
 			break;
 		}
 		case OPT_TIMEOUT:
 			if (!diag_set_timeouts(&o->diag, optarg, derr)) {
-				fprintf(stderr, "netboot-trace: --timeout: %s\n", derr);
+				main_say("--timeout: ", derr, "");
 				return NBT_EXIT_ERROR;
 			}
 			break;
@@ -552,7 +561,7 @@ int main(int argc, char **argv)
 	static struct hosts hosts;
 	char herr[HOSTS_ERR_MAX];
 	if (opt.hosts && !hosts_load(&hosts, opt.hosts, herr)) {
-		fprintf(stderr, "netboot-trace: --hosts %s\n", herr);
+		main_say("--hosts ", herr, "");
 		return NBT_EXIT_ERROR;
 	}
 
@@ -579,7 +588,7 @@ int main(int argc, char **argv)
 		return main_report_failed(&opt, outcome_error_kind(err), errbuf);
 	}
 	if (capture_warning(cap))
-		fprintf(stderr, "netboot-trace: warning: %s\n", capture_warning(cap));
+		main_say("warning: ", capture_warning(cap), "");
 	/* A live or piped source is watched as it happens: hand each line on at once. */
 	if (capture_is_live(cap) || strcmp(opt.cap.file, "-") == 0)
 		setvbuf(stdout, NULL, _IOLBF, 0);

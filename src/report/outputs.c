@@ -83,9 +83,9 @@ static bool outputs_write_client(const struct outputs *o, struct client_table *t
 	char ferr[OUTFILE_ERR_MAX];
 	struct outfile f;
 	if (!c) {
-		fprintf(stderr,
-		        "netboot-trace: error (no-client): -w: no client %s in the capture\n",
-		        o->out.client);
+		fputs("netboot-trace: error (no-client): -w: no client ", stderr);
+		textesc_fputs(stderr, o->out.client);
+		fputs(" in the capture\n", stderr);
 		return false;
 	}
 	if (!outfile_open(&f, o->wfile, "-w", true, &o->guard, ferr)) {

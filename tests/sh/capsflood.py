@@ -207,27 +207,41 @@ def rrq(port, i):
     return udp(port, 69, b"\x00\x01f%d\x00octet\x00" % i)
 
 
+def add_unclaimed(p, t, n):
+    """n UDP datagrams no dissector claims (port 7000), from 256 hosts: any LAN's traffic."""
+    for i in range(n):
+        p.add(t + i, eth_ip(SRV_MAC, SRV_MAC, ip4(i & 255), SRV_IP, 17,
+                            udp(5000 + (i & 1023), 7000, bytes(32))))
+
+
+def gen_one_flow_kind(d, name, cli, n, datagram):
+    """NAME.pcap: n UDP datagrams from cli to the server, datagram(i) each, 1 us apart."""
+    p = Pcap(os.path.join(d, name + ".pcap"))
+    for i in range(n):
+        p.add(i, eth_ip(SRV_MAC, SRV_MAC, cli, SRV_IP, 17, datagram(i)))
+    p.close()
+    return p.n
+
+
 def gen_wildexpect(d, n):
     p = Pcap(os.path.join(d, "wildexpect.pcap"))
-    t = 0
     for i in range(4096):  # before DHCP: from 0.0.0.0, each its own source port
-        p.add(t, eth_ip(SRV_MAC, SRV_MAC, bytes(4), SRV_IP, 17, rrq(1024 + i, i)))
-        t += 1
-    for i in range(n):
-        p.add(t, eth_ip(SRV_MAC, SRV_MAC, ip4(i & 255), SRV_IP, 17,
-                        udp(5000 + (i & 1023), 7000, bytes(32))))
-        t += 1
+        p.add(i, eth_ip(SRV_MAC, SRV_MAC, bytes(4), SRV_IP, 17, rrq(1024 + i, i)))
+    add_unclaimed(p, 4096, n)
+    p.close()
+    return p.n
+
+
+def gen_baseline(d, n):
+    p = Pcap(os.path.join(d, "baseline.pcap"))
+    add_unclaimed(p, 0, n)
     p.close()
     return p.n
 
 
 def gen_rrqs(d, n):
-    p = Pcap(os.path.join(d, "rrqs.pcap"))
-    cli = bytes([10, 0, 0, 9])
-    for i in range(n):
-        p.add(i, eth_ip(SRV_MAC, SRV_MAC, cli, SRV_IP, 17, rrq(1024 + i % 60000, i)))
-    p.close()
-    return p.n
+    return gen_one_flow_kind(d, "rrqs", bytes([10, 0, 0, 9]), n,
+                             lambda i: rrq(1024 + i % 60000, i))
 
 
 def rpc_null_call(xid):
@@ -236,13 +250,8 @@ def rpc_null_call(xid):
 
 
 def gen_rpc(d, n):
-    p = Pcap(os.path.join(d, "rpc.pcap"))
-    cli = bytes([10, 0, 0, 2])
-    for i in range(n):
-        p.add(i, eth_ip(SRV_MAC, SRV_MAC, cli, SRV_IP, 17, udp(800, 2049,
-                                                                 rpc_null_call(0x10000 + i))))
-    p.close()
-    return p.n
+    return gen_one_flow_kind(d, "rpc", bytes([10, 0, 0, 2]), n,
+                             lambda i: udp(800, 2049, rpc_null_call(0x10000 + i)))
 
 
 def gen_rpcflows(d, n):
