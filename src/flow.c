@@ -1,6 +1,7 @@
 /* summary: flow table: hashed 5-tuples, LRU eviction at a cap, expectations for dynamic ports. */
 #include "nbt/flow.h"
 
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -322,6 +323,13 @@ struct flow *flow_find(struct flow_table *ft, uint8_t l4proto, uint32_t sip, uin
 struct flow *flow_create(struct flow_table *ft, struct nbt_pkt *pkt, const struct dissector *dis,
                          const void *seed, size_t seed_len)
 {
+	/* A TCP connection idle for FLOW_TCP_IDLE of packet time at the LRU tail leaves, with its
+	 * record buffers: one per new flow, so O(1), and a lone outlier timestamp costs at most
+	 * one flow (a connection that resumes later is simply followed again). */
+	struct flow *old = ft->lru_tail;
+	if (old && old->l4proto == IPPROTO_TCP && pkt->ts > old->last_ts &&
+	    pkt->ts - old->last_ts > FLOW_TCP_IDLE)
+		flow_remove(ft, old);
 	if (ft->lim.max_flows && ft->count >= ft->lim.max_flows && ft->lru_tail) {
 		ft->stats->anomalies[ANOM_CAP_FLOWS]++;
 		flow_remove(ft, ft->lru_tail);

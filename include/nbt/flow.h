@@ -38,6 +38,12 @@ struct flow_limits {
 		.max_flows = 65536, .max_expect = 4096                                             \
 	}
 
+/*
+ * Packet time after which a silent TCP connection is forgotten: twice the 5 minutes after which
+ * the Linux RPC client itself closes an idle transport (net/sunrpc/xprtsock.c, XS_IDLE_DISC_TO).
+ */
+#define FLOW_TCP_IDLE ((nbt_time)600 * NBT_NS_PER_SEC)
+
 struct flow_table;
 
 struct flow_table *flow_table_new(const struct flow_limits *lim, struct nbt_stats *stats);
