@@ -96,17 +96,22 @@ bool outfile_open(struct outfile *o, const char *path, const char *what, bool at
 	if (atomic && !stream)
 		fd = outfile_mktemp(path, &o->tmp);
 	else
-		fd =
-		    open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (stream ? 0 : O_TRUNC),
-		         0644);
+		fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return outfile_fail(err, what, path,
 		                    errno == ELOOP
 		                        ? "is a symbolic link; refusing to write through it"
 		                        : strerror(errno));
-	/* The path could have been swapped between lstat and open: check what was opened. */
+	/* The path could have been swapped between lstat and open: check what was opened, and
+	 * empty a regular file only then (O_TRUNC at open would have cut it before the check). */
 	struct stat fst;
-	if (!o->tmp && fstat(fd, &fst) == 0 && (why = outfile_unfit(&fst, g)) != NULL) {
+	why = NULL;
+	if (!o->tmp && fstat(fd, &fst) != 0)
+		why = strerror(errno);
+	else if (!o->tmp && (why = outfile_unfit(&fst, g)) == NULL && S_ISREG(fst.st_mode) &&
+	         ftruncate(fd, 0) != 0)
+		why = strerror(errno);
+	if (why) {
 		close(fd);
 		return outfile_fail(err, what, path, why);
 	}
@@ -139,8 +144,10 @@ bool outfile_close(struct outfile *o, bool ok, char err[OUTFILE_ERR_MAX])
 	o->f = NULL;
 	if (o->tmp) {
 		if (!(ok && wrote && rename(o->tmp, o->path) == 0)) {
-			if (ok && wrote)
-				e = errno, wrote = false;
+			if (ok && wrote) { /* the rename failed */
+				e = errno;
+				wrote = false;
+			}
 			unlink(o->tmp);
 		}
 		free(o->tmp);
