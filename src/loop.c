@@ -73,10 +73,6 @@ static int loop_read(struct loop *l, int budget)
 	enum capture_err e = CAPERR_NONE;
 	char eb[NBT_ERRBUF_SIZE];
 	int n = budget > 0 ? capture_dispatch(l->cap, budget, loop_on_frame, l, &e, eb) : -1;
-	if (n < 0 && ui_interrupted()) { /* our own stop signal cut a blocking read: no error */
-		l->ended = true;
-		return n;
-	}
 	if (n < 0 || (l->o->count && l->frames >= l->o->count)) {
 		l->ended = true;
 		char note[128];

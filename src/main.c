@@ -450,8 +450,6 @@ static int main_read(struct nbt_capture *cap, struct run *r)
 		if (r->opt->count && r->opt->count - r->frames < budget)
 			budget = (int)(r->opt->count - r->frames);
 		int n = capture_dispatch(cap, budget, main_on_frame, r, &err, errbuf);
-		if (n < 0 && main_stop) /* the stop signal cut a read blocked mid-frame: no error */
-			err = CAPERR_NONE;
 		if (n < 0)
 			break;
 		if (r->opt->count && r->frames >= r->opt->count)

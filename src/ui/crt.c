@@ -17,11 +17,20 @@ static FILE *crt_err_file; /* stderr while curses owns the terminal */
 static bool crt_color;
 static volatile sig_atomic_t crt_stop;
 
-/* SIGINT/SIGTERM/SIGHUP: the loop sees the flag (poll is interrupted) and quits cleanly. */
+static struct sigaction crt_prev_int, crt_prev_term; /* the program's own stop handlers */
+
+/* SIGINT/SIGTERM/SIGHUP: the loop sees the flag (poll is interrupted) and quits cleanly. The
+ * program's own SIGINT/SIGTERM handler runs too: it breaks a read blocked inside libpcap (a
+ * stream stalled mid-frame), which the capture then ends as a clean stop, not an error. */
 static void crt_on_stop(int sig)
 {
-	(void)sig;
 	crt_stop = 1;
+	const struct sigaction *prev = sig == SIGINT    ? &crt_prev_int
+	                               : sig == SIGTERM ? &crt_prev_term
+	                                                : NULL;
+	if (prev && !(prev->sa_flags & SA_SIGINFO) && prev->sa_handler != SIG_DFL &&
+	    prev->sa_handler != SIG_IGN && prev->sa_handler != crt_on_stop)
+		prev->sa_handler(sig);
 }
 
 /* A crash: give the terminal back before dying with the same signal (SA_RESETHAND). endwin is
@@ -39,8 +48,8 @@ static void crt_signals(void)
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = crt_on_stop;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, &crt_prev_int);
+	sigaction(SIGTERM, &sa, &crt_prev_term);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGQUIT, &sa, NULL);
 	sa.sa_handler = crt_on_fatal;
