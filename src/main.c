@@ -71,9 +71,8 @@ static void main_on_signal(int sig)
  * text, so it is escaped (textesc), head and tail are the program's own words. */
 static void main_say(const char *head, const char *msg, const char *tail)
 {
-	fprintf(stderr, "netboot-trace: %s", head);
-	textesc_fputs(stderr, msg);
-	fprintf(stderr, "%s\n", tail);
+	fputs("netboot-trace: ", stderr);
+	textesc_line(stderr, head, msg, tail);
 }
 
 static void main_error(const char *kind, const char *msg, const char *tail)

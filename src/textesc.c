@@ -85,3 +85,11 @@ void textesc_fputs(FILE *out, const char *s)
 	textesc_str(buf, sizeof(buf), s);
 	fputs(buf, out);
 }
+
+void textesc_line(FILE *out, const char *head, const char *s, const char *tail)
+{
+	fputs(head, out);
+	textesc_fputs(out, s);
+	fputs(tail, out);
+	fputc('\n', out);
+}

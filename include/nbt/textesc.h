@@ -23,6 +23,8 @@
 size_t textesc_str(char *dst, size_t size, const char *s);
 /* The same rule, written to a stream. */
 void textesc_fputs(FILE *out, const char *s);
+/* One line: head and tail as they are (the program's words), s escaped between them. */
+void textesc_line(FILE *out, const char *head, const char *s, const char *tail);
 /* Length of the well-formed UTF-8 sequence at p (1 for ASCII), 0 if it is not one. */
 size_t textesc_utf8_len(const unsigned char *p, size_t left);
 

@@ -2,9 +2,6 @@
  * and turns the verdicts into the CI exit code (0 met, 1 failed, 2 error). */
 #include "nbt/outputs.h"
 
-#include <errno.h>
-#include <string.h>
-
 #include "nbt/exitcodes.h"
 #include "nbt/pcapout.h"
 #include "nbt/summary.h"
@@ -12,9 +9,7 @@
 
 static void outputs_error(const char *msg)
 {
-	fputs("netboot-trace: error (output): ", stderr);
-	textesc_fputs(stderr, msg);
-	fputc('\n', stderr);
+	textesc_line(stderr, "netboot-trace: error (output): ", msg, "");
 }
 
 /* Two options naming one file would interleave two formats in it: refuse before writing. */
@@ -23,12 +18,11 @@ static bool outputs_distinct(const char *const paths[], const char *const names[
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = i + 1; k < n; k++)
 			if (paths[i] && paths[k] && outfile_same(paths[i], paths[k])) {
-				char msg[TEXTESC_BUF_MAX + 128], p[TEXTESC_BUF_MAX];
-				textesc_str(p, sizeof p, paths[i]);
-				snprintf(msg, sizeof msg,
-				         "%s and %s both name %s; give each its own file", names[i],
-				         names[k], p);
-				fprintf(stderr, "netboot-trace: error (output): %s\n", msg);
+				char head[96];
+				snprintf(head, sizeof head,
+				         "netboot-trace: error (output): %s and %s both name ",
+				         names[i], names[k]);
+				textesc_line(stderr, head, paths[i], "; give each its own file");
 				return false;
 			}
 	return true;
@@ -83,9 +77,8 @@ static bool outputs_write_client(const struct outputs *o, struct client_table *t
 	char ferr[OUTFILE_ERR_MAX];
 	struct outfile f;
 	if (!c) {
-		fputs("netboot-trace: error (no-client): -w: no client ", stderr);
-		textesc_fputs(stderr, o->out.client);
-		fputs(" in the capture\n", stderr);
+		textesc_line(stderr, "netboot-trace: error (no-client): -w: no client ",
+		             o->out.client, " in the capture");
 		return false;
 	}
 	if (!outfile_open(&f, o->wfile, "-w", true, &o->guard, ferr)) {

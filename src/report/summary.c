@@ -65,13 +65,11 @@ static void summary_finding(const struct summary_ctx *s, const struct diag_findi
 	if (f->stage < CLIENT_ST__COUNT) /* capture-wide findings belong to no stage */
 		fprintf(out, " (%s)", client_stage_name(f->stage));
 	fputc('\n', out);
-	fprintf(out, "%s  ", indent);
-	textesc_fputs(out, f->summary);
-	fputc('\n', out);
+	fputs(indent, out);
+	textesc_line(out, "  ", f->summary, "");
 	if (f->hint[0]) {
-		fprintf(out, "%s  hint: ", indent);
-		textesc_fputs(out, f->hint);
-		fputc('\n', out);
+		fputs(indent, out);
+		textesc_line(out, "  hint: ", f->hint, "");
 	}
 	if (f->nevidence) {
 		fprintf(out, "%s  evidence:", indent);
@@ -91,9 +89,7 @@ static void summary_identity(const struct summary_ctx *s, const struct client *c
 		        c->mac[2], c->mac[3], c->mac[4], c->mac[5]);
 	else
 		fprintf(out, "client ip %u.%u.%u.%u (MAC not seen)", IPF(c->ip));
-	fputs(c->name[0] ? "  " : "", out);
-	textesc_fputs(out, c->name);
-	fputc('\n', out);
+	textesc_line(out, c->name[0] ? "  " : "", c->name, "");
 	fprintf(out, "  model    %s", client_model_name(c->model));
 	if (c->board_rev)
 		fprintf(out, " (board revision 0x%06x)", c->board_rev);
@@ -104,8 +100,7 @@ static void summary_identity(const struct summary_ctx *s, const struct client *c
 	if (c->prefix != CLIENT_PREFIX_UNKNOWN) {
 		fprintf(out, "  tftp     prefix %s%s", client_prefix_name(c->prefix),
 		        c->prefix_str[0] ? " " : "");
-		textesc_fputs(out, c->prefix_str);
-		fputc('\n', out);
+		textesc_line(out, "", c->prefix_str, "");
 	}
 	if (c->ip)
 		fprintf(out, "  ip       %u.%u.%u.%u\n", IPF(c->ip));
@@ -155,8 +150,7 @@ static void summary_timeline(const struct summary_ctx *s, const struct client_at
 		fputs("      ", out);
 		summary_rel(s, e->ts);
 		fprintf(out, " #%-6" PRIu64 " %-14s ", e->frame, client_stage_name(e->stage));
-		textesc_fputs(out, e->text);
-		fputc('\n', out);
+		textesc_line(out, "", e->text, "");
 	}
 	if (a->timeline_dropped)
 		fprintf(out, "      (%u more entries not kept)\n", a->timeline_dropped);
