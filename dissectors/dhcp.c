@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "dhcp_proto.h"
+#include "nbt/proto/dhcp.h"
 #include "nbt/dhcp.h"
 #include "nbt/dissect.h"
 
@@ -33,56 +33,6 @@ struct dhcp_parse {
 	bool badlen; /* "bad option length" already reported for this message */
 	enum dis_status st;
 };
-
-static const char *const dhcp_type_names[] = {
-    /* RFC 2132 s9.6, RFC 3203 (forcerenew), RFC 4388 (leasequery). */
-    [0] = "bootp",         [1] = "discover",     [2] = "offer",       [3] = "request",
-    [4] = "decline",       [5] = "ack",          [6] = "nak",         [7] = "release",
-    [8] = "inform",        [9] = "forcerenew",   [10] = "leasequery", [11] = "leaseunassigned",
-    [12] = "leaseunknown", [13] = "leaseactive",
-};
-
-const char *dhcp_type_name(uint8_t msg_type)
-{
-	if (msg_type >= sizeof(dhcp_type_names) / sizeof(dhcp_type_names[0]))
-		return "unknown";
-	return dhcp_type_names[msg_type];
-}
-
-const char *dhcp_pi97_name(enum dhcp_pi97 l)
-{
-	switch (l) {
-	case DHCP_PI97_UUID:
-		return "uuid";
-	case DHCP_PI97_RPI:
-		return "rpi";
-	case DHCP_PI97_LEGACY:
-		return "legacy";
-	case DHCP_PI97_NONE:
-	default:
-		return "none";
-	}
-}
-
-bool dhcp_has(const struct ev_dhcp *d, uint8_t code)
-{
-	return (d->present[code >> 3] >> (code & 7)) & 1;
-}
-
-const uint8_t *dhcp_option(const struct ev_dhcp *d, uint8_t code, uint8_t *len)
-{
-	size_t off = 0;
-	while (off + 2 <= d->raw_len) {
-		uint8_t n = d->raw[off + 1];
-		if (d->raw[off] == code) {
-			*len = n;
-			return d->raw + off + 2;
-		}
-		off += 2u + n;
-	}
-	*len = 0;
-	return NULL;
-}
 
 /* Bounded search for a byte string (memmem is not C11). */
 static bool dhcp_contains(const void *hay, size_t hlen, const char *needle)

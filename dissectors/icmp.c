@@ -7,39 +7,6 @@
 #define IPPROTO_NBT_TCP 6
 #define IPPROTO_NBT_UDP 17
 
-static const char *const icmp_unreach_names[] = {
-    [ICMP_UNREACH_NET] = "net-unreachable",
-    [ICMP_UNREACH_HOST] = "host-unreachable",
-    [ICMP_UNREACH_PROTOCOL] = "protocol-unreachable",
-    [ICMP_UNREACH_PORT] = "port-unreachable",
-    [ICMP_UNREACH_NEEDFRAG] = "fragmentation-needed",
-    [ICMP_UNREACH_SRCFAIL] = "source-route-failed",
-    [ICMP_UNREACH_NET_UNKNOWN] = "net-unknown",
-    [ICMP_UNREACH_HOST_UNKNOWN] = "host-unknown",
-    [ICMP_UNREACH_ISOLATED] = "host-isolated",
-    [ICMP_UNREACH_NET_PROHIB] = "net-prohibited",
-    [ICMP_UNREACH_HOST_PROHIB] = "host-prohibited",
-    [ICMP_UNREACH_TOS_NET] = "net-tos-unreachable",
-    [ICMP_UNREACH_TOS_HOST] = "host-tos-unreachable",
-    [ICMP_UNREACH_FILTER_PROHIB] = "admin-prohibited",
-    [ICMP_UNREACH_HOST_PRECEDENCE] = "host-precedence-violation",
-    [ICMP_UNREACH_PRECEDENCE_CUTOFF] = "precedence-cutoff",
-};
-
-const char *icmp_code_name(uint8_t type, uint8_t code)
-{
-	if (type == ICMP_T_UNREACH) {
-		if (code < sizeof icmp_unreach_names / sizeof icmp_unreach_names[0])
-			return icmp_unreach_names[code];
-		return "unreachable";
-	}
-	if (type == ICMP_T_TIME_EXCEEDED)
-		return code == 0   ? "ttl-exceeded"
-		       : code == 1 ? "reassembly-exceeded"
-		                   : "time-exceeded";
-	return "other";
-}
-
 /*
  * The quoted datagram (RFC 792: "Internet Header + 64 bits of Original Data
  * Datagram"; RFC 1812 s4.3.2.3 allows more).  Only the part that is present is

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "nbt/rpc.h"
-#include "rpc_proto.h"
+#include "nbt/proto/rpc.h"
 #include "rpc_prog.h"
 
 static const char *const mount_names[] = {"NULL",    "MNT",    "DUMP",      "UMNT",

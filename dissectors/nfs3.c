@@ -1,6 +1,6 @@
 /* summary: NFSv3 (RFC 1813) and NFSv2 (RFC 1094) procedures: status, names, READ/WRITE sizes. */
 #include "nbt/rpc.h"
-#include "rpc_proto.h"
+#include "nbt/proto/rpc.h"
 #include "rpc_prog.h"
 
 #define NFS2_READ     6

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "nbt/rpc.h"
-#include "rpc_proto.h"
+#include "nbt/proto/rpc.h"
 #include "rpc_prog.h"
 
 #define NFS4_ATTR_MAX (1u << 20) /* attrlist4 bytes: a record holds at most 1 MiB */

@@ -3,7 +3,7 @@
 
 #include "nbt/dissect.h"
 #include "nbt/rpc.h"
-#include "rpc_proto.h"
+#include "nbt/proto/rpc.h"
 #include "rpc_prog.h"
 
 #define RPCB_STR_MAX   255 /* netid, uaddr, owner: no RFC limit; anything longer is not real */

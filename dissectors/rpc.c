@@ -7,7 +7,7 @@
 #include "nbt/dissect.h"
 #include "nbt/rpc.h"
 #include "nbt/xalloc.h"
-#include "rpc_proto.h"
+#include "nbt/proto/rpc.h"
 #include "rpc_prog.h"
 
 #define RPC_XIDS     64 /* outstanding calls remembered per flow, at most */

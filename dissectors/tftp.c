@@ -4,7 +4,7 @@
 
 #include "nbt/dissect.h"
 #include "nbt/tftp.h"
-#include "tftp_proto.h"
+#include "nbt/proto/tftp.h"
 
 #define TFTP_SEED_MAGIC 0x74667470u /* "tftp" */
 
@@ -59,37 +59,6 @@ struct tftp_pkt {
 	struct ev_tftp *t;
 	enum dis_status status;
 };
-
-static const char *const tftp_op_names[] = {
-    [TFTP_OP_RRQ] = "RRQ", [TFTP_OP_WRQ] = "WRQ",     [TFTP_OP_DATA] = "DATA",
-    [TFTP_OP_ACK] = "ACK", [TFTP_OP_ERROR] = "ERROR", [TFTP_OP_OACK] = "OACK",
-};
-
-static const char *const tftp_err_names[] = {
-    [TFTP_ERR_UNDEF] = "Not defined",
-    [TFTP_ERR_NOTFOUND] = "File not found",
-    [TFTP_ERR_ACCESS] = "Access violation",
-    [TFTP_ERR_DISKFULL] = "Disk full or allocation exceeded",
-    [TFTP_ERR_ILLEGAL_OP] = "Illegal TFTP operation",
-    [TFTP_ERR_BAD_TID] = "Unknown transfer ID",
-    [TFTP_ERR_EXISTS] = "File already exists",
-    [TFTP_ERR_NO_USER] = "No such user",
-    [TFTP_ERR_OPTIONS] = "Option negotiation refused",
-};
-
-const char *tftp_opcode_name(unsigned op)
-{
-	if (op < sizeof tftp_op_names / sizeof tftp_op_names[0] && tftp_op_names[op])
-		return tftp_op_names[op];
-	return "unknown";
-}
-
-const char *tftp_error_name(unsigned code)
-{
-	if (code < sizeof tftp_err_names / sizeof tftp_err_names[0])
-		return tftp_err_names[code];
-	return "unknown";
-}
 
 /* Reports a malformed packet once per reason; the event still goes out, marked. */
 static void tftp_bad(struct tftp_pkt *tp, enum nbt_anomaly kind, const char *why)

@@ -462,7 +462,7 @@ static int main_read(struct nbt_capture *cap, struct run *r)
 	return NBT_EXIT_ERROR;
 }
 
-/* The interactive UI (src/ui, src/loop.c); the outputs (--json) are written after it. */
+/* The interactive UI (src/ui, src/ui/loop.c); the outputs (--json) are written after it. */
 static int main_ui(struct nbt_capture *cap, struct run *r)
 {
 	const struct options *o = r->opt;

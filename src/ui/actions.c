@@ -3,7 +3,7 @@
 #include <curses.h>
 #include <string.h>
 
-#include "nbt/ui_priv.h"
+#include "ui_priv.h"
 
 typedef unsigned (*action_fn)(struct ui *u, int key);
 

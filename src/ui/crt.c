@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "nbt/ui_priv.h"
+#include "ui_priv.h"
 
 static SCREEN *crt_screen;
 static FILE *crt_in; /* /dev/tty when stdin carries the capture */

@@ -6,7 +6,7 @@
 
 #include "nbt/textesc.h"
 
-#include "nbt/ui_priv.h"
+#include "ui_priv.h"
 
 void panel_text(int y, int x, int w, const char *s, int attr)
 {

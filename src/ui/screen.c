@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "nbt/ui_priv.h"
+#include "ui_priv.h"
 
 void ui_fmt_rel(char *buf, size_t size, nbt_time ts, nbt_time t0)
 {

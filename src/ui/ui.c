@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "nbt/ui_priv.h"
+#include "ui_priv.h"
 #include "nbt/xalloc.h"
 
 bool ui_prepare(bool stdin_capture)

@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #include "nbt/outcome.h"
-#include "nbt/ui_priv.h"
+#include "ui_priv.h"
 #include "nbt/xalloc.h"
 
 #define IPF(ip) ((ip) >> 24) & 0xffu, ((ip) >> 16) & 0xffu, ((ip) >> 8) & 0xffu, (ip)&0xffu

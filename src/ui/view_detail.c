@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "nbt/ui_priv.h"
+#include "ui_priv.h"
 
 static void view_dt_finding(struct ui *u, const struct diag_finding *f, nbt_time t0, int w)
 {

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "nbt/ui_priv.h"
+#include "ui_priv.h"
 
 #define VIEW_BAR 10
 

@@ -99,7 +99,7 @@ not_kept_max=$(cap_of include/nbt/client.h '#define CLIENT_NOT_KEPT_MAX')
 rpc_xids=$(cap_of dissectors/rpc.c '#define RPC_XIDS')
 rpc_xids_min=$(cap_of dissectors/rpc.c '#define RPC_XIDS_MIN')
 rpc_spare=$(cap_of dissectors/rpc.c '#define RPC_XIDS_SPARE')
-ooo_windows=$(cap_of src/tcpreasm.c '#define OOO_WINDOWS_MAX')
+ooo_windows=$(cap_of src/decode/tcpreasm.c '#define OOO_WINDOWS_MAX')
 for v in max_dgm max_flows max_expect max_clients not_kept_max rpc_xids rpc_xids_min rpc_spare ooo_windows; do
 	[ -n "${!v}" ] || nbt_fail "cannot read $v from the sources"
 done

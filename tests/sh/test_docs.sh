@@ -42,7 +42,7 @@ while IFS=$'\t' read -r code kind meaning hint; do
 done <"$NBT_TMP/codes"
 [ "$n" -ge 20 ] || { echo "FAIL: only $n stall codes listed by --codes"; fails=$((fails + 1)); }
 # ... and every code the engine's source passes to diag_stall() is listed by --codes.
-grep -E 'diag_stall\(|diag_add\(|diag_cannot_tell\(|code = "' "$NBT_SRC/src/diagnose.c" |
+grep -E 'diag_stall\(|diag_add\(|diag_cannot_tell\(|code = "' "$NBT_SRC/src/diag/diagnose.c" |
 	grep -oE '"[a-z0-9]+(-[a-z0-9]+)+"' | tr -d '"' | sort -u >"$NBT_TMP/src_codes"
 while read -r code; do
 	grep -q "^$code	" "$NBT_TMP/codes" || { echo "FAIL: $code used in diagnose.c but not listed by --codes"; fails=$((fails + 1)); }

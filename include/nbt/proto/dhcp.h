@@ -1,4 +1,4 @@
-/* summary: DHCP/BOOTP wire constants (RFC 951, 2131, 2132, 4578, PXE 2.1); private to dhcp.c. */
+/* summary: DHCP/BOOTP wire constants (RFC 951, 2131, 2132, 4578, PXE 2.1). */
 #ifndef NBT_DHCP_PROTO_H
 #define NBT_DHCP_PROTO_H
 
