@@ -1,13 +1,12 @@
 /* summary: DHCP/BOOTP dissector (RFC 951, 2131, 2132, 3004, 3046, 4578 PXE, 5859): one event per
  * message. */
+#include <netinet/in.h>
 #include <stddef.h>
 #include <string.h>
 
 #include "nbt/proto/dhcp.h"
 #include "nbt/dhcp.h"
 #include "nbt/dissect.h"
-
-#define IPPROTO_NBT_UDP 17
 
 /*
  * What is emitted when the message is malformed (a decision, documented here
@@ -526,7 +525,7 @@ static bool dhcp_probe(const struct cur *payload, const struct nbt_pkt *pkt)
 
 const struct dissector dis_dhcp = {
     .name = "dhcp",
-    .l4proto = IPPROTO_NBT_UDP,
+    .l4proto = IPPROTO_UDP,
     .ports = {DHCP_PORT_SERVER, DHCP_PORT_CLIENT, DHCP_PORT_PXE, 0},
     .probe = dhcp_probe,
     .dissect = dhcp_dissect,

@@ -1,11 +1,9 @@
 /* summary: ICMP dissector (RFC 792, 1191, 1812): unreachable, time exceeded, the quoted flow. */
+#include <netinet/in.h>
 #include <stddef.h>
 
 #include "nbt/dissect.h"
 #include "nbt/icmp.h"
-
-#define IPPROTO_NBT_TCP 6
-#define IPPROTO_NBT_UDP 17
 
 /*
  * The quoted datagram (RFC 792: "Internet Header + 64 bits of Original Data
@@ -30,8 +28,7 @@ static bool icmp_quoted(struct cur *c, struct ev_icmp *ic)
 	if (!cur_ok(c))
 		return false;
 	/* Fragment offset (low 13 bits) non-zero: no transport header here. */
-	if ((frag & 0x1fff) != 0 ||
-	    (ic->q_proto != IPPROTO_NBT_UDP && ic->q_proto != IPPROTO_NBT_TCP))
+	if ((frag & 0x1fff) != 0 || (ic->q_proto != IPPROTO_UDP && ic->q_proto != IPPROTO_TCP))
 		return true;
 	if (cur_left(c) < 4)
 		return true; /* router quoted less than it should: ports unknown */

@@ -1,6 +1,7 @@
 /* summary: ONC RPC v2 (RFC 5531) header, auth (AUTH_SYS, RPCSEC_GSS RFC 2203), per-flow xid
  * matching. */
 #include <stddef.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,13 +13,10 @@
 
 #define RPC_XIDS     64 /* outstanding calls remembered per flow, at most */
 #define RPC_XIDS_MIN 8  /* slots a flow starts with; it doubles while calls are outstanding */
-/* Slots past the first RPC_XIDS_MIN of each flow, all flows together (~170 bytes each): with
- * the flow cap this bounds the xid tables (65536 flows x 8 slots + this = ~130 MB at worst,
- * not 65536 x 64 = 700 MB); a flow that finds no room forgets its oldest call instead. */
-#define RPC_XIDS_SPARE  262144u
+/* Slots past the first RPC_XIDS_MIN of each flow are counted, all flows together, in the
+ * pipeline's budget (rpc_spare_used, at most NBT_BUDGET_RPC_SPARE: see nbt/budget.h). */
 #define RPC_MACHINE_CAP 255 /* RFC 5531 appendix A: machinename<255> */
 #define RPC_GIDS_MAX    16  /* RFC 5531 appendix A: gids<16> */
-#define RPC_IPPROTO_TCP 6
 
 /* One remembered call: replies carry only the xid (RFC 5531 s9). */
 struct rpc_pending {
@@ -35,9 +33,8 @@ struct rpc_pending {
 struct rpc_flow {
 	struct rpc_pending *p; /* cap slots, NULL until the first call */
 	uint32_t cap, next;
+	struct nbt_budget *budget; /* where the slots past RPC_XIDS_MIN are counted */
 };
-
-static size_t rpc_spare_used; /* slots past RPC_XIDS_MIN held by all flows (one thread) */
 
 static const char *nfs_proc_name(uint32_t vers, uint32_t proc)
 {
@@ -169,17 +166,18 @@ static struct rpc_pending *rpc_find(struct rpc_flow *f, uint32_t xid, uint8_t di
  * oldest call first so that `next` stays the oldest; leaves it as it is when the flow or all
  * flows together are at their cap.
  */
-static void rpc_grow(struct rpc_flow *f)
+static void rpc_grow(struct rpc_flow *f, struct nbt_budget *b)
 {
 	uint32_t cap = f->cap ? 2 * f->cap : RPC_XIDS_MIN;
 	size_t spare = cap - (f->cap > RPC_XIDS_MIN ? f->cap : RPC_XIDS_MIN);
-	if (cap > RPC_XIDS || rpc_spare_used + spare > RPC_XIDS_SPARE)
+	if (cap > RPC_XIDS || b->rpc_spare_used + spare > b->rpc_spare_max)
 		return;
 	struct rpc_pending *p = xcalloc(cap, sizeof(*p));
 	for (uint32_t i = 0; i < f->cap; i++)
 		p[i] = f->p[(f->next + i) % f->cap];
 	free(f->p);
-	rpc_spare_used += spare;
+	b->rpc_spare_used += spare;
+	f->budget = b;
 	f->p = p;
 	f->next = f->cap;
 	f->cap = cap;
@@ -189,7 +187,7 @@ static void rpc_flow_free(void *state)
 {
 	struct rpc_flow *f = state;
 	if (f->cap > RPC_XIDS_MIN)
-		rpc_spare_used -= f->cap - RPC_XIDS_MIN;
+		f->budget->rpc_spare_used -= f->cap - RPC_XIDS_MIN;
 	free(f->p);
 }
 
@@ -204,7 +202,7 @@ static struct rpc_pending *rpc_slot(struct rpc_flow *f, uint32_t xid, uint8_t di
 	if (p)
 		return p;
 	if (!f->cap || (f->p[f->next].used && !f->p[f->next].answered))
-		rpc_grow(f);
+		rpc_grow(f, dis_budget(ctx));
 	p = &f->p[f->next];
 	f->next = (f->next + 1) % f->cap;
 	if (p->used && !p->answered)
@@ -413,7 +411,7 @@ static bool rpc_probe(const struct cur *payload, const struct nbt_pkt *pkt)
 	struct cur c = *payload;
 	if (rpc_probe_call(c))
 		return true;
-	if (pkt->l4proto != RPC_IPPROTO_TCP)
+	if (pkt->l4proto != IPPROTO_TCP)
 		return false;
 	uint32_t mark = cur_be32(&c);
 	return cur_ok(&c) && (mark & 0x80000000u) && (mark & 0x7fffffffu) >= 40 &&
@@ -423,7 +421,7 @@ static bool rpc_probe(const struct cur *payload, const struct nbt_pkt *pkt)
 const struct dissector dis_rpc = {
     .name = "rpc",
     .l4proto = 0,
-    .ports = {111, 2049, 0},
+    .ports = {RPC_PORT_PORTMAP, RPC_PORT_NFS, 0},
     .probe = rpc_probe,
     .dissect = rpc_dissect,
     .flow_state_size = sizeof(struct rpc_flow),

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "nbt/anomaly.h"
+#include "nbt/budget.h"
 #include "nbt/cursor.h"
 #include "nbt/event.h"
 #include "nbt/pkt.h"
@@ -47,6 +48,9 @@ void dis_emit(struct dis_ctx *ctx, struct nbt_event *ev);
  * of the matching flow's state, so a dissector can carry context (a file name) over. */
 void dis_expect(struct dis_ctx *ctx, const struct flow_expect *e, const void *seed,
                 size_t seed_len);
+/* What all flows of this pipeline hold together: a dissector's flow state that grows (RPC
+ * call slots) counts itself against it. */
+struct nbt_budget *dis_budget(struct dis_ctx *ctx);
 /* This flow's zeroed per-dissector state (flow_state_size bytes), or NULL. */
 void *dis_flow_state(struct dis_ctx *ctx);
 /* Counts an anomaly and emits an EV_ANOMALY event. */

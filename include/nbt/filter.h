@@ -3,6 +3,7 @@
 #ifndef NBT_FILTER_H
 #define NBT_FILTER_H
 
+#include <pcap/pcap.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +21,10 @@
  * --print-filter prints, for tcpdump on a router's bridge.
  */
 const char *filter_default(bool vlan);
+
+/* The one compile-and-set of a filter on a pcap handle: the compiled program is freed on every
+ * path.  False when it fails; *compiled says at which step (pcap_geterr(pc) says why). */
+bool filter_apply(pcap_t *pc, const char *expr, bool *compiled);
 
 struct filter_port {
 	uint8_t l4proto; /* 6 TCP, 17 UDP */

@@ -1,4 +1,5 @@
-/* summary: per-direction TCP reassembly into ONC RPC records (RFC 5531 s11 record marking). */
+/* summary: ONC RPC records (RFC 5531 s11 record marking) framed in one direction of a TCP
+ * connection, whose bytes and gaps come from a tcpstream (nbt/tcpstream.h). */
 #ifndef NBT_TCPREASM_H
 #define NBT_TCPREASM_H
 
@@ -7,11 +8,11 @@
 #include <stdint.h>
 
 #include "nbt/anomaly.h"
+#include "nbt/budget.h"
 #include "nbt/cursor.h"
 
-#define NBT_RPC_MAX_RECORD  (1u << 20)   /* larger records are NBT_BAD */
-#define TCPREASM_PREFIX_MAX (64u << 10)  /* bytes of a record kept for dissection */
-#define TCPREASM_OOO_MAX    (256u << 10) /* out-of-order bytes buffered per direction */
+#define NBT_RPC_MAX_RECORD  (1u << 20)  /* larger records are NBT_BAD */
+#define TCPREASM_PREFIX_MAX (64u << 10) /* bytes of a record kept for dissection */
 
 enum tcp_rec_status { TCPREC_MORE = 0, TCPREC_DONE, TCPREC_BAD };
 
@@ -26,16 +27,17 @@ enum tcp_rec_status { TCPREC_MORE = 0, TCPREC_DONE, TCPREC_BAD };
  */
 typedef void (*tcp_record_fn)(void *arg, struct cur *record);
 
-struct tcp_stream; /* opaque, one per direction */
+struct tcp_stream; /* opaque, one per direction: a tcpstream and its record framer */
 
-/* Never returns NULL (out of memory aborts through xalloc). */
-struct tcp_stream *tcpreasm_new(struct nbt_stats *stats);
+/* Never returns NULL (out of memory aborts through xalloc). The budget (the pipeline's) counts
+ * the record buffers and out-of-order windows of every stream. */
+struct tcp_stream *tcpreasm_new(struct nbt_stats *stats, struct nbt_budget *budget);
 void tcpreasm_free(struct tcp_stream *s);
 /*
  * Adds one segment.  seq: the TCP header's sequence number; with syn set the
  * SYN takes that number and any payload starts at seq + 1.  seg: the TCP
  * payload (cap < wire when snaplen cut it).  In-order data is consumed at once;
- * data ahead of a hole waits in a window of TCPREASM_OOO_MAX bytes; bytes
+ * data ahead of a hole waits in a window of TCPSTREAM_OOO_MAX bytes; bytes
  * already delivered are dropped (partial overlaps trimmed).  A segment beyond
  * the window counts ANOM_CAP_TCP_OOO and the first hole is declared lost
  * (ANOM_TCP_GAP): a hole inside a record body only cuts that record's cap, a
@@ -56,7 +58,7 @@ enum tcp_rec_status tcpreasm_add(struct tcp_stream *s, uint32_t seq, bool syn, s
  * before the ACK that covers it, so bytes still missing below `ack` were lost
  * by the capture: they are declared lost at once (ANOM_TCP_GAP, same handling
  * as a window overflow) and the data held after them is delivered, instead of
- * waiting for TCPREASM_OOO_MAX bytes.  Records completed here go to on_record,
+ * waiting for TCPSTREAM_OOO_MAX bytes.  Records completed here go to on_record,
  * so its arg must describe this stream's direction, not the ACK's segment.  An
  * ACK one past all data with nothing held is taken for a FIN's and ignored.
  * Returns as tcpreasm_add does.

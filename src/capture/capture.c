@@ -125,18 +125,13 @@ static pcap_t *capture_open_live(const struct capture_opts *o, struct nbt_captur
 static bool capture_set_filter(struct nbt_capture *c, const char *filter, enum capture_err *err,
                                char *errbuf)
 {
-	struct bpf_program prog;
-	if (pcap_compile(c->pc, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+	bool compiled;
+	if (!filter_apply(c->pc, filter, &compiled)) {
 		*err = CAPERR_FILTER;
-		capture_seterr(errbuf, "bad filter expression '%s': %s", filter,
-		               pcap_geterr(c->pc));
-		return false;
-	}
-	int rc = pcap_setfilter(c->pc, &prog);
-	pcap_freecode(&prog);
-	if (rc < 0) {
-		*err = CAPERR_FILTER;
-		capture_seterr(errbuf, "cannot set filter '%s': %s", filter, pcap_geterr(c->pc));
+		capture_seterr(errbuf,
+		               compiled ? "cannot set filter '%s': %s"
+		                        : "bad filter expression '%s': %s",
+		               filter, pcap_geterr(c->pc));
 		return false;
 	}
 	snprintf(c->filter, sizeof(c->filter), "%s", filter);

@@ -2,9 +2,15 @@
  * ONC RPC RFC 5531, portmap RFC 1833, MOUNT/NFS RFC 1813) and its widening to learned ports. */
 #include "nbt/filter.h"
 
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "nbt/fmt.h"
+#include "nbt/proto/dhcp.h"
+#include "nbt/proto/rpc.h"
+#include "nbt/proto/tftp.h"
 
 /*
  * Classic BPF ends the whole program with "reject" when a load runs past the captured bytes,
@@ -54,6 +60,17 @@ static const char filter_rpc[] =
     " (tcp[((tcp[12] & 0xf0) >> 2) + 8:4] = 1 and tcp[((tcp[12] & 0xf0) >> 2) + 12:4] <= 1"
     " and tcp[((tcp[12] & 0xf0) >> 2) + 16:4] <= 6)))";
 
+bool filter_apply(pcap_t *pc, const char *expr, bool *compiled)
+{
+	struct bpf_program prog;
+	*compiled = pcap_compile(pc, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) == 0;
+	if (!*compiled)
+		return false;
+	int rc = pcap_setfilter(pc, &prog);
+	pcap_freecode(&prog);
+	return rc == 0;
+}
+
 void filter_widen_init(struct filter_widen *w)
 {
 	memset(w, 0, sizeof(*w));
@@ -62,9 +79,10 @@ void filter_widen_init(struct filter_widen *w)
 /* Ports the default filter already keeps for both protocols. */
 static bool filter_port_known(uint8_t l4proto, uint16_t port)
 {
-	if (port == 111 || port == 2049)
+	if (port == RPC_PORT_PORTMAP || port == RPC_PORT_NFS)
 		return true;
-	return l4proto == 17 && (port == 67 || port == 68 || port == 69 || port == 4011);
+	return l4proto == IPPROTO_UDP && (port == DHCP_PORT_SERVER || port == DHCP_PORT_CLIENT ||
+	                                  port == TFTP_PORT || port == DHCP_PORT_PXE);
 }
 
 bool filter_widen_add(struct filter_widen *w, uint8_t l4proto, uint32_t srv_ip, uint16_t port)
@@ -113,11 +131,10 @@ static void filter_core(struct filter_buf *b, const struct filter_widen *w)
 	filter_put(b, "%s", filter_headers);
 	for (size_t i = 0; w && i < w->n; i++) {
 		const struct filter_port *p = &w->ports[i];
-		const char *proto = p->l4proto == 6 ? "tcp" : "udp";
+		const char *proto = p->l4proto == IPPROTO_TCP ? "tcp" : "udp";
 		if (p->srv_ip)
-			filter_put(b, " or (host %u.%u.%u.%u and %s port %u)", p->srv_ip >> 24,
-			           p->srv_ip >> 16 & 0xff, p->srv_ip >> 8 & 0xff, p->srv_ip & 0xff,
-			           proto, p->port);
+			filter_put(b, " or (host %s and %s port %u)", fmt_ipv4(p->srv_ip).s, proto,
+			           p->port);
 		else
 			filter_put(b, " or (%s port %u)", proto, p->port);
 	}

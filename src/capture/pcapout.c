@@ -8,6 +8,8 @@
 
 #include "nbt/cursor.h"
 #include "nbt/decode.h"
+#include "nbt/filter.h"
+#include "nbt/proto/dhcp.h"
 
 #define PCAPOUT_IPS_MAX (2 * CLIENT_ATTEMPTS_MAX + 1)
 
@@ -56,6 +58,11 @@ static bool pcapout_arp(const struct pcapout_who *w, struct cur *c)
 	       pcapout_has_ip(w, tpa);
 }
 
+static bool pcapout_bootp_port(uint16_t port)
+{
+	return port == DHCP_PORT_SERVER || port == DHCP_PORT_CLIENT || port == DHCP_PORT_PXE;
+}
+
 /* A BOOTP message on 67/68/4011 whose chaddr (offset 28) is the client's. */
 static bool pcapout_dhcp(const struct pcapout_who *w, struct cur *ipc)
 {
@@ -64,8 +71,7 @@ static bool pcapout_dhcp(const struct pcapout_who *w, struct cur *ipc)
 	bool lies;
 	if (decode_udp(ipc, &pkt, &payload, &lies) != DECODE_OK)
 		return false;
-	bool bootp = pkt.sport == 67 || pkt.sport == 68 || pkt.sport == 4011 || pkt.dport == 67 ||
-	             pkt.dport == 68 || pkt.dport == 4011;
+	bool bootp = pcapout_bootp_port(pkt.sport) || pcapout_bootp_port(pkt.dport);
 	uint8_t chaddr[6];
 	if (!bootp)
 		return false;
@@ -110,16 +116,11 @@ static void pcapout_who_of(const struct client *c, struct pcapout_who *w)
 
 static bool pcapout_filter(pcap_t *p, const char *filter, char errbuf[NBT_ERRBUF_SIZE])
 {
-	struct bpf_program prog;
-	if (!filter || !filter[0])
+	bool compiled;
+	if (!filter || !filter[0] || filter_apply(p, filter, &compiled))
 		return true;
-	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
-	    pcap_setfilter(p, &prog) < 0) {
-		snprintf(errbuf, NBT_ERRBUF_SIZE, "-w: %s", pcap_geterr(p));
-		return false;
-	}
-	pcap_freecode(&prog);
-	return true;
+	snprintf(errbuf, NBT_ERRBUF_SIZE, "-w: %s", pcap_geterr(p));
+	return false;
 }
 
 bool pcapout_client(const char *infile, const char *filter, FILE *out, const struct client *c,

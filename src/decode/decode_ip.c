@@ -1,6 +1,7 @@
 /* summary: IPv4 header decoding (RFC 791 s3.1): options skipped, total length trims padding;
  * IPv6 boot traffic recognised, not decoded. */
 #include "nbt/decode.h"
+#include "nbt/proto/tftp.h"
 
 enum decode_status decode_ipv4(struct cur *c, struct ipv4_hdr *ip, struct cur *payload)
 {
@@ -58,7 +59,6 @@ enum decode_status decode_ipv4(struct cur *c, struct ipv4_hdr *ip, struct cur *p
 #define DHCPV6_OPT_BOOT_LO 59 /* RFC 5970 s3: OPTION_BOOTFILE_URL, _PARAM, */
 #define DHCPV6_OPT_BOOT_HI 62 /* OPTION_CLIENT_ARCH_TYPE, OPTION_NII */
 #define DHCPV6_OPT_ORO     6  /* RFC 8415 s21.7: the options a client asks for */
-#define TFTP_PORT_IPV6     69
 
 /* An option request list (16-bit codes) that asks for a boot file URL or its parameters. */
 static bool dhcpv6_asks_boot(struct cur oro)
@@ -105,7 +105,7 @@ bool decode_ipv6_boot(const struct cur *c)
 	cur_skip(&h, 2);
 	if (!cur_ok(&h) || ver >> 4 != 6 || next != IPV6_NH_UDP || ulen < 8)
 		return false;
-	if (dport == TFTP_PORT_IPV6)
+	if (dport == TFTP_PORT)
 		return true;
 	if (sport != DHCPV6_CLIENT && sport != DHCPV6_SERVER && dport != DHCPV6_CLIENT &&
 	    dport != DHCPV6_SERVER)

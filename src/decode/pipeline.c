@@ -20,6 +20,8 @@ struct pipeline {
 	void *arg;
 	struct nbt_stats stats;
 	struct flow_table *flows;
+	struct nbt_budget
+	    budget; /* what all flows hold together (TCP windows, records, RPC slots) */
 	struct ipfrag_table *frags;
 	uint64_t frame;
 	nbt_time last_ts;
@@ -72,6 +74,11 @@ void pipeline_set_port_hook(struct pipeline *p, pipeline_port_fn fn, void *arg)
 	p->port_arg = arg;
 }
 
+struct nbt_budget *dis_budget(struct dis_ctx *ctx)
+{
+	return &ctx->p->budget;
+}
+
 void *dis_flow_state(struct dis_ctx *ctx)
 {
 	return ctx->flow ? ctx->flow->state : NULL;
@@ -122,6 +129,7 @@ struct pipeline *pipeline_new(const struct pipeline_limits *lim, nbt_event_fn on
 	p->dlt = -1;
 	p->on_event = on_event;
 	p->arg = arg;
+	p->budget = (struct nbt_budget)NBT_BUDGET_DEFAULT;
 	for (const struct dissector *const *d = nbt_dissectors; *d; d++)
 		for (int i = 0; i < 4 && (*d)->ports[i]; i++)
 			p->dis_ports[(*d)->ports[i] / 64] |= (uint64_t)1 << ((*d)->ports[i] % 64);
@@ -136,6 +144,7 @@ void pipeline_free(struct pipeline *p)
 		return;
 	flow_table_free(p->flows);
 	ipfrag_free(p->frags);
+	budget_release(&p->budget);
 	free(p);
 }
 
@@ -363,7 +372,7 @@ static void pipeline_tcp(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c)
 		tcpreasm_ack(f->tcp[!pkt->dir], th.ack, pipeline_record, &rra);
 	}
 	if (!f->tcp[pkt->dir])
-		f->tcp[pkt->dir] = tcpreasm_new(&p->stats);
+		f->tcp[pkt->dir] = tcpreasm_new(&p->stats, &p->budget);
 	struct record_arg ra = {p, pkt, f};
 	tcpreasm_add(f->tcp[pkt->dir], th.seq, th.flags & TCP_SYN, payload, pipeline_record, &ra);
 	/* RFC 9293 s3.6: no data follows a FIN in its direction, none at all after a RST. A record

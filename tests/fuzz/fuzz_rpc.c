@@ -6,6 +6,9 @@
 #include "nbt/rpc.h"
 #include "nbt/tcpreasm.h"
 
+/* The pipeline owns one of these; here the streams share this one. */
+static struct nbt_budget budget = NBT_BUDGET_DEFAULT;
+
 /*
  * Input: [mode][chunk (FZ_SEP chunk)...].  Chunks alternate client -> server
  * (calls) and server -> client (replies) on one flow, so xid matching and the
@@ -69,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int d = r.from_srv;
 		bool syn = !s[d];
 		if (!s[d])
-			s[d] = tcpreasm_new(&st);
+			s[d] = tcpreasm_new(&st, &budget);
 		struct cur seg;
 		cur_init(&seg, ch[i].p, ch[i].len, ch[i].len);
 		tcpreasm_add(s[d], seq[d], syn, seg, fz_rpc_record, &r);

@@ -8,6 +8,9 @@
 
 #include "nbt/tcpreasm.h"
 
+/* The pipeline owns one of these; here the streams share this one. */
+static struct nbt_budget budget = NBT_BUDGET_DEFAULT;
+
 /*
  * Input: a sequence of segments, each [ctl][a][b][len][len bytes].
  * ctl bit 0: direction (two streams, one per direction); bit 1: SYN;
@@ -73,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct nbt_stats st;
 	memset(&st, 0, sizeof st);
-	struct tcp_stream *s[2] = {tcpreasm_new(&st), tcpreasm_new(&st)};
+	struct tcp_stream *s[2] = {tcpreasm_new(&st, &budget), tcpreasm_new(&st, &budget)};
 	uint32_t next[2] = {1000, 0x7ffffff0u}; /* the second wraps soon */
 	unsigned records = 0;
 	size_t pos = 0;

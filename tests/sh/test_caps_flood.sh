@@ -98,8 +98,8 @@ max_clients=$(cap_of include/nbt/client.h '#define CLIENT_MAX')
 not_kept_max=$(cap_of include/nbt/client.h '#define CLIENT_NOT_KEPT_MAX')
 rpc_xids=$(cap_of dissectors/rpc.c '#define RPC_XIDS')
 rpc_xids_min=$(cap_of dissectors/rpc.c '#define RPC_XIDS_MIN')
-rpc_spare=$(cap_of dissectors/rpc.c '#define RPC_XIDS_SPARE')
-ooo_windows=$(cap_of src/decode/tcpreasm.c '#define OOO_WINDOWS_MAX')
+rpc_spare=$(cap_of include/nbt/budget.h '#define NBT_BUDGET_RPC_SPARE')
+ooo_windows=$(cap_of include/nbt/budget.h '#define NBT_BUDGET_OOO_WINDOWS')
 for v in max_dgm max_flows max_expect max_clients not_kept_max rpc_xids rpc_xids_min rpc_spare ooo_windows; do
 	[ -n "${!v}" ] || nbt_fail "cannot read $v from the sources"
 done

@@ -10,6 +10,10 @@
 #include <cmocka.h>
 
 #include "nbt/tcpreasm.h"
+#include "nbt/tcpstream.h"
+
+/* The pipeline owns one of these; here the streams share this one. */
+static struct nbt_budget budget = NBT_BUDGET_DEFAULT;
 
 #define MAX_RECS   512
 #define STREAM_MAX (2u << 20)
@@ -170,7 +174,7 @@ static enum tcp_rec_status feed(struct tcp_stream *s, uint32_t isn, size_t off, 
 
 static struct tcp_stream *open_stream(struct nbt_stats *st, uint32_t isn)
 {
-	struct tcp_stream *s = tcpreasm_new(st);
+	struct tcp_stream *s = tcpreasm_new(st, &budget);
 	struct cur c;
 	cur_init(&c, NULL, 0, 0);
 	assert_int_equal(tcpreasm_add(s, isn, true, c, on_record, &logbuf), TCPREC_MORE);
@@ -333,9 +337,9 @@ static void test_retransmit_and_overlap(void **state)
 	/* bytes [180, 200) were held, then delivered in order: they must be forgotten, or
 	 * they would come back when the ring index comes round again, 2^18 bytes later */
 	size_t from = img.len;
-	while (img.len < TCPREASM_OOO_MAX + 2000)
+	while (img.len < TCPSTREAM_OOO_MAX + 2000)
 		add_call((uint32_t)img.nrec + 1, 1000);
-	size_t cut = 190 + TCPREASM_OOO_MAX;
+	size_t cut = 190 + TCPSTREAM_OOO_MAX;
 	feed(s, 1, from, cut - from);
 	feed(s, 1, cut, img.len - cut);
 	assert_int_equal(logbuf.n, img.nrec);
@@ -355,7 +359,7 @@ static void test_ooo_overflow_resyncs(void **state)
 	add_call(2, 1000); /* this record's segment is never seen */
 	size_t lost_end = img.len;
 	uint32_t xid = 3;
-	while (img.len - lost_end < TCPREASM_OOO_MAX + 4000)
+	while (img.len - lost_end < TCPSTREAM_OOO_MAX + 4000)
 		add_call(xid++, 996);
 	struct tcp_stream *s = open_stream(&st, 123);
 	assert_int_equal(feed(s, 123, 0, lost_at), TCPREC_DONE);
@@ -387,7 +391,7 @@ static void test_ooo_overflow_hole_in_body(void **state)
 	add_call(3, 5000); /* a hole inside the kept prefix */
 	size_t r3 = img.body_off[2];
 	add_call(4, 40);
-	while (img.len < r3 + TCPREASM_OOO_MAX + 8000)
+	while (img.len < r3 + TCPSTREAM_OOO_MAX + 8000)
 		add_call(5, 10000);
 	struct tcp_stream *s = open_stream(&st, 0xfffff000u);
 	/* record 1 minus body bytes [100004, 101004) which are lost (beyond the kept prefix) */
@@ -475,7 +479,7 @@ static void test_midstream_start(void **state)
 	put32(0);
 	put32(0);
 	add_call(3, 60);
-	struct tcp_stream *s = tcpreasm_new(&st);
+	struct tcp_stream *s = tcpreasm_new(&st, &budget);
 	/* no SYN; the capture starts in the middle of record 1; the 16-byte window that
 	 * finds record 2 straddles the segment boundary (the carry path) */
 	struct cur c;
@@ -496,7 +500,7 @@ static void test_midstream_start(void **state)
 	reset_log();
 	add_call(10, 30);
 	add_call(11, 30);
-	s = tcpreasm_new(&st);
+	s = tcpreasm_new(&st, &budget);
 	cur_init(&c, img.b, img.len, img.len);
 	assert_int_equal(tcpreasm_add(s, 77, false, c, on_record, &logbuf), TCPREC_DONE);
 	assert_int_equal(logbuf.n, 2);
@@ -516,7 +520,7 @@ static void test_midstream_start(void **state)
 		put_filler(5, (uint32_t)i);
 	}
 	add_call(0x99, 40);
-	s = tcpreasm_new(&st);
+	s = tcpreasm_new(&st, &budget);
 	cur_init(&c, img.b, img.len, img.len);
 	assert_int_equal(tcpreasm_add(s, 1, false, c, on_record, &logbuf), TCPREC_DONE);
 	assert_int_equal(logbuf.n, 1);
@@ -527,7 +531,7 @@ static void test_midstream_start(void **state)
 	/* garbage only: nothing delivered, nothing crashes, byte by byte */
 	reset_log();
 	put_filler(5000, 4);
-	s = tcpreasm_new(&st);
+	s = tcpreasm_new(&st, &budget);
 	for (size_t i = 0; i < img.len; i++) {
 		cur_init(&c, img.b + i, 1, 1);
 		tcpreasm_add(s, 1 + (uint32_t)i, false, c, on_record, &logbuf);
@@ -657,7 +661,7 @@ static void test_ack_declares_capture_loss(void **state)
 	tcpreasm_free(s);
 
 	/* a stream not yet started ignores ACKs */
-	s = tcpreasm_new(&st);
+	s = tcpreasm_new(&st, &budget);
 	assert_int_equal(tcpreasm_ack(s, 12345, on_record, &logbuf), TCPREC_MORE);
 	tcpreasm_free(s);
 }

@@ -24,6 +24,20 @@
 #define BOOTP_OP_REQUEST 1
 #define BOOTP_OP_REPLY   2
 
+/* htype/hlen of an Ethernet client (RFC 2131 s2: the ARP hardware type of RFC 1700). */
+#define DHCP_HTYPE_ETHERNET 1
+#define DHCP_HLEN_ETHERNET  6
+
+/* Option 53 message types (RFC 2132 s9.6). */
+#define DHCP_MSG_DISCOVER 1
+#define DHCP_MSG_OFFER    2
+#define DHCP_MSG_REQUEST  3
+#define DHCP_MSG_DECLINE  4
+#define DHCP_MSG_ACK      5
+#define DHCP_MSG_NAK      6
+#define DHCP_MSG_RELEASE  7
+#define DHCP_MSG_INFORM   8
+
 /* RFC 2132 option codes used here (section numbers in the comments). */
 #define DHCP_OPT_PAD         0   /* s3.1 */
 #define DHCP_OPT_SUBNET      1   /* s3.3 */
@@ -42,11 +56,22 @@
 #define DHCP_OPT_CLIENT_ID   61  /* s9.14 */
 #define DHCP_OPT_TFTP_SERVER 66  /* s9.4 */
 #define DHCP_OPT_BOOTFILE    67  /* s9.5 */
+#define DHCP_OPT_USER_CLASS  77  /* RFC 3004 s4 */
 #define DHCP_OPT_ARCH        93  /* RFC 4578 s2.1 */
 #define DHCP_OPT_NDI         94  /* RFC 4578 s2.2 */
 #define DHCP_OPT_UUID        97  /* RFC 4578 s2.3 */
 #define DHCP_OPT_TFTP_ADDR   150 /* RFC 5859 */
+#define DHCP_OPT_IPXE_ENCAP  175 /* iPXE's encapsulated options (ipxe.org; no RFC) */
 #define DHCP_OPT_END         255 /* s3.2 */
+
+/* Option 93 client architecture types (RFC 4578 s2.1): 0-5 are BIOS-era PCs, 6 (EFI IA32)
+ * and every later type is a UEFI firmware. */
+#define DHCP_ARCH_EFI_IA32 6
+
+/* A PXE ROM's option 60 starts "PXEClient" (PXE spec 2.1: "PXEClient:Arch:xxxxx:UNDI:yyyzzz");
+ * iPXE's option 77 (user class) holds "iPXE". */
+#define DHCP_PXE_CLASS       "PXEClient"
+#define DHCP_IPXE_USER_CLASS "iPXE"
 
 /* Option 52 values (RFC 2132 s9.3). */
 #define DHCP_OVERLOAD_FILE  1

@@ -36,6 +36,11 @@
 #define RPC_PROG_NFS     100003
 #define RPC_PROG_MOUNT   100005
 
+/* Well-known ports: portmap/rpcbind (RFC 1833 s3), NFS (RFC 1813 s1; RFC 7530 s3.1 makes it
+ * the only port NFSv4 needs). MOUNT has none: it is found through portmap. */
+#define RPC_PORT_PORTMAP 111
+#define RPC_PORT_NFS     2049
+
 /* RFC 1833 s3 (portmap v2) and s2 (rpcbind v3/v4) procedures. */
 #define PMAP_NULL        0
 #define PMAP_SET         1
@@ -60,7 +65,16 @@
 #define MNT_LIST_MAX    4096 /* EXPORT/DUMP entries walked */
 #define MNT_FLAVORS_MAX 64
 
+/* RFC 1813 s5.1.5: mountstat3 values used here. */
+#define MNT3_OK       0
+#define MNT3ERR_NOENT 2
+#define MNT3ERR_ACCES 13
+
+/* RFC 1813 s5.1.5: the mountstat3 of a root path that names a file, not a folder. */
+#define MNT3ERR_NOTDIR 20
+
 /* RFC 1813 s3: NFSv3 procedures (NFSv2 differs, RFC 1094 s2.2). */
+#define NFS3_NULL       0 /* s3.3.0: does nothing, a ping */
 #define NFS3_GETATTR    1
 #define NFS3_SETATTR    2
 #define NFS3_LOOKUP     3
@@ -79,7 +93,14 @@
 #define NFS3_NAME_MAX   1024
 #define NFS2_FH_SIZE    32
 
+/* RFC 1813 s2.6: nfsstat3 values used here (NFSv2's nfsstat agrees, RFC 1094 s2.3.1). */
+#define NFS3_OK       0
+#define NFS3ERR_PERM  1
+#define NFS3ERR_NOENT 2
+
 /* NFSv4 (RFC 7530 s16, RFC 8881 s18, RFC 7862 s15): COMPOUND limits. */
+#define NFS_V4             4 /* RFC 7531: the version of program 100003 that is NFSv4 */
+#define NFS4_NULL          0 /* RFC 7530 s15.1 */
 #define NFS4_COMPOUND      1
 #define NFS4_FH_MAX        128 /* NFS4_FHSIZE */
 #define NFS4_OPAQUE_MAX    1024
@@ -91,7 +112,19 @@
 #define NFS4_VERIFIER      8
 #define NFS4_SESSIONID     16
 #define NFS4_OK            0
+#define NFS4ERR_PERM       1 /* RFC 7530 s13.1 */
+#define NFS4ERR_NOENT      2
+#define NFS4ERR_ACCESS     13
+#define NFS4ERR_NOTDIR     20
 #define NFS4ERR_DENIED     10010
+#define NFS4ERR_WRONGSEC   10016
 #define NFS4ERR_CLID_INUSE 10017
+
+/* NFSv4 operation numbers used here (RFC 7530 s16, RFC 8881 s18: nfs_opnum4). */
+#define NFS4_OP_LOOKUP    15
+#define NFS4_OP_PUTFH     22
+#define NFS4_OP_PUTROOTFH 24
+#define NFS4_OP_READ      25
+#define NFS4_OP_READDIR   26
 
 #endif
