@@ -275,5 +275,7 @@ bool client_is_pi_oui(const uint8_t mac[6]);
 enum client_stage client_file_stage(const char *name);
 /* Missing files that are normal (bootsig.bin, recovery.bin, pieeprom.*, ...). */
 bool client_file_optional(const char *name);
+/* True when at least one TFTP file of the attempt was served to its end. */
+bool client_attempt_served(const struct client_attempt *a);
 
 #endif

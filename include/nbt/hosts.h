@@ -37,5 +37,8 @@ const struct hosts_entry *hosts_find(const struct hosts *h, const uint8_t *mac, 
                                      uint32_t serial);
 /* Parses "aa:bb:cc:dd:ee:ff" or with '-' separators (any case); false if malformed. */
 bool hosts_parse_mac(const char *s, uint8_t mac[6]);
+/* Parses a Pi serial as printed in TFTP folder names: exactly 8 hex digits (any case), e.g.
+ * "38c128c0"; false if malformed. */
+bool hosts_parse_serial(const char *s, uint32_t *serial);
 
 #endif

@@ -34,7 +34,7 @@ bool hosts_parse_mac(const char *s, uint8_t mac[6])
 }
 
 /* The Pi serial as printed in TFTP folder names: 8 hex digits (PI-NETBOOT.md s1). */
-static bool hosts_parse_serial(const char *s, uint32_t *serial)
+bool hosts_parse_serial(const char *s, uint32_t *serial)
 {
 	if (strlen(s) != 8)
 		return false;

@@ -90,6 +90,21 @@ static void test_mac_forms(void **state)
 	assert_false(hosts_parse_mac("dca6:32:79:26:df:0", m));
 }
 
+static void test_serial_forms(void **state)
+{
+	(void)state;
+	uint32_t v = 0;
+	assert_true(hosts_parse_serial("38c128c0", &v));
+	assert_int_equal(v, 0x38c128c0u);
+	assert_true(hosts_parse_serial("E1FFDA08", &v));
+	assert_int_equal(v, 0xe1ffda08u);
+	assert_false(hosts_parse_serial("38c128c", &v));
+	assert_false(hosts_parse_serial("38c128c00", &v));
+	assert_false(hosts_parse_serial("38c128cg", &v));
+	assert_false(hosts_parse_serial("", &v));
+	assert_int_equal(v, 0xe1ffda08u); /* untouched when malformed */
+}
+
 static void test_load_missing_file(void **state)
 {
 	(void)state;
@@ -100,9 +115,8 @@ static void test_load_missing_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_guide_table),
-	    cmocka_unit_test(test_bad_lines_have_numbers),
-	    cmocka_unit_test(test_mac_forms),
+	    cmocka_unit_test(test_guide_table),       cmocka_unit_test(test_bad_lines_have_numbers),
+	    cmocka_unit_test(test_mac_forms),         cmocka_unit_test(test_serial_forms),
 	    cmocka_unit_test(test_load_missing_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

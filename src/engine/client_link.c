@@ -1,0 +1,91 @@
+/* summary: ARP (RFC 826) and ICMP (RFC 792) client logic: whom the client looks for and whether
+ * they answer, IP bindings from ARP, unreachables for the client's TFTP or NFS packets. */
+#include <string.h>
+
+#include "client_priv.h"
+#include "nbt/fmt.h"
+#include "nbt/proto/tftp.h"
+
+/* Before the kernel's DHCP ACK the firmware ARPs for its TFTP server; after it, the kernel
+ * for its NFS server. */
+static enum client_stage client_link_stage(const struct client_attempt *a)
+{
+	return a->kernel.ack.count ? CLIENT_ST_PORTMAP : CLIENT_ST_TFTP_FW;
+}
+
+static void client_link_arp_request(struct client_table *t, struct client *c,
+                                    const struct nbt_event *ev)
+{
+	const struct ev_arp *p = &ev->u.arp;
+	if (p->spa)
+		client_bind(t, p->spa, p->sha);
+	/* Probes and announcements (RFC 5227) look for nobody. */
+	struct client_attempt *a = client_latest_attempt(c);
+	if (p->probe || p->gratuitous || !p->tpa || !a)
+		return;
+	uint8_t i = 0;
+	while (i < a->narp && a->arp_target[i] != p->tpa)
+		i++;
+	if (i == a->narp) {
+		if (a->narp == CLIENT_ARP_MAX)
+			return;
+		a->arp_target[a->narp++] = p->tpa;
+		client_mark_set(&a->arp_first[i], ev);
+		client_log(t, a, client_link_stage(a), ev, "ARP who has %s", fmt_ipv4(p->tpa).s);
+	}
+	a->arp_count[i]++;
+	client_touch(a, client_link_stage(a), ev);
+}
+
+static void client_link_arp_reply(struct client_table *t, const struct nbt_event *ev)
+{
+	const struct ev_arp *p = &ev->u.arp;
+	struct client *c;
+	if ((c = client_find_by_mac(t, p->sha)) != NULL && p->spa)
+		client_bind(t, p->spa, p->sha);
+	struct client_attempt *a;
+	if ((c = client_find_by_mac(t, p->tha)) == NULL || (a = client_latest_attempt(c)) == NULL)
+		return;
+	for (uint8_t i = 0; i < a->narp; i++)
+		if (a->arp_target[i] == p->spa && !a->arp_answer[i].frame) {
+			client_mark_set(&a->arp_answer[i], ev);
+			client_log(t, a, client_link_stage(a), ev, "ARP reply: %s is at %s",
+			           fmt_ipv4(p->spa).s, fmt_mac(p->sha).s);
+		}
+	t->cap.towards_clients++;
+}
+
+void client_link_on_arp(struct client_table *t, const struct nbt_event *ev)
+{
+	const struct ev_arp *p = &ev->u.arp;
+	struct client *c;
+	if (p->op == ARP_OP_REQUEST && (c = client_find_by_mac(t, p->sha)) != NULL)
+		client_link_arp_request(t, c, ev);
+	else if (p->op == ARP_OP_REPLY)
+		client_link_arp_reply(t, ev);
+}
+
+void client_link_on_icmp(struct client_table *t, const struct nbt_event *ev)
+{
+	const struct ev_icmp *p = &ev->u.icmp;
+	struct client *c = client_find_by_ip(t, p->q_src);
+	struct client_attempt *a = c ? client_latest_attempt(c) : NULL;
+	if (!a || p->type != ICMP_T_UNREACH)
+		return;
+	if (!a->icmp.frame) {
+		client_mark_set(&a->icmp, ev);
+		a->icmp_code = p->code;
+		a->icmp_port = p->q_has_ports ? p->q_dport : 0;
+		a->icmp_from = ev->src_ip;
+	}
+	enum client_stage st =
+	    p->q_dport == TFTP_PORT || (p->owner && strcmp(p->owner, "tftp") == 0)
+	        ? CLIENT_ST_TFTP_FW
+	        : CLIENT_ST_MOUNT;
+	/* Before any TFTP and the kernel's DHCP ACK only the firmware talks: the packet was its. */
+	if (a->stage[CLIENT_ST_TFTP_FW].count == 0 && st == CLIENT_ST_MOUNT && !a->kernel.ack.count)
+		st = CLIENT_ST_TFTP_FW;
+	client_log(t, a, st, ev, "ICMP %s from %s for %s:%u", icmp_code_name(p->type, p->code),
+	           fmt_ipv4(ev->src_ip).s, fmt_ipv4(p->q_dst).s, p->q_dport);
+	t->cap.towards_clients++;
+}
