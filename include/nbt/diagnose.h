@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "nbt/client.h"
+#include "nbt/diag_codes.h"
 #include "nbt/pkt.h"
 
 #define DIAG_EVIDENCE_MAX 4
@@ -30,7 +31,7 @@ enum diag_severity {
 };
 
 struct diag_finding {
-	const char *code; /* exact strings of issue 6: "tftp-file-not-found", ... */
+	enum diag_code code; /* printed through diag_code_name(): "tftp-file-not-found", ... */
 	enum diag_severity sev;
 	const char *detail; /* e.g. "serial-folder-missing", or NULL */
 	enum client_stage stage;

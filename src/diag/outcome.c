@@ -2,11 +2,11 @@
  * verdicts come from the diagnosis engine (diagnose.c), never recomputed here. */
 #include "nbt/outcome.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nbt/exitcodes.h"
+#include "nbt/hosts.h"
 
 static const char *const outcome_expect_names[] = {
     [OUTCOME_EXPECT_DHCP] = "dhcp",
@@ -30,45 +30,6 @@ const char *outcome_expect_name(enum outcome_expect e)
 	return (unsigned)e <= OUTCOME_EXPECT_DHCP ? outcome_expect_names[e] : "?";
 }
 
-static int outcome_hex(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	ch = tolower(ch);
-	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
-}
-
-/* "dc:a6:32:79:26:df" or "DC-A6-32-79-26-DF". */
-static bool outcome_parse_mac(const char *s, uint8_t mac[6])
-{
-	if (strlen(s) != 17)
-		return false;
-	for (int i = 0; i < 6; i++) {
-		int hi = outcome_hex((unsigned char)s[3 * i]);
-		int lo = outcome_hex((unsigned char)s[3 * i + 1]);
-		if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != ':' && s[3 * i + 2] != '-'))
-			return false;
-		mac[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return true;
-}
-
-/* A serial is 8 hex digits (PI-NETBOOT.md s1), written as the TFTP folder name. */
-static bool outcome_parse_serial(const char *s, uint32_t *serial)
-{
-	if (strlen(s) != 8)
-		return false;
-	uint32_t v = 0;
-	for (int i = 0; i < 8; i++) {
-		int d = outcome_hex((unsigned char)s[i]);
-		if (d < 0)
-			return false;
-		v = v << 4 | (uint32_t)d;
-	}
-	*serial = v;
-	return true;
-}
-
 bool outcome_selected(const struct client *c, const char *sel)
 {
 	uint8_t mac[6];
@@ -77,9 +38,10 @@ bool outcome_selected(const struct client *c, const char *sel)
 		return c->netboot; /* a machine with no sign of a network boot only when named */
 	if (c->name[0] && strcmp(c->name, sel) == 0)
 		return true;
-	if (outcome_parse_mac(sel, mac))
+	/* The --hosts inventory's own rules: one MAC syntax, one serial syntax everywhere. */
+	if (hosts_parse_mac(sel, mac))
 		return c->has_mac && memcmp(mac, c->mac, 6) == 0;
-	return outcome_parse_serial(sel, &serial) && c->has_serial && c->serial == serial;
+	return hosts_parse_serial(sel, &serial) && c->has_serial && c->serial == serial;
 }
 
 const struct client *outcome_next(struct client_table *t, const char *sel, size_t *i)
@@ -90,14 +52,6 @@ const struct client *outcome_next(struct client_table *t, const char *sel, size_
 			return c;
 	}
 	return NULL;
-}
-
-static bool outcome_file_served(const struct client_attempt *a)
-{
-	for (uint32_t i = 0; i < a->nfiles; i++)
-		if (a->files[i].state == CLIENT_FILE_DONE)
-			return true;
-	return false;
 }
 
 /* Each expectation includes the weaker ones: a booted client met all of them. */
@@ -112,7 +66,7 @@ static bool outcome_met(const struct client_attempt *a, const struct diag_result
 			return true;
 		/* fall through */
 	case OUTCOME_EXPECT_TFTP:
-		if (outcome_file_served(a))
+		if (client_attempt_served(a))
 			return true;
 		/* fall through */
 	case OUTCOME_EXPECT_KERNEL:

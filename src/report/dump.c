@@ -1,5 +1,6 @@
 /* summary: the --dump text sink: one key=value line per event, for tests and debugging. */
 #include "nbt/dump.h"
+#include "nbt/fmt.h"
 
 #include <inttypes.h>
 
@@ -33,14 +34,12 @@ void dump_hex(FILE *out, const char *key, const uint8_t *p, size_t len)
 
 void dump_ip(FILE *out, const char *key, uint32_t ip)
 {
-	fprintf(out, " %s=%u.%u.%u.%u", key, ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff,
-	        ip & 0xff);
+	fprintf(out, " %s=%s", key, fmt_ipv4(ip).s);
 }
 
 void dump_mac(FILE *out, const char *key, const uint8_t mac[6])
 {
-	fprintf(out, " %s=%02x:%02x:%02x:%02x:%02x:%02x", key, mac[0], mac[1], mac[2], mac[3],
-	        mac[4], mac[5]);
+	fprintf(out, " %s=%s", key, fmt_mac(mac).s);
 }
 
 void dump_uint(FILE *out, const char *key, uint64_t v)

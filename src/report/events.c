@@ -1,6 +1,7 @@
 /* summary: --events NDJSON stream (one RFC 8259 object per line, RFC 3339 timestamps): the
  * engine's timeline entries as they happen, then the verdicts. */
 #include "nbt/events_out.h"
+#include "nbt/fmt.h"
 
 #include <string.h>
 
@@ -10,20 +11,14 @@
 
 static json_object *events_mac(const struct client *c)
 {
-	char b[18];
 	if (!c || !c->has_mac)
 		return NULL;
-	snprintf(b, sizeof(b), "%02x:%02x:%02x:%02x:%02x:%02x", c->mac[0], c->mac[1], c->mac[2],
-	         c->mac[3], c->mac[4], c->mac[5]);
-	return json_object_new_string(b);
+	return json_object_new_string(fmt_mac(c->mac).s);
 }
 
 static json_object *events_ip(uint32_t ip)
 {
-	char b[16];
-	snprintf(b, sizeof(b), "%u.%u.%u.%u", ip >> 24 & 0xffu, ip >> 16 & 0xffu, ip >> 8 & 0xffu,
-	         ip & 0xffu);
-	return json_object_new_string(b);
+	return json_object_new_string(fmt_ipv4(ip).s);
 }
 
 /* The common head of every line: timestamp, event_type, client, frame. */
@@ -139,7 +134,7 @@ void events_finish(struct events_out *eo, struct client_table *t, const struct d
 		EV_ADD(o, "verdict", json_object_new_string(diag_verdict_name(oc.r.verdict)));
 		EV_ADD(o, "stage",
 		       oc.last ? json_object_new_string(client_stage_name(oc.r.reached)) : NULL);
-		EV_ADD(o, "code", p ? json_object_new_string(p->code) : NULL);
+		EV_ADD(o, "code", p ? json_object_new_string(diag_code_name(p->code)) : NULL);
 		EV_ADD(o, "text", p ? rjson_str(p->summary) : NULL);
 		EV_ADD(o, "expected_stage_reached", json_object_new_boolean(oc.met));
 		events_emit(eo->out, o);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "nbt/report_json.h"
+#include "nbt/fmt.h"
 
 #define RJ_ADD(obj, key, val) json_object_object_add((obj), (key), (val))
 
@@ -15,10 +16,7 @@ static json_object *rj_u64(uint64_t v)
 
 static json_object *rj_ip(uint32_t ip)
 {
-	char b[16];
-	snprintf(b, sizeof(b), "%u.%u.%u.%u", ip >> 24 & 0xffu, ip >> 16 & 0xffu, ip >> 8 & 0xffu,
-	         ip & 0xffu);
-	return json_object_new_string(b);
+	return json_object_new_string(fmt_ipv4(ip).s);
 }
 
 static json_object *rj_ip_or_null(uint32_t ip)
@@ -35,9 +33,7 @@ static json_object *rj_time(nbt_time ts)
 
 static json_object *rj_mac(const uint8_t m[6])
 {
-	char b[18];
-	snprintf(b, sizeof(b), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-	return json_object_new_string(b);
+	return json_object_new_string(fmt_mac(m).s);
 }
 
 static json_object *rj_str_or_null(const char *s)
@@ -68,7 +64,7 @@ static json_object *rj_span(const struct client_span *s)
 static json_object *rj_finding(const struct diag_finding *f)
 {
 	json_object *o = json_object_new_object();
-	RJ_ADD(o, "code", json_object_new_string(f->code));
+	RJ_ADD(o, "code", json_object_new_string(diag_code_name(f->code)));
 	RJ_ADD(o, "detail", f->detail ? json_object_new_string(f->detail) : NULL);
 	RJ_ADD(o, "severity", json_object_new_string(diag_severity_name(f->sev)));
 	RJ_ADD(o, "stage",

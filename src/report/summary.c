@@ -1,13 +1,12 @@
 /* summary: text boot report: per-client identity, verdict, findings, stages and timeline. */
 #include "nbt/summary.h"
+#include "nbt/fmt.h"
 
 #include "nbt/outcome.h"
 #include "nbt/textesc.h"
 
 #include <inttypes.h>
 #include <string.h>
-
-#define IPF(ip) ((ip) >> 24) & 0xffu, ((ip) >> 16) & 0xffu, ((ip) >> 8) & 0xffu, (ip)&0xffu
 
 struct summary_ctx {
 	FILE *out;
@@ -59,8 +58,8 @@ static void summary_finding(const struct summary_ctx *s, const struct diag_findi
 	FILE *out = s->out;
 	fputs(indent, out);
 	summary_color_on(s, diag_severity_name(f->sev));
-	fprintf(out, "%s %s%s%s%s", diag_severity_name(f->sev), f->code, f->detail ? " [" : "",
-	        f->detail ? f->detail : "", f->detail ? "]" : "");
+	fprintf(out, "%s %s%s%s%s", diag_severity_name(f->sev), diag_code_name(f->code),
+	        f->detail ? " [" : "", f->detail ? f->detail : "", f->detail ? "]" : "");
 	summary_color_off(s);
 	if (f->stage < CLIENT_ST__COUNT) /* capture-wide findings belong to no stage */
 		fprintf(out, " (%s)", client_stage_name(f->stage));
@@ -85,10 +84,9 @@ static void summary_identity(const struct summary_ctx *s, const struct client *c
 {
 	FILE *out = s->out;
 	if (c->has_mac)
-		fprintf(out, "client %02x:%02x:%02x:%02x:%02x:%02x", c->mac[0], c->mac[1],
-		        c->mac[2], c->mac[3], c->mac[4], c->mac[5]);
+		fprintf(out, "client %s", fmt_mac(c->mac).s);
 	else
-		fprintf(out, "client ip %u.%u.%u.%u (MAC not seen)", IPF(c->ip));
+		fprintf(out, "client ip %s (MAC not seen)", fmt_ipv4(c->ip).s);
 	textesc_line(out, c->name[0] ? "  " : "", c->name, "");
 	fprintf(out, "  model    %s", client_model_name(c->model));
 	if (c->board_rev)
@@ -103,7 +101,7 @@ static void summary_identity(const struct summary_ctx *s, const struct client *c
 		textesc_line(out, "", c->prefix_str, "");
 	}
 	if (c->ip)
-		fprintf(out, "  ip       %u.%u.%u.%u\n", IPF(c->ip));
+		fprintf(out, "  ip       %s\n", fmt_ipv4(c->ip).s);
 }
 
 static void summary_verdict(const struct summary_ctx *s, const struct diag_result *r,
@@ -116,7 +114,7 @@ static void summary_verdict(const struct summary_ctx *s, const struct diag_resul
 	fputs(diag_verdict_name(r->verdict), out);
 	summary_color_off(s);
 	if (p)
-		fprintf(out, " %s%s%s%s", p->code, p->detail ? " [" : "",
+		fprintf(out, " %s%s%s%s", diag_code_name(p->code), p->detail ? " [" : "",
 		        p->detail ? p->detail : "", p->detail ? "]" : "");
 	if (r->verdict == DIAG_IN_PROGRESS && p) {
 		fputs(" pending, a stall after ", out);

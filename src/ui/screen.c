@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nbt/fmt.h"
 #include "ui_priv.h"
 
 void ui_fmt_rel(char *buf, size_t size, nbt_time ts, nbt_time t0)
@@ -36,8 +37,7 @@ void ui_fmt_age(char *buf, size_t size, nbt_time d)
 
 void ui_fmt_ip(char *buf, size_t size, uint32_t ip)
 {
-	snprintf(buf, size, "%u.%u.%u.%u", (ip >> 24) & 0xffu, (ip >> 16) & 0xffu,
-	         (ip >> 8) & 0xffu, ip & 0xffu);
+	snprintf(buf, size, "%s", fmt_ipv4(ip).s);
 }
 
 bool ui_line_add(struct ui_line *lines, int *n, enum ui_color c, const char *fmt, ...)

@@ -9,10 +9,9 @@
 #include <strings.h>
 
 #include "nbt/outcome.h"
+#include "nbt/fmt.h"
 #include "ui_priv.h"
 #include "nbt/xalloc.h"
-
-#define IPF(ip) ((ip) >> 24) & 0xffu, ((ip) >> 16) & 0xffu, ((ip) >> 8) & 0xffu, (ip)&0xffu
 
 /* Which stage-bar segment a boot stage belongs to (portmap counts as MOUNT). */
 static int view_seg_of(enum client_stage st)
@@ -77,10 +76,9 @@ static void view_label(const struct client *c, char *buf, size_t size)
 	if (c->name[0])
 		snprintf(buf, size, "%s", c->name);
 	else if (c->has_mac)
-		snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", c->mac[0], c->mac[1],
-		         c->mac[2], c->mac[3], c->mac[4], c->mac[5]);
+		snprintf(buf, size, "%s", fmt_mac(c->mac).s);
 	else
-		snprintf(buf, size, "%u.%u.%u.%u", IPF(c->ip));
+		snprintf(buf, size, "%s", fmt_ipv4(c->ip).s);
 }
 
 static const char *view_model_short(enum client_model m)
@@ -163,16 +161,14 @@ static bool view_fill_row(struct ui *u, const struct client *c, const struct cli
 		diag_attempt(c, a, cap, u->o.diag, u->now, r);
 		row->verdict = r->verdict;
 		if (r->primary >= 0)
-			row->code = r->f[r->primary].code;
+			row->code = diag_code_name(r->f[r->primary].code);
 		row->last = a->last.ts;
 		view_segments(row, a, r);
 	}
 	char label[CLIENT_NAME_MAX];
 	view_label(c, label, sizeof(label));
-	snprintf(row->text, sizeof(row->text),
-	         "%s %02x:%02x:%02x:%02x:%02x:%02x %u.%u.%u.%u %s %08x %s %s", label, c->mac[0],
-	         c->mac[1], c->mac[2], c->mac[3], c->mac[4], c->mac[5], IPF(c->ip),
-	         client_model_name(c->model), c->has_serial ? c->serial : 0,
+	snprintf(row->text, sizeof(row->text), "%s %s %s %s %08x %s %s", label, fmt_mac(c->mac).s,
+	         fmt_ipv4(c->ip).s, client_model_name(c->model), c->has_serial ? c->serial : 0,
 	         view_verdict_short(row), row->code);
 	if (view_hidden(u, row))
 		return false;
@@ -287,7 +283,7 @@ void view_clients_draw_row(void *ctx, const struct panel *p, int i, int y, bool 
 	else if (k.serial)
 		snprintf(serial, sizeof(serial), "%-8s ", "-");
 	if (k.ip)
-		snprintf(ip, sizeof(ip), c->ip ? "%u.%u.%u.%u" : "-", IPF(c->ip));
+		snprintf(ip, sizeof(ip), "%s", c->ip ? fmt_ipv4(c->ip).s : "-");
 	snprintf(buf, sizeof(buf), " %-17.17s %-7s %s%-*s", label, view_model_short(c->model),
 	         serial, k.ip ? 16 : 0, ip);
 	int x = p->x;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nbt/fmt.h"
 #include "ui_priv.h"
 
 static void view_dt_finding(struct ui *u, const struct diag_finding *f, nbt_time t0, int w)
@@ -13,8 +14,9 @@ static void view_dt_finding(struct ui *u, const struct diag_finding *f, nbt_time
 	                                          UI_C_UNKNOWN, UI_C_PROGRESS};
 	char buf[UI_LINE_MAX], rel[32];
 	enum ui_color c = (unsigned)f->sev < 5 ? sev_color[f->sev] : UI_C_NORMAL;
-	ui_line_add(u->dl, &u->ndl, c, "%s %s%s%s%s (%s)", diag_severity_name(f->sev), f->code,
-	            f->detail ? " [" : "", f->detail ? f->detail : "", f->detail ? "]" : "",
+	ui_line_add(u->dl, &u->ndl, c, "%s %s%s%s%s (%s)", diag_severity_name(f->sev),
+	            diag_code_name(f->code), f->detail ? " [" : "", f->detail ? f->detail : "",
+	            f->detail ? "]" : "",
 	            f->stage < CLIENT_ST__COUNT ? client_stage_name(f->stage) : "capture");
 	ui_line_wrap(u->dl, &u->ndl, UI_C_NORMAL, 2, w, f->summary);
 	if (f->hint[0]) {
@@ -38,8 +40,7 @@ static void view_dt_identity(struct ui *u, const struct client *c)
 	ui_fmt_ip(ip, sizeof(ip), c->ip);
 	ui_line_add(u->dl, &u->ndl, UI_C_TITLE, "Client");
 	if (c->has_mac)
-		ui_line_add(u->dl, &u->ndl, UI_C_NORMAL, "  mac %02x:%02x:%02x:%02x:%02x:%02x  %s",
-		            c->mac[0], c->mac[1], c->mac[2], c->mac[3], c->mac[4], c->mac[5],
+		ui_line_add(u->dl, &u->ndl, UI_C_NORMAL, "  mac %s  %s", fmt_mac(c->mac).s,
 		            c->name);
 	ui_line_add(u->dl, &u->ndl, UI_C_NORMAL, "  model %s  ip %s", client_model_name(c->model),
 	            c->ip ? ip : "-");

@@ -127,7 +127,8 @@ static void view_tl_events(struct ui *u, const struct client_attempt *a,
 	if (at < u->ntl)
 		memmove(&u->tl[at + 1], &u->tl[at], sizeof(u->tl[0]) * (size_t)(u->ntl - at));
 	u->ntl++;
-	snprintf(u->tl[at].s, sizeof(u->tl[at].s), "^^^ %s here: %s (%s)", what, stall->code,
+	snprintf(u->tl[at].s, sizeof(u->tl[at].s), "^^^ %s here: %s (%s)", what,
+	         diag_code_name(stall->code),
 	         stall->stage < CLIENT_ST__COUNT ? client_stage_name(stall->stage) : "capture");
 	u->tl[at].color = UI_C_STALL;
 	if (u->tl_stall_line < 0)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # summary: --help, the man page and the bash completion name the same options, and every
-# stall code the engine can emit is in the README's table with the hint the tool prints.
+# finding code of the registry (include/nbt/diag_codes.def) is listed by --codes and documented
+# in the README's tables, and every code the README documents is in the registry.
 set -u
 . "$(dirname "$0")/lib.sh"
 fails=0
@@ -25,27 +26,59 @@ done
 lines=$("$NBT" --help | wc -l)
 [ "$lines" -le 50 ] || { echo "FAIL: --help is $lines lines, more than one screen"; fails=$((fails + 1)); }
 
-# Every stall code, with the hint the tool prints, is a row of the README table.
+# The registry include/nbt/diag_codes.def is the one list of finding codes. Its rows, read from
+# the file itself (enum id, code, kind on a row's first line): each enum id is its code in
+# capitals, and --codes lists exactly these rows in this order.
+def="$NBT_SRC/include/nbt/diag_codes.def"
+grep -cE '^DIAG_CODE_DEF\(' "$def" >"$NBT_TMP/nrows"
+sed -nE 's/^DIAG_CODE_DEF\(([A-Z0-9_]+), "([a-z0-9-]+)", "(stall|warning|info|capture)",$/\1\t\2\t\3/p' \
+	"$def" >"$NBT_TMP/registry"
+[ "$(wc -l <"$NBT_TMP/registry")" -eq "$(cat "$NBT_TMP/nrows")" ] ||
+	{ echo "FAIL: a DIAG_CODE_DEF row of $def does not start 'DIAG_CODE_DEF(ID, \"code\", \"kind\",'"; fails=$((fails + 1)); }
+while IFS=$'\t' read -r id code kind; do
+	want=DIAG_CODE_$(tr 'a-z-' 'A-Z_' <<<"$code")
+	[ "$id" = "$want" ] || { echo "FAIL: registry row $code is named $id, not $want"; fails=$((fails + 1)); }
+done <"$NBT_TMP/registry"
 "$NBT" --codes >"$NBT_TMP/codes" || { echo "FAIL: --codes"; exit 1; }
+if ! diff -u <(cut -f2,3 "$NBT_TMP/registry") <(cut -f1,2 "$NBT_TMP/codes") >"$NBT_TMP/d"; then
+	echo "FAIL: registry rows (-) and --codes (+) differ:"
+	grep -E '^[-+][^-+]' "$NBT_TMP/d"
+	fails=$((fails + 1))
+fi
+
+# Every registry code is a row of the README's tables with the meaning --codes prints: a stall
+# with the hint the tool prints, any other finding with its kind.
 n=0
+stalls=0
 while IFS=$'\t' read -r code kind meaning hint; do
-	[ "$kind" = stall ] || continue
 	n=$((n + 1))
 	row=$(grep -F "| \`$code\` |" "$NBT_SRC/README.md" | sed 's/\\|/|/g')
 	if [ -z "$row" ]; then
-		echo "FAIL: stall code $code is not in the README table"
+		echo "FAIL: $kind code $code is not in the README tables"
 		fails=$((fails + 1))
-	elif ! grep -qF -- "$hint" <<<"$row"; then
-		echo "FAIL: README row for $code does not carry the tool's hint: $hint"
+		continue
+	fi
+	grep -qF -- "| $meaning |" <<<"$row" ||
+		{ echo "FAIL: README row for $code does not carry the registry's meaning: $meaning"; fails=$((fails + 1)); }
+	if [ "$kind" = stall ]; then
+		stalls=$((stalls + 1))
+		if [ -z "$hint" ] || ! grep -qF -- "| $hint |" <<<"$row"; then
+			echo "FAIL: README row for $code does not carry the tool's hint: ${hint:-(none in the registry)}"
+			fails=$((fails + 1))
+		fi
+	elif ! grep -qF -- "| $kind |" <<<"$row"; then
+		echo "FAIL: README row for $code does not say its kind: $kind"
 		fails=$((fails + 1))
 	fi
 done <"$NBT_TMP/codes"
-[ "$n" -ge 20 ] || { echo "FAIL: only $n stall codes listed by --codes"; fails=$((fails + 1)); }
-# ... and every code the engine's source passes to diag_stall() is listed by --codes.
-grep -E 'diag_stall\(|diag_add\(|diag_cannot_tell\(|code = "' "$NBT_SRC/src/diag/diagnose.c" |
-	grep -oE '"[a-z0-9]+(-[a-z0-9]+)+"' | tr -d '"' | sort -u >"$NBT_TMP/src_codes"
+[ "$stalls" -ge 20 ] || { echo "FAIL: only $stalls stall codes listed by --codes"; fails=$((fails + 1)); }
+# ... and every code the README's tables document is a registry row.
+grep -oE '^\| `[a-z0-9]+(-[a-z0-9]+)*` \|' "$NBT_SRC/README.md" | sed -E 's/^\| `//; s/` \|$//' |
+	sort -u >"$NBT_TMP/doc_codes"
 while read -r code; do
-	grep -q "^$code	" "$NBT_TMP/codes" || { echo "FAIL: $code used in diagnose.c but not listed by --codes"; fails=$((fails + 1)); }
-done <"$NBT_TMP/src_codes"
-echo "$n stall codes checked, $fails failures"
+	grep -q "^$code	" "$NBT_TMP/codes" || { echo "FAIL: README documents $code, which is not in the registry"; fails=$((fails + 1)); }
+done <"$NBT_TMP/doc_codes"
+# The man page points at --codes for the list (it names no code itself).
+grep -q '^\.B \\-\\-codes$' "$man" || { echo "FAIL: the man page does not document --codes"; fails=$((fails + 1)); }
+echo "$n registry codes checked ($stalls stalls), $fails failures"
 [ "$fails" -eq 0 ]

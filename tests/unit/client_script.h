@@ -398,15 +398,26 @@ static inline const struct diag_result *sc_diag(struct sc *s, const uint8_t mac[
 	return &s->r;
 }
 
-static inline const char *sc_code(const struct diag_result *r)
+/* The primary finding's code, DIAG_CODE__COUNT when there is none. */
+static inline enum diag_code sc_code(const struct diag_result *r)
 {
-	return r && r->primary >= 0 ? r->f[r->primary].code : "";
+	return r && r->primary >= 0 ? r->f[r->primary].code : DIAG_CODE__COUNT;
 }
 
-static inline const struct diag_finding *sc_find(const struct diag_result *r, const char *code)
+/* Asserts the primary finding's code; a failure names both codes (cmocka would print numbers). */
+#define sc_assert_code(r, want)                                                                    \
+	do {                                                                                       \
+		enum diag_code sc_got_ = sc_code(r);                                               \
+		if (sc_got_ != (want))                                                             \
+			fail_msg("primary code %s, expected %s",                                   \
+			         sc_got_ == DIAG_CODE__COUNT ? "(none)" : diag_code_name(sc_got_), \
+			         diag_code_name(want));                                            \
+	} while (0)
+
+static inline const struct diag_finding *sc_find(const struct diag_result *r, enum diag_code code)
 {
 	for (uint8_t i = 0; r && i < r->n; i++)
-		if (strcmp(r->f[i].code, code) == 0)
+		if (r->f[i].code == code)
 			return &r->f[i];
 	return NULL;
 }

@@ -23,15 +23,30 @@ static int teardown(void **state)
 
 /* The verdict and the primary finding: its code, one frame of its evidence (0: not checked) and
  * words of its summary (NULL: not checked). */
-static void expect(const struct diag_result *r, enum diag_verdict verdict, const char *code,
+static void expect(const struct diag_result *r, enum diag_verdict verdict, enum diag_code code,
                    uint64_t frame, const char *words)
 {
 	assert_int_equal(r->verdict, verdict);
-	assert_string_equal(sc_code(r), code);
+	sc_assert_code(r, code);
 	if (frame)
 		assert_true(sc_has_frame(&r->f[r->primary], frame));
 	if (words)
 		assert_non_null(strstr(r->f[r->primary].summary, words));
+}
+
+/* The registry: every enum value has its own row, and its name finds that row again. */
+static void test_code_registry(void **state)
+{
+	(void)state;
+	for (int c = 0; c < DIAG_CODE__COUNT; c++) {
+		assert_int_equal(diag_codes[c].id, c);
+		assert_ptr_equal(diag_code_find(diag_code_name((enum diag_code)c)), &diag_codes[c]);
+	}
+	assert_string_equal(diag_code_name(DIAG_CODE_TFTP_FILE_NOT_FOUND), "tftp-file-not-found");
+	assert_string_equal(diag_code_name(DIAG_CODE__COUNT), "?");
+	assert_null(diag_code_find("no-such-code"));
+	assert_non_null(diag_hint_for(DIAG_CODE_NO_DHCP_OFFER));
+	assert_null(diag_hint_for(DIAG_CODE_SLOW_STAGE)); /* a warning's rule writes its own */
 }
 
 /* PI-NETBOOT.md s5 #1: DISCOVERs, no OFFER; in progress until DHCP_TIMEOUT, then a stall. */
@@ -42,11 +57,11 @@ static void test_no_dhcp_offer(void **state)
 	for (int i = 1; i < 5; i++)
 		sc_dhcp_req(s, 4.0 * i, MAC_PI4, 1, 0x10, SC_PI4);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_IN_PROGRESS, "no-dhcp-offer", 0, NULL);
+	expect(r, DIAG_IN_PROGRESS, DIAG_CODE_NO_DHCP_OFFER, 0, NULL);
 	assert_int_equal(r->deadline, sc_ns(45));
 	sc_idle(s, 46);
 	r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_STALLED, "no-dhcp-offer", first, "5 DISCOVERs");
+	expect(r, DIAG_STALLED, DIAG_CODE_NO_DHCP_OFFER, first, "5 DISCOVERs");
 	assert_non_null(strstr(r->f[r->primary].hint, "dnsmasq"));
 	/* Still one attempt: DISCOVER retries without progress do not start over. */
 	assert_int_equal(sc_client(s, MAC_PI4)->nattempts, 1);
@@ -64,7 +79,7 @@ static void test_offer_missing_opt43(void **state)
 	sc_dhcp_rep(s, 4.01, MAC_PI4, 2, 0x10, CLI, SRV, "10.99.0.1", false);
 	sc_dhcp_req(s, 8, MAC_PI4, 1, 0x10, SC_PI4);
 	r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_STALLED, "offer-missing-pxe-option43", offer, "10.99.0.1");
+	expect(r, DIAG_STALLED, DIAG_CODE_OFFER_MISSING_PXE_OPTION43, offer, "10.99.0.1");
 	assert_non_null(strstr(r->f[r->primary].hint, "Raspberry Pi Boot"));
 }
 
@@ -78,7 +93,7 @@ static void test_pxe_offer_without_opt43_is_usable(void **state)
 	uint64_t ack = sc_dhcp_rep(s, 0.03, MAC_PC, 5, 0x10, CLI, SRV, NULL, false);
 	const struct diag_result *r = sc_diag(s, MAC_PC);
 	/* No boot file name in 67/file: a PXE client has nothing to ask for (s5 #6). */
-	expect(r, DIAG_STALLED, "no-tftp-request", ack, "boot file");
+	expect(r, DIAG_STALLED, DIAG_CODE_NO_TFTP_REQUEST, ack, "boot file");
 }
 
 /* s5 #3: no option 66 and siaddr 0; and 66 given as a name. */
@@ -90,7 +105,7 @@ static void test_offer_missing_tftp_server(void **state)
 	sc_dhcp_req(s, 0.02, MAC_PI4, 3, 0x10, SC_PI4);
 	sc_dhcp_rep(s, 0.03, MAC_PI4, 5, 0x10, CLI, 0, NULL, true);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_STALLED, "offer-missing-tftp-server", 0, "no option 66");
+	expect(r, DIAG_STALLED, DIAG_CODE_OFFER_MISSING_TFTP_SERVER, 0, "no option 66");
 }
 
 static void test_option66_name(void **state)
@@ -101,7 +116,7 @@ static void test_option66_name(void **state)
 	sc_dhcp_req(s, 0.02, MAC_PI4, 3, 0x10, SC_PI4);
 	sc_dhcp_rep(s, 0.03, MAC_PI4, 5, 0x10, CLI, 0, "tftp.lan", true);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_string_equal(sc_code(r), "offer-missing-tftp-server");
+	sc_assert_code(r, DIAG_CODE_OFFER_MISSING_TFTP_SERVER);
 	assert_non_null(strstr(r->f[r->primary].summary, "tftp.lan"));
 }
 
@@ -119,7 +134,7 @@ static void test_tftp_server_conflict(void **state)
 	uint64_t rrq = sc_feed(s, ev, 1);
 	sc_idle(s, 40);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_STALLED, "tftp-server-conflict", rrq, "10.99.0.2");
+	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_SERVER_CONFLICT, rrq, "10.99.0.2");
 }
 
 /* A disagreement the client survives is a warning naming the server it used. */
@@ -133,7 +148,7 @@ static void test_tftp_server_conflict_warning(void **state)
 	sc_dhcp_rep(s, 0.03, MAC_PI4, 5, 0x10, CLI, other, "10.99.0.1", true);
 	sc_file(s, 1, CLI, "38c128c0/start4.elf", 5000);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	const struct diag_finding *f = sc_find(r, "tftp-server-conflict");
+	const struct diag_finding *f = sc_find(r, DIAG_CODE_TFTP_SERVER_CONFLICT);
 	assert_non_null(f);
 	assert_int_equal(f->sev, DIAG_SEV_WARNING);
 	assert_non_null(strstr(sc_sum(f), "used option 66"));
@@ -149,7 +164,7 @@ static void test_no_dhcp_ack(void **state)
 	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_IN_PROGRESS);
 	sc_idle(s, 5);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_STALLED, "no-dhcp-ack", req, NULL);
+	expect(r, DIAG_STALLED, DIAG_CODE_NO_DHCP_ACK, req, NULL);
 }
 
 static void test_dhcp_nak_then_new_attempt(void **state)
@@ -160,14 +175,14 @@ static void test_dhcp_nak_then_new_attempt(void **state)
 	sc_dhcp_req(s, 0.02, MAC_PI4, 3, 0x10, SC_PI4);
 	uint64_t nak = sc_dhcp_rep(s, 0.03, MAC_PI4, 6, 0x10, 0, 0, NULL, false);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_STALLED, "dhcp-nak", nak, NULL);
+	expect(r, DIAG_STALLED, DIAG_CODE_DHCP_NAK, nak, NULL);
 	/* The Pi starts over: a new attempt, which goes on normally. */
 	sc_pi4_dora(s, 2, CLI);
 	const struct client *c = sc_client(s, MAC_PI4);
 	assert_int_equal(c->nattempts, 2);
 	assert_int_equal(c->attempts[1]->number, 2);
 	r = sc_diag(s, MAC_PI4);
-	assert_string_equal(sc_code(r), "no-tftp-request");
+	sc_assert_code(r, DIAG_CODE_NO_TFTP_REQUEST);
 	assert_int_equal(r->verdict, DIAG_IN_PROGRESS);
 }
 
@@ -180,7 +195,7 @@ static void test_no_tftp_request(void **state)
 	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_IN_PROGRESS);
 	sc_idle(s, 31);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_STALLED, "no-tftp-request", 0, NULL);
+	expect(r, DIAG_STALLED, DIAG_CODE_NO_TFTP_REQUEST, 0, NULL);
 }
 
 /* s5 #7: ARP for the TFTP server unanswered; ICMP port unreachable for port 69. */
@@ -197,7 +212,7 @@ static void test_tftp_server_unreachable_arp(void **state)
 	sc_arp(s, 2.5, MAC_PI4, CLI, ghost, false);
 	sc_idle(s, 35);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_STALLED, "tftp-server-unreachable", arp, "10.99.0.77");
+	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_SERVER_UNREACHABLE, arp, "10.99.0.77");
 	assert_non_null(strstr(r->f[r->primary].summary, "3 times"));
 }
 
@@ -208,7 +223,7 @@ static void test_tftp_server_unreachable_icmp(void **state)
 	sc_rrq(s, 1, CLI, "38c128c0/start4.elf");
 	uint64_t icmp = sc_icmp(s, 1.001, CLI, 69);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_STALLED, "tftp-server-unreachable", icmp, "port 69");
+	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_SERVER_UNREACHABLE, icmp, "port 69");
 }
 
 /* s5 #8: RRQ never answered. */
@@ -222,7 +237,7 @@ static void test_tftp_no_response(void **state)
 	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_IN_PROGRESS);
 	sc_idle(s, 40);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_STALLED, "tftp-no-response", first, "4 times");
+	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_NO_RESPONSE, first, "4 times");
 }
 
 /* A TFTP packet of `file` between the client and OTHER (not the server its RRQ went to). */
@@ -250,12 +265,12 @@ static void test_tftp_reply_wrong_source(void **state)
 		other_pkt(s, 1.001 + 1.5 * i, 6, "38c128c0/start4.elf", false);
 	}
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_IN_PROGRESS, "tftp-reply-wrong-source", 0, NULL);
+	expect(r, DIAG_IN_PROGRESS, DIAG_CODE_TFTP_REPLY_WRONG_SOURCE, 0, NULL);
 	/* The server keeps retransmitting its ignored OACK: no progress, the stall still comes. */
 	other_pkt(s, 30, 6, "38c128c0/start4.elf", false);
 	sc_idle(s, 40);
 	r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_STALLED, "tftp-reply-wrong-source", first,
+	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_REPLY_WRONG_SOURCE, first,
 	       "came from 10.99.0.9 (5 packets)");
 	assert_true(sc_has_frame(&r->f[r->primary], reply));
 	assert_non_null(strstr(r->f[r->primary].summary, "asked 10.99.0.1"));
@@ -275,8 +290,8 @@ static void test_tftp_reply_other_source_taken(void **state)
 	other_pkt(s, 1.003, 3, "38c128c0/start4.elf", false);
 	sc_idle(s, 40);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_null(sc_find(r, "tftp-reply-wrong-source"));
-	expect(r, DIAG_STALLED, "tftp-stalled", 0, "38c128c0/start4.elf");
+	assert_null(sc_find(r, DIAG_CODE_TFTP_REPLY_WRONG_SOURCE));
+	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_STALLED, 0, "38c128c0/start4.elf");
 }
 
 /* s5 #9: the serial folder does not exist and the root fallback finds nothing. */
@@ -289,7 +304,7 @@ static void test_serial_folder_missing(void **state)
 	sc_rrq(s, 1.01, CLI, "start4.elf");
 	sc_err(s, 1.011, CLI, "start4.elf", 1, "File not found", false, false);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_STALLED, "tftp-file-not-found", 0, NULL);
+	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_FILE_NOT_FOUND, 0, NULL);
 	assert_non_null(r->f[r->primary].detail);
 	assert_string_equal(r->f[r->primary].detail, "serial-folder-missing");
 	assert_true(sc_has_frame(&r->f[r->primary], rrq));
@@ -307,13 +322,13 @@ static void test_root_fallback_is_info(void **state)
 	sc_pi4_files(s, 1.1, CLI, "");
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
 	assert_int_equal(r->verdict, DIAG_IN_PROGRESS); /* waiting for the kernel's DHCP */
-	assert_string_equal(sc_code(r), "no-kernel-dhcp");
-	const struct diag_finding *f = sc_find(r, "using-root-folder");
+	sc_assert_code(r, DIAG_CODE_NO_KERNEL_DHCP);
+	const struct diag_finding *f = sc_find(r, DIAG_CODE_USING_ROOT_FOLDER);
 	assert_non_null(f);
 	assert_int_equal(f->sev, DIAG_SEV_INFO);
 	assert_true(sc_has_frame(f, nf));
 	assert_non_null(strstr(sc_sum(f), "using root folder"));
-	assert_null(sc_find(r, "tftp-file-not-found"));
+	assert_null(sc_find(r, DIAG_CODE_TFTP_FILE_NOT_FOUND));
 }
 
 /* s5 #10: a required file missing after the firmware was served. */
@@ -327,7 +342,7 @@ static void test_required_file_not_found(void **state)
 	uint64_t err = sc_err(s, 1.201, CLI, "38c128c0/bcm2711-rpi-4-b.dtb", 1, "File not found",
 	                      false, false);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_STALLED, "tftp-file-not-found", 0, NULL);
+	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_FILE_NOT_FOUND, 0, NULL);
 	assert_null(r->f[r->primary].detail);
 	assert_int_equal(r->f[r->primary].stage, CLIENT_ST_TFTP_KERNEL);
 	assert_true(sc_has_frame(&r->f[r->primary], err));
@@ -350,8 +365,8 @@ static void test_normal_noise_is_not_a_failure(void **state)
 	/* Right after a probe and missing optional files, nothing is wrong yet. */
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
 	assert_int_not_equal(r->verdict, DIAG_STALLED);
-	assert_null(sc_find(r, "tftp-error"));
-	assert_null(sc_find(r, "tftp-file-not-found"));
+	assert_null(sc_find(r, DIAG_CODE_TFTP_ERROR));
+	assert_null(sc_find(r, DIAG_CODE_TFTP_FILE_NOT_FOUND));
 	sc_pi4_files(s, 1.1, CLI, "38c128c0/");
 	sc_kernel_dora(s, 5, MAC_PI4, CLI);
 	sc_getport(s, 5.1, CLI, 100005, 20048);
@@ -361,7 +376,7 @@ static void test_normal_noise_is_not_a_failure(void **state)
 	r = sc_diag(s, MAC_PI4);
 	assert_int_equal(r->verdict, DIAG_BOOTED);
 	assert_int_equal(r->primary, -1);
-	const struct diag_finding *f = sc_find(r, "optional-file-missing");
+	const struct diag_finding *f = sc_find(r, DIAG_CODE_OPTIONAL_FILE_MISSING);
 	assert_non_null(f);
 	assert_int_equal(f->sev, DIAG_SEV_INFO);
 	for (uint8_t i = 0; i < r->n; i++)
@@ -377,7 +392,7 @@ static void test_tftp_error(void **state)
 	uint64_t e =
 	    sc_err(s, 1.001, CLI, "38c128c0/start4.elf", 2, "Access violation", false, false);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_STALLED, "tftp-error", e, "Access violation");
+	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_ERROR, e, "Access violation");
 }
 
 /* s5 #12: a transfer that starts and stops: file, last block, percent, who went silent. */
@@ -395,7 +410,7 @@ static void test_tftp_stalled(void **state)
 	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_IN_PROGRESS);
 	sc_idle(s, 40);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_STALLED, "tftp-stalled", 0, NULL);
+	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_STALLED, 0, NULL);
 	const struct diag_finding *f = &r->f[r->primary];
 	assert_true(sc_has_frame(f, last));
 	assert_non_null(strstr(sc_sum(f), "kernel8.img"));
@@ -414,7 +429,7 @@ static void test_tftp_stalled_server_silent(void **state)
 	sc_data(s, 1.01, CLI, "38c128c0/start4.elf", 1, 9000, true);
 	sc_idle(s, 35);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_string_equal(sc_code(r), "tftp-stalled");
+	sc_assert_code(r, DIAG_CODE_TFTP_STALLED);
 	assert_non_null(strstr(r->f[r->primary].summary, "server stopped sending"));
 }
 
@@ -427,7 +442,7 @@ static void test_no_kernel_dhcp(void **state)
 	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_IN_PROGRESS);
 	sc_idle(s, 70);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_STALLED, "no-kernel-dhcp", 0, "kernel8.img");
+	expect(r, DIAG_STALLED, DIAG_CODE_NO_KERNEL_DHCP, 0, "kernel8.img");
 }
 
 /* Kernel DHCP told apart from firmware DHCP: not a new attempt, its own stage. */
@@ -449,7 +464,7 @@ static void test_kernel_dhcp_fingerprints(void **state)
 	/* Its own DISCOVERs unanswered: no-dhcp-offer in the kernel stage. */
 	sc_idle(s, 60);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_string_equal(sc_code(r), "no-dhcp-offer");
+	sc_assert_code(r, DIAG_CODE_NO_DHCP_OFFER);
 	assert_int_equal(r->f[r->primary].stage, CLIENT_ST_KERNEL_DHCP);
 	assert_non_null(strstr(r->f[r->primary].summary, "the kernel"));
 	/* A firmware DISCOVER after all that progress is a reboot: a new attempt. */
@@ -466,12 +481,12 @@ static void test_no_nfs_traffic_and_unreachable(void **state)
 	sc_kernel_dora(s, 5, MAC_PI4, CLI);
 	sc_idle(s, 40);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_string_equal(sc_code(r), "no-nfs-traffic");
+	sc_assert_code(r, DIAG_CODE_NO_NFS_TRAFFIC);
 	assert_int_equal(r->verdict, DIAG_STALLED);
 	uint64_t arp = sc_arp(s, 41, MAC_PI4, CLI, IP4(10, 99, 0, 9), false);
 	sc_idle(s, 80);
 	r = sc_diag(s, MAC_PI4);
-	assert_string_equal(sc_code(r), "nfs-server-unreachable");
+	sc_assert_code(r, DIAG_CODE_NFS_SERVER_UNREACHABLE);
 	assert_true(sc_has_frame(&r->f[r->primary], arp));
 }
 
@@ -489,7 +504,7 @@ static void test_nfs_portmap_failed(void **state)
 	sc_to_kernel(s);
 	sc_getport(s, 5.1, CLI, 100005, 0);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_STALLED, "nfs-portmap-failed", 0, "100005");
+	expect(r, DIAG_STALLED, DIAG_CODE_NFS_PORTMAP_FAILED, 0, "100005");
 }
 
 static void test_nfs_portmap_unanswered(void **state)
@@ -501,7 +516,7 @@ static void test_nfs_portmap_unanswered(void **state)
 	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_IN_PROGRESS);
 	sc_idle(s, 40);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_string_equal(sc_code(r), "nfs-portmap-failed");
+	sc_assert_code(r, DIAG_CODE_NFS_PORTMAP_FAILED);
 	assert_int_equal(r->verdict, DIAG_STALLED);
 }
 
@@ -510,11 +525,11 @@ static void test_nfs_mount_statuses(void **state)
 {
 	static const struct {
 		int status;
-		const char *code;
-	} cases[] = {{13, "nfs-mount-denied"},
-	             {2, "nfs-mount-not-found"},
-	             {20, "nfs-mount-not-found"},
-	             {5, "nfs-error"}};
+		enum diag_code code;
+	} cases[] = {{13, DIAG_CODE_NFS_MOUNT_DENIED},
+	             {2, DIAG_CODE_NFS_MOUNT_NOT_FOUND},
+	             {20, DIAG_CODE_NFS_MOUNT_NOT_FOUND},
+	             {5, DIAG_CODE_NFS_ERROR}};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct sc *s = sc_new();
@@ -523,7 +538,7 @@ static void test_nfs_mount_statuses(void **state)
 		uint64_t fr = sc_mnt(s, 5.2, CLI, "/srv/nfs/pi", cases[i].status);
 		const struct diag_result *r = sc_diag(s, MAC_PI4);
 		assert_int_equal(r->verdict, DIAG_STALLED);
-		assert_string_equal(sc_code(r), cases[i].code);
+		sc_assert_code(r, cases[i].code);
 		assert_true(sc_has_frame(&r->f[r->primary], fr));
 		assert_non_null(strstr(r->f[r->primary].summary, "/srv/nfs/pi"));
 		sc_free(s);
@@ -538,14 +553,14 @@ static void test_nfs4_paths(void **state)
 	sc_to_kernel(s);
 	sc_nfs4_lookup(s, 5.2, CLI, "srv/nfs/pi4", 2);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_string_equal(sc_code(r), "nfs-mount-not-found");
+	sc_assert_code(r, DIAG_CODE_NFS_MOUNT_NOT_FOUND);
 	assert_non_null(strstr(r->f[r->primary].summary, "srv/nfs/pi4"));
 	sc_free(s);
 
 	s = sc_new();
 	sc_to_kernel(s);
 	sc_nfs4_lookup(s, 5.2, CLI, "srv/nfs/pi", 13);
-	assert_string_equal(sc_code(sc_diag(s, MAC_PI4)), "nfs-mount-denied");
+	sc_assert_code(sc_diag(s, MAC_PI4), DIAG_CODE_NFS_MOUNT_DENIED);
 	sc_free(s);
 
 	s = sc_new();
@@ -571,7 +586,7 @@ static void test_nfs_no_response(void **state)
 	assert_int_equal(r->verdict, DIAG_BOOTED); /* a reply may still come */
 	sc_idle(s, 40);
 	r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_STALLED, "nfs-no-response", call, "2 RPC calls");
+	expect(r, DIAG_STALLED, DIAG_CODE_NFS_NO_RESPONSE, call, "2 RPC calls");
 }
 
 /* s5 #18: an NFS error status during root use is a warning; NOENT is normal there. */
@@ -585,11 +600,11 @@ static void test_nfs_error_during_use(void **state)
 	sc_nfs3(s, 5.4, CLI, 3, 2); /* LOOKUP NOENT: not counted */
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
 	assert_int_equal(r->verdict, DIAG_BOOTED);
-	assert_null(sc_find(r, "nfs-error"));
+	assert_null(sc_find(r, DIAG_CODE_NFS_ERROR));
 	sc_nfs3(s, 5.5, CLI, 6, 13); /* READ ACCES */
 	r = sc_diag(s, MAC_PI4);
 	assert_int_equal(r->verdict, DIAG_BOOTED);
-	const struct diag_finding *f = sc_find(r, "nfs-error");
+	const struct diag_finding *f = sc_find(r, DIAG_CODE_NFS_ERROR);
 	assert_non_null(f);
 	assert_int_equal(f->sev, DIAG_SEV_WARNING);
 }
@@ -603,7 +618,7 @@ static void test_nfs_error_stall(void **state)
 	sc_mnt(s, 5.2, CLI, "/srv/nfs/pi", 0);
 	sc_nfs3(s, 5.3, CLI, 19, 70); /* FSINFO NFS3ERR_STALE */
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_STALLED, "nfs-error", 0, "status 70");
+	expect(r, DIAG_STALLED, DIAG_CODE_NFS_ERROR, 0, "status 70");
 }
 
 /* Pi 3: OFFER then TFTP (no REQUEST), fixed xid; three at once kept apart by MAC. */
@@ -647,10 +662,10 @@ static void test_pi3_interleaved(void **state)
 		assert_int_equal(client_last_attempt(c)->fw.request.count, 0);
 	}
 	assert_int_equal(sc_diag(s, MAC_PI3A)->verdict, DIAG_BOOTED);
-	assert_null(sc_find(&s->r, "tftp-file-not-found"));
+	assert_null(sc_find(&s->r, DIAG_CODE_TFTP_FILE_NOT_FOUND));
 	assert_int_equal(sc_diag(s, MAC_PI3B)->verdict, DIAG_BOOTED);
 	const struct diag_result *r = sc_diag(s, MAC_PI3C);
-	expect(r, DIAG_STALLED, "tftp-file-not-found", nf, NULL);
+	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_FILE_NOT_FOUND, nf, NULL);
 }
 
 /* s6: RRQs for several files and no reply at all: the filter, not the boot. */
@@ -663,12 +678,12 @@ static void test_capture_port69_filter(void **state)
 	sc_rrq(s, 1.2, CLI, "38c128c0/fixup4.dat");
 	sc_idle(s, 60);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_UNKNOWN, "cannot-tell", 0, "cannot tell");
+	expect(r, DIAG_UNKNOWN, DIAG_CODE_CANNOT_TELL, 0, "cannot tell");
 	assert_non_null(strstr(r->f[r->primary].summary, "port 69"));
-	const struct diag_finding *f = sc_find(r, "capture-filter-port-69");
+	const struct diag_finding *f = sc_find(r, DIAG_CODE_CAPTURE_FILTER_PORT_69);
 	assert_non_null(f);
 	assert_int_equal(f->sev, DIAG_SEV_CAPTURE);
-	assert_null(sc_find(r, "tftp-no-response"));
+	assert_null(sc_find(r, DIAG_CODE_TFTP_NO_RESPONSE));
 }
 
 /* s6: one RRQ per file, no reply, yet the kernel DHCP follows: the boot went on unseen. */
@@ -682,7 +697,7 @@ static void test_capture_port69_filter_after_kernel(void **state)
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
 	assert_int_equal(r->verdict, DIAG_UNKNOWN);
 	assert_non_null(strstr(r->f[r->primary].summary, "no-nfs-traffic"));
-	const struct diag_finding *f = sc_find(r, "capture-filter-port-69");
+	const struct diag_finding *f = sc_find(r, DIAG_CODE_CAPTURE_FILTER_PORT_69);
 	assert_non_null(f);
 	assert_true(sc_has_frame(f, rrq));
 	/* With the TFTP replies visible the same story is a real no-nfs-traffic stall. */
@@ -692,8 +707,8 @@ static void test_capture_port69_filter_after_kernel(void **state)
 	sc_kernel_dora(s2, 5, MAC_PI4, CLI);
 	sc_idle(s2, 60);
 	r = sc_diag(s2, MAC_PI4);
-	expect(r, DIAG_STALLED, "no-nfs-traffic", 0, NULL);
-	assert_null(sc_find(r, "capture-filter-port-69"));
+	expect(r, DIAG_STALLED, DIAG_CODE_NO_NFS_TRAFFIC, 0, NULL);
+	assert_null(sc_find(r, DIAG_CODE_CAPTURE_FILTER_PORT_69));
 	sc_free(s2);
 }
 
@@ -706,7 +721,7 @@ static void test_capture_one_direction(void **state)
 	sc_idle(s, 20);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
 	assert_int_equal(r->verdict, DIAG_UNKNOWN);
-	assert_non_null(sc_find(r, "capture-one-direction"));
+	assert_non_null(sc_find(r, DIAG_CODE_CAPTURE_ONE_DIRECTION));
 }
 
 /* s6: the capture starts mid-boot (first packet TFTP); truncation is a capture finding. */
@@ -727,12 +742,12 @@ static void test_capture_mid_boot_and_truncated(void **state)
 	assert_int_equal(c->model, CLIENT_MODEL_PI);
 	assert_int_equal(c->ip, CLI);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	const struct diag_finding *f = sc_find(r, "capture-started-mid-boot");
+	const struct diag_finding *f = sc_find(r, DIAG_CODE_CAPTURE_STARTED_MID_BOOT);
 	assert_non_null(f);
 	assert_int_equal(f->sev, DIAG_SEV_CAPTURE);
-	assert_null(sc_find(r, "no-dhcp-offer"));
+	assert_null(sc_find(r, DIAG_CODE_NO_DHCP_OFFER));
 	diag_capture(client_table_capture(s->t), &s->r);
-	f = sc_find(&s->r, "capture-truncated");
+	f = sc_find(&s->r, DIAG_CODE_CAPTURE_TRUNCATED);
 	assert_non_null(f);
 	assert_true(sc_has_frame(f, cut));
 }
@@ -769,13 +784,14 @@ static void test_warnings(void **state)
 	sc_dhcp_flags = 0;
 	sc_dhcp_srv = SRV;
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_non_null(sc_find(r, "several-dhcp-servers"));
-	assert_true(sc_has_frame(sc_find(r, "several-dhcp-servers"), other));
-	assert_non_null(strstr(sc_sum(sc_find(r, "several-dhcp-servers")), "10.99.0.254"));
-	assert_non_null(strstr(sc_sum(sc_find(r, "several-dhcp-servers")), "2 DHCP servers"));
-	assert_null(strstr(sc_sum(sc_find(r, "several-dhcp-servers")), "10.99.0.253"));
-	assert_non_null(sc_find(r, "tftp-retransmits"));
-	assert_non_null(sc_find(r, "tftp-blksize-fragments"));
+	assert_non_null(sc_find(r, DIAG_CODE_SEVERAL_DHCP_SERVERS));
+	assert_true(sc_has_frame(sc_find(r, DIAG_CODE_SEVERAL_DHCP_SERVERS), other));
+	assert_non_null(strstr(sc_sum(sc_find(r, DIAG_CODE_SEVERAL_DHCP_SERVERS)), "10.99.0.254"));
+	assert_non_null(
+	    strstr(sc_sum(sc_find(r, DIAG_CODE_SEVERAL_DHCP_SERVERS)), "2 DHCP servers"));
+	assert_null(strstr(sc_sum(sc_find(r, DIAG_CODE_SEVERAL_DHCP_SERVERS)), "10.99.0.253"));
+	assert_non_null(sc_find(r, DIAG_CODE_TFTP_RETRANSMITS));
+	assert_non_null(sc_find(r, DIAG_CODE_TFTP_BLKSIZE_FRAGMENTS));
 	for (uint8_t i = 0; i < r->n; i++)
 		assert_int_not_equal(r->f[i].sev, DIAG_SEV_STALL);
 }
@@ -807,6 +823,7 @@ static void test_timeouts_spec(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_code_registry),
 	    cmocka_unit_test_setup_teardown(test_no_dhcp_offer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_offer_missing_opt43, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_pxe_offer_without_opt43_is_usable, setup,

@@ -1,0 +1,82 @@
+/* summary: the DHCP stall rules: one DISCOVER/OFFER/REQUEST/ACK exchange (RFC 2131 s3.1), the
+ * firmware's or the kernel's, and what the Pi needs in the offer (PI-NETBOOT.md s2, s5). */
+#include "diag_priv.h"
+#include "nbt/fmt.h"
+
+/* DISCOVER/OFFER/REQUEST/ACK of one exchange (RFC 2131 s3.1); true if it named the stall. */
+bool diag_dhcp(struct diag_ctx *x, const struct client_dhcp *d, enum client_stage st)
+{
+	struct diag_finding *f;
+	const char *who = diag_who(x, st);
+	if (d->nak.count && d->nak.last.frame >= d->request.last.frame) {
+		f = diag_stall(x, DIAG_CODE_DHCP_NAK, st, d->nak.last.ts, 0);
+		if (f) {
+			diag_summary(
+			    f, "the DHCP server refused %s's REQUEST with a NAK, so it starts over",
+			    who);
+			diag_evidence(f, d->request.last);
+			diag_evidence(f, d->nak.first);
+		}
+		return true;
+	}
+	if (!d->offer.count && d->discover.count) {
+		f = diag_stall(x, DIAG_CODE_NO_DHCP_OFFER, st, d->discover.first.ts, x->o->t.dhcp);
+		if (f) {
+			diag_summary(
+			    f,
+			    "%s sent %u DISCOVERs over %.1f s and no DHCP server offered an "
+			    "address",
+			    who, d->discover.count,
+			    (double)(d->discover.last.ts - d->discover.first.ts) / 1e9);
+			diag_evidence(f, d->discover.first);
+			diag_evidence(f, d->discover.last);
+		}
+		return true;
+	}
+	if (d->offer.count && !d->first_usable_offer.frame && !d->request.count && !d->ack.count) {
+		/* The Pi ignores the offer and asks again; two more DISCOVERs settle it. */
+		nbt_time to = d->discover_after_bad >= 2 ? 0 : x->o->t.dhcp;
+		nbt_time since =
+		    d->discover_after_bad >= 2 ? d->discover.last.ts : d->discover.first.ts;
+		f = diag_stall(x, DIAG_CODE_OFFER_MISSING_PXE_OPTION43, st, since, to);
+		if (f) {
+			diag_summary(f,
+			             "the offer from %s has no option 43 'Raspberry Pi Boot', so "
+			             "the Pi ignores it and keeps asking (%u DISCOVERs after it)",
+			             fmt_ipv4(d->servers[0]).s, d->discover_after_bad);
+			diag_evidence(f, d->first_bad_offer);
+			diag_evidence(f, d->discover.last);
+		}
+		return true;
+	}
+	if (d->request.count && !d->ack.count) {
+		f = diag_stall(x, DIAG_CODE_NO_DHCP_ACK, st, d->request.last.ts,
+		               x->o->t.dhcp_request);
+		if (f) {
+			diag_summary(f, "%s sent %u REQUESTs and no DHCP server acknowledged them",
+			             who, d->request.count);
+			diag_evidence(f, d->request.first);
+			diag_evidence(f, d->request.last);
+		}
+		return true;
+	}
+	if (d->first_usable_offer.frame && !d->request.count && !d->ack.count) {
+		f = diag_stall(x, DIAG_CODE_NO_DHCP_ACK, st, d->offer.last.ts,
+		               x->o->t.dhcp_request);
+		if (f) {
+			diag_summary(f, "%s got an offer but has not sent a REQUEST for it", who);
+			diag_evidence(f, d->first_usable_offer);
+		}
+		return true;
+	}
+	return false;
+}
+
+/* The firmware's exchange, until anything later (an RRQ, the kernel, RPC) shows it done. */
+bool diag_rule_fw_dhcp(struct diag_ctx *x)
+{
+	const struct client_dhcp *d = &x->a->fw;
+	if (x->fw_done || (!d->discover.count && !d->request.count && !d->offer.count))
+		return false;
+	return diag_dhcp(x, d, CLIENT_ST_FW_DHCP);
+}

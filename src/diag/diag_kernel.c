@@ -1,0 +1,72 @@
+/* summary: the stall rules after the last file was served: the kernel's own DHCP (ip=dhcp), or a
+ * PXE boot program whose next steps are not on this wire (PI-NETBOOT.md s4). */
+#include <string.h>
+
+#include "diag_priv.h"
+
+/* A PXE client served its boot program and no kernel file: iPXE, pxelinux or GRUB now runs, and
+ * what it does next is not on this wire, so the boot counts as handed over (booted). */
+static void diag_boot_program(struct diag_ctx *x)
+{
+	const struct client_attempt *a = x->a;
+	x->r->verdict = DIAG_BOOTED;
+	struct diag_finding *f =
+	    diag_add(x, DIAG_CODE_BOOT_PROGRAM_LOADED, DIAG_SEV_INFO, CLIENT_ST_TFTP_FW);
+	const struct client_file *boot = NULL;
+	unsigned served = 0;
+	for (uint32_t i = 0; i < a->nfiles; i++) {
+		const struct client_file *g = &a->files[i];
+		if (g->state != CLIENT_FILE_DONE)
+			continue;
+		served++;
+		if (!boot || g->done.frame < boot->done.frame)
+			boot = g;
+	}
+	if (f && boot) {
+		diag_summary(
+		    f,
+		    "the boot file %s%s was served (%u file%s in all); netboot-trace "
+		    "cannot follow the boot program past TFTP without a kernel DHCP or NFS",
+		    boot->name,
+		    strcmp(boot->name, a->fw.bootfile) == 0 ? " named in option 67" : "", served,
+		    served == 1 ? "" : "s");
+		diag_evidence(f, boot->done);
+		diag_evidence(f, x->last_done->done);
+	}
+}
+
+bool diag_rule_kernel(struct diag_ctx *x)
+{
+	struct diag_finding *f;
+	if (x->rpc_any)
+		return false;
+	if (x->kdhcp)
+		return diag_dhcp(x, &x->a->kernel, CLIENT_ST_KERNEL_DHCP);
+	if (!x->any_served)
+		return false;
+	if (x->pxe && !x->kernel_served) {
+		diag_boot_program(x);
+		return true;
+	}
+	/* A served kernel still has to start (the kernel-dhcp timeout); without one, the firmware
+	 * is still expected to ask for it (a TFTP wait). */
+	nbt_time since = x->last->last_pkt.ts;
+	f = diag_stall(x, DIAG_CODE_NO_KERNEL_DHCP, CLIENT_ST_KERNEL_DHCP, since,
+	               x->kernel_served ? x->o->t.kernel_dhcp : x->o->t.tftp_file);
+	if (f) {
+		if (x->kernel_served)
+			diag_summary(
+			    f,
+			    "the firmware and kernel files were served (last: %s), then the "
+			    "kernel sent no DHCP: it did not start, or has no ip=dhcp",
+			    x->last_done->name);
+		else
+			diag_summary(
+			    f,
+			    "the firmware files were served (last: %s) but %s asked for no "
+			    "kernel file",
+			    x->last_done->name, diag_who(x, CLIENT_ST_TFTP_FW));
+		diag_evidence(f, x->last_done->done);
+	}
+	return true;
+}

@@ -1,0 +1,180 @@
+/* summary: the NFS root stall rules: portmap (RFC 1833), MOUNT (RFC 1813 appendix I), NFSv3/v4
+ * (RFC 1813, 7530) after the kernel's DHCP, until the root is in use (PI-NETBOOT.md s4). */
+#include <inttypes.h>
+
+#include "diag_priv.h"
+#include "nbt/fmt.h"
+#include "nbt/proto/rpc.h"
+
+static void diag_nfs_fail(struct diag_ctx *x, const struct client_rpc *s)
+{
+	enum diag_code code = DIAG_CODE_NFS_ERROR;
+	struct diag_finding *f;
+	uint32_t st = s->nfs_status;
+	if (s->v4 && (st == NFS4ERR_ACCESS || st == NFS4ERR_PERM || st == NFS4ERR_WRONGSEC))
+		code = DIAG_CODE_NFS_MOUNT_DENIED;
+	else if (s->v4 && (st == NFS4ERR_NOENT || st == NFS4ERR_NOTDIR))
+		code = DIAG_CODE_NFS_MOUNT_NOT_FOUND;
+	f = diag_stall(x, code, CLIENT_ST_MOUNT, s->nfs_fail.ts, 0);
+	diag_summary(f,
+	             "the NFSv%u server %s answered status %u (operation %u)%s%s before the root "
+	             "was usable",
+	             s->nfs_vers, fmt_ipv4(s->server).s, st, s->nfs_fail_op,
+	             s->nfs_path[0] ? " on " : "", s->nfs_path);
+	diag_evidence(f, s->nfs_fail);
+}
+
+static bool diag_rule_mount(struct diag_ctx *x)
+{
+	const struct client_rpc *s = &x->a->rpc;
+	struct diag_finding *f;
+	if (s->pmap_zero.frame && !s->root_in_use.frame) {
+		f = diag_stall(x, DIAG_CODE_NFS_PORTMAP_FAILED, CLIENT_ST_PORTMAP, s->pmap_zero.ts,
+		               0);
+		if (f) {
+			diag_summary(f, "portmap on %s says program %u is not registered (port 0)",
+			             fmt_ipv4(s->server).s, s->pmap_zero_prog);
+			diag_evidence(f, s->pmap_zero);
+		}
+		return true;
+	}
+	if (s->pmap_call.count && !s->pmap_reply.count && !s->mnt_call.count &&
+	    !s->nfs_reply.count && !s->other.count) {
+		f = diag_stall(x, DIAG_CODE_NFS_PORTMAP_FAILED, CLIENT_ST_PORTMAP,
+		               s->pmap_call.first.ts, x->o->t.nfs);
+		if (f) {
+			diag_summary(f, "%u portmap GETPORT calls to %s and no reply",
+			             s->pmap_call.count, fmt_ipv4(s->server).s);
+			diag_evidence(f, s->pmap_call.first);
+		}
+		return true;
+	}
+	if (s->mnt_fail.frame && !s->root_in_use.frame) {
+		enum diag_code code =
+		    s->mnt_status == MNT3ERR_ACCES ? DIAG_CODE_NFS_MOUNT_DENIED
+		    : (s->mnt_status == MNT3ERR_NOENT || s->mnt_status == MNT3ERR_NOTDIR)
+		        ? DIAG_CODE_NFS_MOUNT_NOT_FOUND
+		        : DIAG_CODE_NFS_ERROR;
+		f = diag_stall(x, code, CLIENT_ST_MOUNT, s->mnt_fail.ts, 0);
+		if (f) {
+			diag_summary(
+			    f, "the MOUNT of %s on %s was refused with status %u%s",
+			    s->mnt_path[0] ? s->mnt_path : "(path not seen)", fmt_ipv4(s->server).s,
+			    s->mnt_status,
+			    s->mnt_status == MNT3ERR_ACCES
+			        ? " (access denied: this client may not mount it, or the "
+			          "path is not exported, which nfs-ganesha also answers with 13)"
+			    : s->mnt_status == MNT3ERR_NOENT ? " (no such path)"
+			                                     : "");
+			diag_hint(f,
+			          "check that %s is exported (exportfs -v / showmount -e %s) and "
+			          "that the export allows this client, e.g. /etc/exports '%s "
+			          "10.0.0.0/24(rw,no_root_squash)', then exportfs -ra",
+			          s->mnt_path[0] ? s->mnt_path : "the nfsroot= path",
+			          fmt_ipv4(s->server).s,
+			          s->mnt_path[0] ? s->mnt_path : "/srv/nfs/pi");
+			diag_evidence(f, s->mnt_call.last);
+			diag_evidence(f, s->mnt_fail);
+		}
+		return true;
+	}
+	if (s->nfs_fail.frame && !s->root_in_use.frame) {
+		diag_nfs_fail(x, s);
+		return true;
+	}
+	return false;
+}
+
+/* Kernel DHCP done, no RPC at all: unreachable server, or nothing tried (s5 #14). */
+static bool diag_nfs_start(struct diag_ctx *x)
+{
+	const struct client_attempt *a = x->a;
+	struct diag_finding *f;
+	if (!a->kernel.ack.count)
+		return false;
+	if (diag_unreachable(x, CLIENT_ST_PORTMAP, 0, DIAG_CODE_NFS_SERVER_UNREACHABLE,
+	                     a->kernel.ack.last))
+		return true;
+	for (int i = 0; i < a->narp; i++)
+		if (!a->arp_answer[i].frame && a->arp_first[i].frame > a->kernel.ack.last.frame) {
+			f = diag_stall(x, DIAG_CODE_NFS_SERVER_UNREACHABLE, CLIENT_ST_PORTMAP,
+			               a->arp_first[i].ts, x->o->t.nfs);
+			if (f) {
+				diag_summary(f,
+				             "the kernel asked by ARP for %s %u times and "
+				             "nobody answered",
+				             fmt_ipv4(a->arp_target[i]).s, a->arp_count[i]);
+				diag_evidence(f, a->arp_first[i]);
+			}
+			return true;
+		}
+	f = diag_stall(x, DIAG_CODE_NO_NFS_TRAFFIC, CLIENT_ST_PORTMAP, a->kernel.ack.last.ts,
+	               x->o->t.nfs);
+	if (f) {
+		diag_summary(
+		    f, "the kernel got its address by DHCP but never contacted an NFS server");
+		diag_evidence(f, a->kernel.ack.last);
+	}
+	return true;
+}
+
+bool diag_rule_nfs(struct diag_ctx *x)
+{
+	const struct client_attempt *a = x->a;
+	const struct client_rpc *s = &a->rpc;
+	struct diag_finding *f;
+	if (!x->rpc_any)
+		return diag_nfs_start(x);
+	if (diag_rule_mount(x))
+		return true;
+	if (s->unanswered_count &&
+	    (!s->root_in_use.frame || x->now - s->unanswered.ts >= x->o->t.nfs)) {
+		f = diag_stall(x, DIAG_CODE_NFS_NO_RESPONSE,
+		               s->root_in_use.frame ? CLIENT_ST_NFS : CLIENT_ST_MOUNT,
+		               s->unanswered.ts, x->o->t.nfs);
+		if (f) {
+			diag_summary(f, "%u RPC calls to %s since the last reply, none answered",
+			             s->unanswered_count, fmt_ipv4(s->server).s);
+			diag_evidence(f, s->unanswered);
+		}
+		return true;
+	}
+	if (!s->root_in_use.frame && (s->other.count || s->cut_replies)) {
+		char why[DIAG_TEXT_MAX];
+		if (s->cut_replies)
+			diag_text(
+			    why, sizeof(why),
+			    "%u MOUNT/NFS replies from %s were cut by the capture's "
+			    "snaplen before their status: the RPC layer accepted them, whether "
+			    "the mount worked is not in the capture",
+			    s->cut_replies, fmt_ipv4(s->server).s);
+		else
+			diag_text(why, sizeof(why),
+			          "%u RPC messages between the client and %s could not be "
+			          "matched to a program (their calls were cut or not captured)",
+			          s->other.count,
+			          fmt_ipv4(s->server ? s->server : x->a->kernel.offer_server).s);
+		if (diag_stall(x, DIAG_CODE_NFS_NO_RESPONSE, CLIENT_ST_NFS, a->last.ts, 0)) {
+			diag_evidence(&x->r->f[x->r->primary],
+			              s->cut_replies ? s->cut_first : s->other.first);
+			diag_cannot_tell(x,
+			                 x->cap->truncated ? DIAG_CODE_CAPTURE_TRUNCATED
+			                                   : DIAG_CODE_CAPTURE_RPC_UNMATCHED,
+			                 why);
+		}
+		return true;
+	}
+	if (!s->root_in_use.frame) {
+		f = diag_stall(x, DIAG_CODE_NFS_NO_RESPONSE, CLIENT_ST_MOUNT, a->last.ts,
+		               x->o->t.nfs);
+		if (f)
+			diag_summary(
+			    f,
+			    "the NFS root was not used yet: the last RPC exchange ended at frame "
+			    "%" PRIu64,
+			    a->last.frame);
+		return true;
+	}
+	x->r->verdict = DIAG_BOOTED;
+	return true;
+}

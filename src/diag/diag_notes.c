@@ -1,0 +1,170 @@
+/* summary: notes: the warnings and information that do not stop a boot (retransmissions, big
+ * TFTP blocks, several DHCP servers, option 66 as a name, a slow stage, the root-folder
+ * fallback, optional probes not found, NFS errors once the root is in use; PI-NETBOOT.md s3). */
+#include <stdio.h>
+
+#include "diag_priv.h"
+#include "nbt/fmt.h"
+#include "nbt/tftp.h"
+
+void diag_note_root_folder(struct diag_ctx *x)
+{
+	const struct client_file *first;
+	if (!x->pi || !x->any_served || !diag_prefix_missing(x, &first))
+		return;
+	struct diag_finding *f =
+	    diag_add(x, DIAG_CODE_USING_ROOT_FOLDER, DIAG_SEV_INFO, CLIENT_ST_TFTP_FW);
+	diag_summary(f,
+	             "%s was not found, so the Pi fell back to the TFTP root and was served from "
+	             "there: using root folder, not %s",
+	             first->name, x->c->prefix_str);
+	diag_hint(f, "fine as it is; to give this Pi its own files, create <tftp-root>/%s",
+	          x->c->prefix_str);
+	diag_evidence(f, first->error);
+	diag_evidence(f, x->last_done->done);
+}
+
+void diag_note_optional(struct diag_ctx *x)
+{
+	char names[DIAG_TEXT_MAX / 2] = "";
+	size_t used = 0;
+	unsigned n = 0;
+	struct client_mark first = {0, 0};
+	for (uint32_t i = 0; i < x->a->nfiles; i++) {
+		const struct client_file *f = &x->a->files[i];
+		if (f->state != CLIENT_FILE_ERROR || f->err_code != TFTP_ERR_NOTFOUND ||
+		    !client_file_optional(f->name))
+			continue;
+		if (!n++)
+			first = f->error;
+		int w =
+		    snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", f->name);
+		if (w > 0 && (size_t)w < sizeof(names) - used)
+			used += (size_t)w;
+	}
+	/* None missing: no finding, and the writers below skip a NULL one. */
+	struct diag_finding *f =
+	    n ? diag_add(x, DIAG_CODE_OPTIONAL_FILE_MISSING, DIAG_SEV_INFO, CLIENT_ST_TFTP_FW)
+	      : NULL;
+	diag_summary(f,
+	             "not found, which is normal (optional probes: signatures, recovery and "
+	             "EEPROM updates, overlay map): %s",
+	             names);
+	diag_evidence(f, first);
+}
+
+void diag_note_tftp(struct diag_ctx *x)
+{
+	uint32_t retrans = 0, dups = 0, big = 0;
+	const struct client_file *worst = NULL, *bigf = NULL;
+	for (uint32_t i = 0; i < x->a->nfiles; i++) {
+		const struct client_file *f = &x->a->files[i];
+		if (f->state != CLIENT_FILE_DONE)
+			continue; /* an unfinished transfer's retries belong to its stall */
+		retrans += f->retrans;
+		dups += f->dup_acks;
+		if (f->retrans && (!worst || f->retrans > worst->retrans))
+			worst = f;
+		/* 1468 + 4 (TFTP) + 8 (UDP) + 20 (IPv4) = 1500: more needs IP fragments. */
+		if (f->blksize > 1468 && !big++)
+			bigf = f;
+	}
+	struct diag_finding *f;
+	if (retrans || dups) {
+		f = diag_add(x, DIAG_CODE_TFTP_RETRANSMITS, DIAG_SEV_WARNING, CLIENT_ST_TFTP_FW);
+		if (f) {
+			diag_summary(
+			    f,
+			    "%u DATA retransmissions and %u duplicate ACKs (most on %s): packets "
+			    "were lost or late, the transfers recovered",
+			    retrans, dups, worst ? worst->name : "ACKs");
+			diag_hint(
+			    f,
+			    "check cabling, switch ports and Wi-Fi bridges between the client and "
+			    "the TFTP server");
+			if (worst)
+				diag_evidence(f, worst->last_pkt);
+		}
+	}
+	if (bigf && (f = diag_add(x, DIAG_CODE_TFTP_BLKSIZE_FRAGMENTS, DIAG_SEV_WARNING,
+	                          CLIENT_ST_TFTP_FW)) != NULL) {
+		diag_summary(
+		    f,
+		    "blksize %u for %s makes every DATA packet larger than a 1500-byte MTU, so "
+		    "it travels as IP fragments",
+		    bigf->blksize, bigf->name);
+		diag_hint(f, "dnsmasq: tftp-mtu=1500 caps the block size");
+		diag_evidence(f, bigf->first_rrq);
+	}
+}
+
+void diag_note_dhcp(struct diag_ctx *x)
+{
+	const struct client_dhcp *d = &x->a->fw;
+	struct diag_finding *f;
+	if (d->nservers > 1 && (f = diag_add(x, DIAG_CODE_SEVERAL_DHCP_SERVERS, DIAG_SEV_WARNING,
+	                                     CLIENT_ST_FW_DHCP)) != NULL) {
+		diag_summary(f,
+		             "%u DHCP servers answered (%s and %s%s): the client may take "
+		             "the wrong one",
+		             d->nservers, fmt_ipv4(d->servers[0]).s, fmt_ipv4(d->servers[1]).s,
+		             d->nservers > 2 ? ", ..." : "");
+		diag_hint(f,
+		          "keep one DHCP server per segment, or make the others proxyDHCP / ignore "
+		          "this MAC (dnsmasq dhcp-host=MAC,ignore)");
+		diag_evidence(f, d->server_first[0]);
+		diag_evidence(f, d->server_first[1]);
+	}
+	/* Not again as a note when the stall already says it. */
+	if (d->has_opt66 && !d->opt66_is_ip &&
+	    !diag_primary_is(x->r, DIAG_CODE_OFFER_MISSING_TFTP_SERVER) &&
+	    (f = diag_add(x, DIAG_CODE_OPTION66_IS_NAME, DIAG_SEV_WARNING, CLIENT_ST_FW_DHCP)) !=
+	        NULL) {
+		diag_summary(f, "option 66 is the name '%s'; a Pi does not resolve names there",
+		             d->opt66);
+		diag_hint(f, "dnsmasq: dhcp-option=66,\"<server IP>\"");
+		diag_evidence(f, d->first_usable_offer);
+	}
+	/* A disagreement the client survived: which one it used tells the two apart. */
+	if (d->opt66_is_ip && d->siaddr && d->opt66_ip != d->siaddr &&
+	    !diag_primary_is(x->r, DIAG_CODE_TFTP_SERVER_CONFLICT) &&
+	    (f = diag_add(x, DIAG_CODE_TFTP_SERVER_CONFLICT, DIAG_SEV_WARNING,
+	                  CLIENT_ST_FW_DHCP)) != NULL) {
+		uint32_t used = x->last ? x->last->server : 0;
+		diag_summary(f, "option 66 says %s but next-server says %s; the client used %s",
+		             fmt_ipv4(d->opt66_ip).s, fmt_ipv4(d->siaddr).s,
+		             used == d->opt66_ip ? "option 66"
+		             : used == d->siaddr ? "next-server"
+		                                 : "neither (no RRQ seen)");
+		diag_default_hint(f);
+		diag_evidence(f, d->first_usable_offer);
+	}
+	/* Slow: more than half the DHCP timeout (at least 10 s), yet the ACK came. */
+	nbt_time end = d->ack.count ? d->ack.last.ts : 0;
+	nbt_time slow = x->o->t.dhcp / 2 > DIAG_SEC(10) ? x->o->t.dhcp / 2 : DIAG_SEC(10);
+	if (end && d->discover.count && end - d->discover.first.ts > slow &&
+	    (f = diag_add(x, DIAG_CODE_SLOW_STAGE, DIAG_SEV_WARNING, CLIENT_ST_FW_DHCP)) != NULL) {
+		diag_summary(
+		    f,
+		    "firmware DHCP took %.1f s from the first DISCOVER to the ACK (%u DISCOVERs)",
+		    (double)(end - d->discover.first.ts) / 1e9, d->discover.count);
+		diag_evidence(f, d->discover.first);
+		diag_evidence(f, d->ack.last);
+	}
+}
+
+/* Errors once the root is mounted (a missing optional file, a permission) do not undo a boot. */
+void diag_note_nfs(struct diag_ctx *x)
+{
+	const struct client_rpc *s = &x->a->rpc;
+	struct diag_finding *f;
+	if (!s->root_in_use.frame || !s->nfs_errors || x->r->verdict != DIAG_BOOTED)
+		return;
+	if ((f = diag_add(x, DIAG_CODE_NFS_ERROR, DIAG_SEV_WARNING, CLIENT_ST_NFS)) != NULL) {
+		diag_summary(
+		    f, "%u NFS error replies while the root was in use (first: status %u%s%s)",
+		    s->nfs_errors, s->nfs_status, s->nfs_path[0] ? " on " : "", s->nfs_path);
+		diag_default_hint(f);
+		diag_evidence(f, s->nfs_fail);
+	}
+}

@@ -1,0 +1,105 @@
+/* summary: what the diagnosis files share: the rule context, the findings helpers, and each
+ * stage's rules (include/nbt/diagnose.h is the public side, include/nbt/diag_codes.def the
+ * codes). */
+#ifndef NBT_DIAG_PRIV_H
+#define NBT_DIAG_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nbt/diag_codes.h"
+#include "nbt/diagnose.h"
+
+#define DIAG_SEC(s) ((nbt_time)(s)*NBT_NS_PER_SEC)
+
+/* Why a port-69 filter explains missing TFTP replies: a stall's "cannot tell" and the note
+ * that stands without a stall say the same. */
+#define DIAG_FILTER_WHY                                                                            \
+	"the client asked for TFTP files and went on as if it got them, yet no TFTP reply is in "  \
+	"the capture: TFTP data comes from a new port, so a filter on port 69 alone keeps the "    \
+	"RRQs and drops every DATA (and a filter like that drops NFS too)"
+
+/* What a rule sees: the attempt, the clock, and facts computed once (diag_capture() fills only
+ * cap and r). */
+struct diag_ctx {
+	const struct client *c;
+	const struct client_attempt *a;
+	const struct client_capture *cap;
+	const struct diag_opts *o;
+	nbt_time now;
+	struct diag_result *r;
+	bool pi, pxe, has_rrq, any_served, kernel_served, kdhcp, rpc_any, fw_done;
+	uint32_t distinct_rrq;
+	const struct client_file *last; /* the file with the latest activity */
+	const struct client_file *last_done;
+	uint32_t tftp_server; /* where the client should go: 66 (IP), 150, else siaddr */
+};
+
+/* ---- findings (diagnose.c) ---- */
+
+/* A new finding, zeroed but for code, severity and stage; NULL when the result is full. */
+struct diag_finding *diag_add(struct diag_ctx *x, enum diag_code code, enum diag_severity sev,
+                              enum client_stage st);
+/* Names the stall behind the verdict; `since` + `timeout` is when it becomes final. */
+struct diag_finding *diag_stall(struct diag_ctx *x, enum diag_code code, enum client_stage st,
+                                nbt_time since, nbt_time timeout);
+/* printf into a buffer, cut to its size. */
+__attribute__((format(printf, 3, 4))) void diag_text(char *dst, size_t size, const char *fmt, ...);
+
+/* Writes a finding's summary or hint printf-style; nothing when f is NULL (the result was full),
+ * so a rule need not test what diag_add() or diag_stall() returned before writing. */
+enum diag_field { DIAG_FIELD_SUMMARY, DIAG_FIELD_HINT };
+__attribute__((format(printf, 3, 4))) void diag_write(struct diag_finding *f, enum diag_field which,
+                                                      const char *fmt, ...);
+#define diag_summary(f, ...) diag_write((f), DIAG_FIELD_SUMMARY, __VA_ARGS__)
+#define diag_hint(f, ...)    diag_write((f), DIAG_FIELD_HINT, __VA_ARGS__)
+/* Adds an evidence frame once; ignores frame 0 and a NULL finding. */
+void diag_evidence(struct diag_finding *f, struct client_mark m);
+/* The registry's hint, unless the rule wrote a more specific one. */
+void diag_default_hint(struct diag_finding *f);
+const struct diag_finding *diag_find(const struct diag_result *r, enum diag_code code);
+/* The primary finding has this code (false without a primary). */
+bool diag_primary_is(const struct diag_result *r, enum diag_code code);
+
+/* ---- facts the stage rules share (diagnose.c) ---- */
+
+/* "the kernel", "the Pi" or "the client": who sent what a stage's summary talks about. */
+const char *diag_who(const struct diag_ctx *x, enum client_stage st);
+/* ICMP unreachable after `after`, or ARP for `server` unanswered: names `code` the stall. */
+bool diag_unreachable(struct diag_ctx *x, enum client_stage st, uint32_t server,
+                      enum diag_code code, struct client_mark after);
+
+/* ---- stall rules, in boot order: true when the rule decided the verdict ---- */
+
+/* One DHCP exchange, firmware or kernel (diag_dhcp.c). */
+bool diag_dhcp(struct diag_ctx *x, const struct client_dhcp *d, enum client_stage st);
+bool diag_rule_fw_dhcp(struct diag_ctx *x);
+/* DHCP done, no RRQ yet; then the files (diag_tftp.c). */
+bool diag_rule_tftp_start(struct diag_ctx *x);
+bool diag_rule_tftp_files(struct diag_ctx *x);
+/* Every RRQ under the client's prefix folder was not found; *first is the earliest. */
+bool diag_prefix_missing(const struct diag_ctx *x, const struct client_file **first);
+/* After the files: the kernel's DHCP, or a PXE boot program (diag_kernel.c). */
+bool diag_rule_kernel(struct diag_ctx *x);
+/* portmap, MOUNT, NFS (diag_nfs.c). */
+bool diag_rule_nfs(struct diag_ctx *x);
+
+/* ---- what the capture cannot show (diag_cannot_tell.c) ---- */
+
+/* Turns the primary stall into cannot-tell and adds `capture_code` saying `because`. */
+void diag_cannot_tell(struct diag_ctx *x, enum diag_code capture_code, const char *because);
+/* After the stall rules: a stall the capture itself may explain becomes cannot-tell. */
+void diag_blind(struct diag_ctx *x);
+void diag_note_filter(struct diag_ctx *x);
+void diag_note_mid_boot(struct diag_ctx *x);
+
+/* ---- notes: warnings and information that do not stop a boot (diag_notes.c) ---- */
+
+void diag_note_root_folder(struct diag_ctx *x);
+void diag_note_optional(struct diag_ctx *x);
+void diag_note_dhcp(struct diag_ctx *x);
+void diag_note_tftp(struct diag_ctx *x);
+void diag_note_nfs(struct diag_ctx *x);
+
+#endif

@@ -1,0 +1,248 @@
+/* summary: the TFTP stall rules: DHCP done but no request, then the files the client asked for
+ * (RFC 1350, RFC 2347-2349 options; the Pi's <serial>/ folder and root fallback, PI-NETBOOT.md
+ * s3). */
+#include <inttypes.h>
+#include <string.h>
+
+#include "diag_priv.h"
+#include "nbt/fmt.h"
+#include "nbt/tftp.h"
+
+/* DHCP is done and no RRQ came: the server cannot be reached, the offer named no server to
+ * ask, or (PXE) no boot file to ask for. */
+bool diag_rule_tftp_start(struct diag_ctx *x)
+{
+	const struct client_attempt *a = x->a;
+	const struct client_dhcp *d = &a->fw;
+	struct diag_finding *f;
+	if (!x->fw_done || x->has_rrq || x->kdhcp || x->rpc_any)
+		return false;
+	struct client_mark since = d->ack.count ? d->ack.last : d->first_usable_offer;
+	if (diag_unreachable(x, CLIENT_ST_TFTP_FW, x->tftp_server,
+	                     DIAG_CODE_TFTP_SERVER_UNREACHABLE, (struct client_mark){0, 0}))
+		return true;
+	if (!x->tftp_server && !(x->pxe && d->has_bootfile && d->offer_server)) {
+		f = diag_stall(x, DIAG_CODE_OFFER_MISSING_TFTP_SERVER, CLIENT_ST_TFTP_FW, since.ts,
+		               0);
+		if (f) {
+			if (d->has_opt66)
+				diag_summary(
+				    f,
+				    "option 66 is the name '%s', which the Pi does not resolve, "
+				    "and siaddr is 0.0.0.0: it has no TFTP server to ask",
+				    d->opt66);
+			else
+				diag_summary(f,
+				             "the offer names no TFTP server (no option 66, siaddr "
+				             "0.0.0.0), so %s never asks for a file",
+				             diag_who(x, CLIENT_ST_TFTP_FW));
+			diag_evidence(f, d->first_usable_offer);
+			diag_evidence(f, d->ack.last);
+		}
+		return true;
+	}
+	f = diag_stall(x, DIAG_CODE_NO_TFTP_REQUEST, CLIENT_ST_TFTP_FW, since.ts,
+	               x->pxe && !d->has_bootfile ? 0 : x->o->t.tftp_file);
+	if (f) {
+		if (x->pxe && !d->has_bootfile)
+			diag_summary(
+			    f, "DHCP completed but the offer has no boot file name (option 67 / "
+			       "file), so the PXE client has nothing to ask for");
+		else
+			diag_summary(
+			    f, "DHCP completed (TFTP server %s) but %s never asked for a file",
+			    fmt_ipv4(x->tftp_server).s, diag_who(x, CLIENT_ST_TFTP_FW));
+		diag_evidence(f, since);
+	}
+	return true;
+}
+
+/* The folder part of a file name ("38c128c0/"), or "" at the root. */
+static void diag_folder(const char *name, char *out, size_t size)
+{
+	const char *s = strrchr(name, '/');
+	size_t n = s ? (size_t)(s - name) + 1 : 0;
+	diag_text(out, size, "%.*s", (int)(n < size ? n : size - 1), name);
+}
+
+static bool diag_in_prefix(const struct client *c, const char *name)
+{
+	size_t n = strlen(c->prefix_str);
+	return n && strncmp(name, c->prefix_str, n) == 0;
+}
+
+/* Every RRQ under the prefix folder was not found and nothing under it was served. */
+bool diag_prefix_missing(const struct diag_ctx *x, const struct client_file **first)
+{
+	const struct client *c = x->c;
+	bool missing = false;
+	*first = NULL;
+	if (c->prefix != CLIENT_PREFIX_SERIAL && c->prefix != CLIENT_PREFIX_CUSTOM &&
+	    c->prefix != CLIENT_PREFIX_MAC)
+		return false;
+	for (uint32_t i = 0; i < x->a->nfiles; i++) {
+		const struct client_file *f = &x->a->files[i];
+		if (!diag_in_prefix(c, f->name))
+			continue;
+		if (f->state == CLIENT_FILE_DONE || f->state == CLIENT_FILE_PROBED ||
+		    f->state == CLIENT_FILE_XFER)
+			return false;
+		if (f->state == CLIENT_FILE_ERROR && f->err_code == TFTP_ERR_NOTFOUND) {
+			missing = true;
+			if (!*first || f->error.frame < (*first)->error.frame)
+				*first = f;
+		}
+	}
+	return missing;
+}
+
+/* RRQs and no TFTP reply at all: the server is unreachable or silent; when option 66 and
+ * next-server disagree, the client most likely asked the one that is not a TFTP server. */
+static bool diag_tftp_silent(struct diag_ctx *x)
+{
+	const struct client_attempt *a = x->a;
+	const struct client_dhcp *d = &a->fw;
+	const struct client_file *l = x->last;
+	struct diag_finding *f;
+	if (diag_unreachable(x, CLIENT_ST_TFTP_FW, l->server, DIAG_CODE_TFTP_SERVER_UNREACHABLE,
+	                     (struct client_mark){0, 0}))
+		return true;
+	bool conflict = d->opt66_is_ip && d->siaddr && d->opt66_ip != d->siaddr;
+	f = diag_stall(x, conflict ? DIAG_CODE_TFTP_SERVER_CONFLICT : DIAG_CODE_TFTP_NO_RESPONSE,
+	               l->stage, l->last_rrq.ts, x->o->t.tftp_file);
+	if (conflict)
+		diag_summary(f,
+		             "option 66 says %s but next-server (siaddr) says %s; the "
+		             "client asked %s for %s %u times and got no answer",
+		             fmt_ipv4(d->opt66_ip).s, fmt_ipv4(d->siaddr).s, fmt_ipv4(l->server).s,
+		             l->name, l->rrqs);
+	else
+		diag_summary(f, "%s asked %s for %s %u times and the TFTP server never answered",
+		             diag_who(x, l->stage), fmt_ipv4(l->server).s, l->name, l->rrqs);
+	diag_evidence(f, l->first_rrq);
+	diag_evidence(f, l->last_rrq);
+	return true;
+}
+
+/* The server's "file not found" for a file the boot needs names the file and its folder;
+ * any other ERROR (or the client's own) is tftp-error with its text. */
+static void diag_file_error(struct diag_ctx *x, const struct client_file *l)
+{
+	char dir[TFTP_FILE_MAX];
+	struct diag_finding *f;
+	diag_folder(l->name, dir, sizeof(dir));
+	if (l->err_code == TFTP_ERR_NOTFOUND && !l->err_by_client) {
+		f = diag_stall(x, DIAG_CODE_TFTP_FILE_NOT_FOUND, l->stage, l->error.ts, 0);
+		diag_summary(f,
+		             "%s asked for %s and the server answered \"%s\"; nothing was "
+		             "served after it",
+		             diag_who(x, l->stage), l->name, l->err_msg);
+		diag_hint(
+		    f,
+		    "put %s in <tftp-root>/%s (dnsmasq tftp-root=, tftpd-hpa TFTP_DIRECTORY); "
+		    "names are case-sensitive",
+		    l->name + strlen(dir), dir);
+	} else {
+		f = diag_stall(x, DIAG_CODE_TFTP_ERROR, l->stage, l->error.ts, 0);
+		diag_summary(f, "the transfer of %s ended with %s ERROR %u \"%s\"", l->name,
+		             l->err_by_client ? "the client's" : "the server's", l->err_code,
+		             l->err_msg);
+	}
+	diag_evidence(f, l->first_rrq);
+	diag_evidence(f, l->error);
+}
+
+static void diag_file_stalled(struct diag_ctx *x, const struct client_file *l)
+{
+	struct diag_finding *f =
+	    diag_stall(x, DIAG_CODE_TFTP_STALLED, l->stage, l->last_pkt.ts, x->o->t.tftp_file);
+	char pct[48] = "";
+	if (l->has_tsize && l->tsize)
+		diag_text(pct, sizeof(pct), " of %" PRIu64 " (%.0f%%)", l->tsize,
+		          100.0 * (double)l->bytes / (double)l->tsize);
+	const char *silent =
+	    l->last_dir == TFTP_DIR_SERVER
+	        ? "the client stopped acknowledging (the server's DATA was the last word)"
+	        : "the server stopped sending (the client's ACK was the last word)";
+	diag_summary(f,
+	             "the transfer of %s stopped at block %" PRIu64 " (last acknowledged: %" PRIu64
+	             "), %" PRIu64 " bytes%s: %s",
+	             l->name, l->last_block, l->last_acked, l->bytes, pct, silent);
+	diag_evidence(f, l->first_rrq);
+	diag_evidence(f, l->last_pkt);
+}
+
+/* RFC 1350 s4: a reply is known by its address and port; one from another address than the
+ * RRQ went to belongs to no transfer the client knows, so it asks again and again. */
+static void diag_wrong_source(struct diag_ctx *x, const struct client_file *l)
+{
+	/* From the client's last RRQ: the server's retransmissions of ignored replies are no
+	 * progress. */
+	struct diag_finding *f = diag_stall(x, DIAG_CODE_TFTP_REPLY_WRONG_SOURCE, l->stage,
+	                                    l->last_rrq.ts, x->o->t.tftp_file);
+	diag_summary(f,
+	             "%s asked %s for %s (%u RRQs) and the answers came from %s (%u packets), "
+	             "which the client ignores: a TFTP reply must come from the address asked",
+	             diag_who(x, l->stage), fmt_ipv4(l->server).s, l->name, l->rrqs,
+	             fmt_ipv4(l->other_src).s, l->other_pkts);
+	diag_hint(f,
+	          "find what changes the replies' source address: a NAT rule on the server or "
+	          "router (nft list ruleset), or a multi-homed TFTP server (tftpd-hpa: "
+	          "TFTP_ADDRESS=\"%s:69\"); or point option 66 / next-server at %s",
+	          fmt_ipv4(l->server).s, fmt_ipv4(l->other_src).s);
+	diag_evidence(f, l->first_rrq);
+	diag_evidence(f, l->other_first);
+	diag_evidence(f, l->last_rrq);
+}
+
+/* RRQs were sent and the kernel has not taken over: judge the TFTP server's answers. A Pi
+ * whose whole <serial>/ folder is missing names the folder, not the first file. */
+bool diag_rule_tftp_files(struct diag_ctx *x)
+{
+	const struct client_attempt *a = x->a;
+	const struct client_file *l = x->last, *first;
+	struct diag_finding *f;
+	if (!x->has_rrq || x->kdhcp || x->rpc_any || !l)
+		return false;
+	if (!a->tftp_server_pkts)
+		return diag_tftp_silent(x);
+	if (l->other_pkts && !l->other_answered && l->state != CLIENT_FILE_DONE &&
+	    l->state != CLIENT_FILE_PROBED) {
+		diag_wrong_source(x, l);
+		return true;
+	}
+	if (x->pi && !x->any_served && diag_prefix_missing(x, &first) &&
+	    (l->state == CLIENT_FILE_ERROR || x->now - l->last_pkt.ts >= x->o->t.tftp_file)) {
+		f = diag_stall(x, DIAG_CODE_TFTP_FILE_NOT_FOUND, first->stage, first->error.ts, 0);
+		if (f) {
+			f->detail = "serial-folder-missing";
+			diag_summary(
+			    f,
+			    "the Pi asked for %s and nothing under %s exists on the server "
+			    "(the root fallback found nothing either)",
+			    first->name, x->c->prefix_str);
+			diag_hint(
+			    f,
+			    "create <tftp-root>/%s with the boot files; the Pi asks for the serial "
+			    "in lower case, 8 hex digits (check TFTP_PREFIX in the EEPROM config)",
+			    x->c->prefix_str);
+			diag_evidence(f, first->first_rrq);
+			diag_evidence(f, first->error);
+			diag_evidence(f, l->last_pkt);
+		}
+		return true;
+	}
+	/* The latest file says where the boot is: served, failed, stopped mid-transfer, or asked
+	 * for and never answered. */
+	if (l->state == CLIENT_FILE_DONE || l->state == CLIENT_FILE_PROBED)
+		return false;
+	if (l->state == CLIENT_FILE_ERROR) {
+		if (l->err_code == TFTP_ERR_NOTFOUND && client_file_optional(l->name))
+			return false; /* a probe the boot goes on without */
+		diag_file_error(x, l);
+	} else if (l->state == CLIENT_FILE_XFER || l->server_pkts)
+		diag_file_stalled(x, l);
+	else
+		diag_tftp_silent(x);
+	return true;
+}
