@@ -110,9 +110,7 @@ static void nfs3_skip_wcc(struct cur *c)
 /* Opaque data whose bytes are not needed: skipped, allowed past the capture but not the wire. */
 static void nfs3_skip_opaque(struct cur *c)
 {
-	uint32_t len = cur_xdr_u32(c);
-	cur_skip(c, len);
-	cur_skip(c, (4 - (len & 3)) & 3);
+	cur_xdr_skip(c, UINT32_MAX, NULL); /* no limit: a u32 length can never pass it */
 }
 
 static void nfs3_reply_v3(struct cur *c, struct rpc_nfs3 *n, uint32_t proc)
@@ -156,6 +154,6 @@ void nfs3_reply(struct cur *c, struct rpc_body *b)
 		n->count = cur_xdr_u32(c);
 		n->has_io = cur_ok(c);
 		cur_skip(c, n->count);
-		cur_skip(c, (4 - (n->count & 3)) & 3);
+		cur_xdr_pad(c, n->count);
 	}
 }

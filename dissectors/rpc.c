@@ -118,7 +118,7 @@ static bool rpc_cred(struct cur *c, struct ev_rpc *r, struct dis_ctx *ctx)
 	if (len > RPC_AUTH_BODY_MAX)
 		cur_fail(c, CUR_INVALID, "RPC credential above 400 bytes");
 	struct cur b = cur_sub(c, len);
-	cur_skip(c, (4 - (len & 3)) & 3);
+	cur_xdr_pad(c, len);
 	if (!cur_ok(c))
 		return false;
 	if (!rpc_flavor_known(r->auth_flavor))
@@ -143,11 +143,7 @@ static bool rpc_cred(struct cur *c, struct ev_rpc *r, struct dis_ctx *ctx)
 static uint32_t rpc_verf(struct cur *c)
 {
 	uint32_t flavor = cur_xdr_u32(c);
-	uint32_t len = cur_xdr_u32(c);
-	if (len > RPC_AUTH_BODY_MAX)
-		cur_fail(c, CUR_INVALID, "RPC verifier above 400 bytes");
-	cur_skip(c, len);
-	cur_skip(c, (4 - (len & 3)) & 3);
+	cur_xdr_skip(c, RPC_AUTH_BODY_MAX, "RPC verifier above 400 bytes");
 	return flavor;
 }
 

@@ -138,5 +138,10 @@ bool cur_xdr_bool(struct cur *c);
 struct span cur_xdr_opaque(struct cur *c, size_t max);
 /* Fixed-length opaque of n bytes (padded to 4). */
 struct span cur_xdr_fixed(struct cur *c, size_t n);
+/* Skips the pad after n bytes of opaque data (RFC 4506 s4.10: to a multiple of 4 bytes). */
+void cur_xdr_pad(struct cur *c, size_t n);
+/* Skips a variable-length opaque whose bytes are not needed: they may lie past the capture
+ * (never read), not past the wire; a declared length above max fails CUR_INVALID with `why`. */
+void cur_xdr_skip(struct cur *c, size_t max, const char *why);
 
 #endif

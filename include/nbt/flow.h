@@ -14,18 +14,18 @@
 struct tcp_stream;
 
 struct flow {
+	/* What a lookup compares, first: a chain walk touches one cache line per flow. */
+	uint32_t hash;
 	uint8_t l4proto;
-	uint32_t ip[2]; /* [0]: the first sender seen */
 	uint16_t port[2];
+	uint32_t ip[2]; /* [0]: the first sender seen */
+	struct flow *hnext;
 	const struct dissector *dis;
 	void *state; /* dis->flow_state_size bytes, zeroed */
 	struct tcp_stream *tcp[2];
 	uint64_t first_frame;
 	nbt_time first_ts, last_ts;
-	/* table links */
-	struct flow *hnext;
 	struct flow *lru_prev, *lru_next;
-	uint32_t hash;
 };
 
 struct flow_limits {

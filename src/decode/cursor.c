@@ -155,6 +155,20 @@ struct span cur_xdr_fixed(struct cur *c, size_t n)
 	return s;
 }
 
+void cur_xdr_pad(struct cur *c, size_t n)
+{
+	cur_skip(c, (4 - (n & 3)) & 3);
+}
+
+void cur_xdr_skip(struct cur *c, size_t max, const char *why)
+{
+	uint32_t len = cur_xdr_u32(c);
+	if (len > max)
+		cur_fail(c, CUR_INVALID, why);
+	cur_skip(c, len);
+	cur_xdr_pad(c, len);
+}
+
 struct span cur_xdr_opaque(struct cur *c, size_t max)
 {
 	uint32_t n = cur_be32(c);

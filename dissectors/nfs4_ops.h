@@ -1,0 +1,87 @@
+/* summary: the NFSv4 operation numbers (RFC 7530 s16.1, RFC 8881 s18, RFC 7862 s15) and the
+ * tables of their fixed argument and result sizes, private to the NFSv4 decoder. */
+#ifndef NBT_NFS4_OPS_H
+#define NBT_NFS4_OPS_H
+
+#include <stdint.h>
+
+/* Operation numbers (RFC 7530 s16.1, RFC 8881 s18, RFC 7862 s15). */
+enum nfs4_op {
+	OP_ACCESS = 3,
+	OP_CLOSE,
+	OP_COMMIT,
+	OP_CREATE,
+	OP_DELEGPURGE,
+	OP_DELEGRETURN,
+	OP_GETATTR,
+	OP_GETFH,
+	OP_LINK,
+	OP_LOCK,
+	OP_LOCKT,
+	OP_LOCKU,
+	OP_LOOKUP,
+	OP_LOOKUPP,
+	OP_NVERIFY,
+	OP_OPEN,
+	OP_OPENATTR,
+	OP_OPEN_CONFIRM,
+	OP_OPEN_DOWNGRADE,
+	OP_PUTFH,
+	OP_PUTPUBFH,
+	OP_PUTROOTFH,
+	OP_READ,
+	OP_READDIR,
+	OP_READLINK,
+	OP_REMOVE,
+	OP_RENAME,
+	OP_RENEW,
+	OP_RESTOREFH,
+	OP_SAVEFH,
+	OP_SECINFO,
+	OP_SETATTR,
+	OP_SETCLIENTID,
+	OP_SETCLIENTID_CONFIRM,
+	OP_VERIFY,
+	OP_WRITE,
+	OP_RELEASE_LOCKOWNER,
+	OP_BACKCHANNEL_CTL,
+	OP_BIND_CONN_TO_SESSION,
+	OP_EXCHANGE_ID,
+	OP_CREATE_SESSION,
+	OP_DESTROY_SESSION,
+	OP_FREE_STATEID,
+	OP_GET_DIR_DELEGATION,
+	OP_GETDEVICEINFO,
+	OP_GETDEVICELIST,
+	OP_LAYOUTCOMMIT,
+	OP_LAYOUTGET,
+	OP_LAYOUTRETURN,
+	OP_SECINFO_NO_NAME,
+	OP_SEQUENCE,
+	OP_SET_SSV,
+	OP_TEST_STATEID,
+	OP_WANT_DELEGATION,
+	OP_DESTROY_CLIENTID,
+	OP_RECLAIM_COMPLETE,
+	OP_ALLOCATE,
+	OP_COPY,
+	OP_COPY_NOTIFY,
+	OP_DEALLOCATE,
+	OP_IO_ADVISE,
+	OP_LAYOUTERROR,
+	OP_LAYOUTSTATS,
+	OP_OFFLOAD_CANCEL,
+	OP_OFFLOAD_STATUS,
+	OP_READ_PLUS,
+	OP_SEEK,
+	OP_WRITE_SAME,
+	OP_CLONE,
+	OP_ILLEGAL = 10044,
+};
+
+/* Fixed-size arguments of an op, in bytes; -1 if the op needs a custom walk or is unknown. */
+int nfs4_arg_fixed(uint32_t op);
+/* Fixed-size results of a successful op, in bytes; -1 for a custom walk or an unknown op. */
+int nfs4_res_fixed(uint32_t op);
+
+#endif
