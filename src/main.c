@@ -445,13 +445,9 @@ static int main_read(struct nbt_capture *cap, struct run *r)
 	enum capture_err err = CAPERR_NONE;
 	char *errbuf = r->errbuf;
 	while (!main_stop) {
-		int budget = 512;
-		if (r->opt->count && r->opt->count - r->frames < budget)
-			budget = (int)(r->opt->count - r->frames);
-		int n = capture_dispatch(cap, budget, main_on_frame, r, &err, errbuf);
-		if (n < 0)
-			break;
-		if (r->opt->count && r->frames >= r->opt->count)
+		int n = capture_read_batch(cap, CAPTURE_BATCH, r->opt->count, r->frames,
+		                           main_on_frame, r, &err, errbuf);
+		if (n < 0 || capture_count_reached(r->opt->count, r->frames))
 			break;
 	}
 	if (err == CAPERR_NONE)

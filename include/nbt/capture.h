@@ -59,6 +59,18 @@ bool capture_is_live(const struct nbt_capture *c);
  */
 int capture_dispatch(struct nbt_capture *c, int budget, capture_frame_fn fn, void *arg,
                      enum capture_err *err, char errbuf[NBT_ERRBUF_SIZE]);
+/* Frames a batch reads at most, between looks at the keyboard, signals and the clock. */
+#define CAPTURE_BATCH 512
+/*
+ * The read loop's one step, for the UI and the headless run alike: capture_dispatch of up to
+ * `budget` frames that never passes `-c COUNT` (count 0: no limit; `seen` frames already read).
+ * Returns as capture_dispatch does, and -1 without reading once `seen` reached the count.
+ */
+int capture_read_batch(struct nbt_capture *c, int budget, long count, long seen,
+                       capture_frame_fn fn, void *arg, enum capture_err *err,
+                       char errbuf[NBT_ERRBUF_SIZE]);
+/* True when -c COUNT frames were read (count 0: never). */
+bool capture_count_reached(long count, long seen);
 /* The filter in effect (the user's, or the default widened so far), or NULL for none. */
 const char *capture_filter(const struct nbt_capture *c);
 /*

@@ -8,7 +8,6 @@
 #include "nbt/capture.h"
 #include "nbt/ui.h"
 
-#define LOOP_BUDGET    512  /* frames per wake-up before the keyboard is looked at again */
 #define LOOP_REDRAW_MS 100  /* at most 10 redraws a second for new packets */
 #define LOOP_TICK_MS   1000 /* live clock: ages and timeouts move on once a second */
 

@@ -388,3 +388,19 @@ void capture_close(struct nbt_capture *c)
 		pcap_close(c->pc);
 	free(c);
 }
+
+bool capture_count_reached(long count, long seen)
+{
+	return count && seen >= count;
+}
+
+int capture_read_batch(struct nbt_capture *c, int budget, long count, long seen,
+                       capture_frame_fn fn, void *arg, enum capture_err *err,
+                       char errbuf[NBT_ERRBUF_SIZE])
+{
+	if (capture_count_reached(count, seen))
+		return -1;
+	if (count && count - seen < budget)
+		budget = (int)(count - seen);
+	return capture_dispatch(c, budget, fn, arg, err, errbuf);
+}

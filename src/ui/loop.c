@@ -68,12 +68,12 @@ static void loop_on_frame(void *arg, nbt_time ts, const uint8_t *data, uint32_t 
 /* Reads up to budget frames; notes the end of the input (or the -c count) for the status bar. */
 static int loop_read(struct loop *l, int budget)
 {
-	if (l->o->count && l->o->count - l->frames < budget)
-		budget = (int)(l->o->count - l->frames);
 	enum capture_err e = CAPERR_NONE;
 	char eb[NBT_ERRBUF_SIZE];
-	int n = budget > 0 ? capture_dispatch(l->cap, budget, loop_on_frame, l, &e, eb) : -1;
-	if (n < 0 || (l->o->count && l->frames >= l->o->count)) {
+	int n =
+	    capture_read_batch(l->cap, budget, l->o->count, l->frames, loop_on_frame, l, &e, eb);
+	bool counted = capture_count_reached(l->o->count, l->frames);
+	if (n < 0 || counted) {
 		l->ended = true;
 		char note[128];
 		if (e != CAPERR_NONE) {
@@ -81,8 +81,7 @@ static int loop_read(struct loop *l, int budget)
 			snprintf(l->errbuf, NBT_ERRBUF_SIZE, "%s", eb);
 			snprintf(note, sizeof(note), "capture error: %.100s", eb);
 		} else {
-			snprintf(note, sizeof(note), "%s",
-			         l->o->count && l->frames >= l->o->count ? "stopped (-c)" : "EOF");
+			snprintf(note, sizeof(note), "%s", counted ? "stopped (-c)" : "EOF");
 		}
 		ui_set_note(l->ui, note);
 	}
@@ -110,7 +109,7 @@ static nbt_time loop_now(const struct loop *l, nbt_time wall)
 /* Replay: hands over the frames whose time has come; returns ms until the next one (-1: none). */
 static int loop_replay(struct loop *l, nbt_time wall)
 {
-	for (int i = 0; i < LOOP_BUDGET; i++) {
+	for (int i = 0; i < CAPTURE_BATCH; i++) {
 		if (!l->has_pend && (l->ended || loop_read(l, 1) <= 0))
 			return l->ended ? -1 : 0;
 		if (!l->replay_started) {
@@ -130,15 +129,15 @@ static int loop_replay(struct loop *l, nbt_time wall)
 	return 0;
 }
 
-/* Live or stream: reads what is ready now, at most LOOP_BUDGET frames. */
+/* Live or stream: reads what is ready now, at most CAPTURE_BATCH frames. */
 static void loop_read_ready(struct loop *l, int fd)
 {
 	if (l->o->live) {
-		loop_read(l, LOOP_BUDGET);
+		loop_read(l, CAPTURE_BATCH);
 		return;
 	}
 	/* A stream blocks in libpcap for a whole frame: one frame per readable check. */
-	for (int i = 0; i < LOOP_BUDGET && !l->ended; i++) {
+	for (int i = 0; i < CAPTURE_BATCH && !l->ended; i++) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 		if (i && poll(&p, 1, 0) <= 0)
 			break;
@@ -205,7 +204,7 @@ static bool loop_once(struct loop *l, bool *keys_changed)
 	if (l->pend && !l->paused_wall)
 		wait = loop_replay(l, wall);
 	else if (!l->o->live && !l->o->stream && !l->ended && !l->paused_wall) {
-		loop_read(l, LOOP_BUDGET); /* a file: no descriptor to wait on */
+		loop_read(l, CAPTURE_BATCH); /* a file: no descriptor to wait on */
 		wait = 0;
 	}
 	if (l->o->live && !l->ended) {
