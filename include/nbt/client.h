@@ -267,6 +267,11 @@ const struct client_capture *client_table_capture(const struct client_table *t);
 const struct client_attempt *client_last_attempt(const struct client *c);
 
 const char *client_model_name(enum client_model m);
+/* The same for narrow screen columns ("Pi4", "PXE-EFI"). */
+const char *client_model_short(enum client_model m);
+/* "requested", "probed", "transferring", "done", "error"; short: "transfer", "ERROR". */
+const char *client_file_state_name(enum client_file_state s);
+const char *client_file_state_short(enum client_file_state s);
 const char *client_stage_name(enum client_stage s);
 const char *client_prefix_name(enum client_prefix p);
 /* True for OUIs of Raspberry Pi Foundation / Ltd (PI-NETBOOT.md s1). */

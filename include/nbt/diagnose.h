@@ -75,6 +75,8 @@ void diag_attempt(const struct client *c, const struct client_attempt *a,
 void diag_capture(const struct client_capture *cap, struct diag_result *r);
 
 const char *diag_verdict_name(enum diag_verdict v);
+/* The screen's short form: "running", "booted", "STALLED", "unknown". */
+const char *diag_verdict_short(enum diag_verdict v);
 const char *diag_severity_name(enum diag_severity s);
 
 #endif

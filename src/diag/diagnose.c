@@ -275,13 +275,28 @@ void diag_attempt(const struct client *c, const struct client_attempt *a,
 		diag_note_rules[i](&x);
 }
 
+/* Long (reports, JSON) and short (the screen's VERDICT column) names of a verdict. */
+static const struct {
+	const char *name, *shrt;
+} diag_verdicts[] = {
+    [DIAG_IN_PROGRESS] = {"in-progress", "running"},
+    [DIAG_BOOTED] = {"booted", "booted"},
+    [DIAG_STALLED] = {"stalled", "STALLED"},
+    [DIAG_UNKNOWN] = {"unknown", "unknown"},
+};
+
 const char *diag_verdict_name(enum diag_verdict v)
 {
-	static const char *const names[] = {[DIAG_IN_PROGRESS] = "in-progress",
-	                                    [DIAG_BOOTED] = "booted",
-	                                    [DIAG_STALLED] = "stalled",
-	                                    [DIAG_UNKNOWN] = "unknown"};
-	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v] : "?";
+	return (unsigned)v < sizeof(diag_verdicts) / sizeof(diag_verdicts[0])
+	           ? diag_verdicts[v].name
+	           : "?";
+}
+
+const char *diag_verdict_short(enum diag_verdict v)
+{
+	return (unsigned)v < sizeof(diag_verdicts) / sizeof(diag_verdicts[0])
+	           ? diag_verdicts[v].shrt
+	           : "?";
 }
 
 const char *diag_severity_name(enum diag_severity s)

@@ -19,15 +19,56 @@ struct client_binding {
 	uint32_t hnext; /* next binding (index + 1) in the same hash chain, 0: none */
 };
 
+/* Each enum's names, long (reports) and short (the screen's narrow columns), side by side. */
+static const struct {
+	const char *name, *shrt;
+} client_models[] = {
+    [CLIENT_MODEL_UNKNOWN] = {"unknown", "?"},
+    [CLIENT_MODEL_PI] = {"Raspberry Pi", "Pi"},
+    [CLIENT_MODEL_PI3] = {"Raspberry Pi 3", "Pi3"},
+    [CLIENT_MODEL_PI4] = {"Raspberry Pi 4", "Pi4"},
+    [CLIENT_MODEL_PI5] = {"Raspberry Pi 5", "Pi5"},
+    [CLIENT_MODEL_IPXE] = {"iPXE", "iPXE"},
+    [CLIENT_MODEL_PXE] = {"PXE (BIOS)", "PXE"},
+    [CLIENT_MODEL_PXE_EFI] = {"PXE (UEFI)", "PXE-EFI"},
+};
+
+static const struct {
+	const char *name, *shrt;
+} client_file_states[] = {
+    [CLIENT_FILE_REQUESTED] = {"requested", "requested"},
+    [CLIENT_FILE_PROBED] = {"probed", "probed"},
+    [CLIENT_FILE_XFER] = {"transferring", "transfer"},
+    [CLIENT_FILE_DONE] = {"done", "done"},
+    [CLIENT_FILE_ERROR] = {"error", "ERROR"},
+};
+
 const char *client_model_name(enum client_model m)
 {
-	static const char *const names[] = {
-	    [CLIENT_MODEL_UNKNOWN] = "unknown",    [CLIENT_MODEL_PI] = "Raspberry Pi",
-	    [CLIENT_MODEL_PI3] = "Raspberry Pi 3", [CLIENT_MODEL_PI4] = "Raspberry Pi 4",
-	    [CLIENT_MODEL_PI5] = "Raspberry Pi 5", [CLIENT_MODEL_IPXE] = "iPXE",
-	    [CLIENT_MODEL_PXE] = "PXE (BIOS)",     [CLIENT_MODEL_PXE_EFI] = "PXE (UEFI)",
-	};
-	return (unsigned)m < sizeof(names) / sizeof(names[0]) ? names[m] : "unknown";
+	return (unsigned)m < sizeof(client_models) / sizeof(client_models[0])
+	           ? client_models[m].name
+	           : "unknown";
+}
+
+const char *client_model_short(enum client_model m)
+{
+	return (unsigned)m < sizeof(client_models) / sizeof(client_models[0])
+	           ? client_models[m].shrt
+	           : "?";
+}
+
+const char *client_file_state_name(enum client_file_state s)
+{
+	return (unsigned)s < sizeof(client_file_states) / sizeof(client_file_states[0])
+	           ? client_file_states[s].name
+	           : "error";
+}
+
+const char *client_file_state_short(enum client_file_state s)
+{
+	return (unsigned)s < sizeof(client_file_states) / sizeof(client_file_states[0])
+	           ? client_file_states[s].shrt
+	           : "?";
 }
 
 const char *client_stage_name(enum client_stage s)

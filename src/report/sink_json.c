@@ -123,29 +123,12 @@ static json_object *rj_dhcp(const struct client_dhcp *d)
 	return o;
 }
 
-static const char *rj_file_state(enum client_file_state s)
-{
-	switch (s) {
-	case CLIENT_FILE_REQUESTED:
-		return "requested";
-	case CLIENT_FILE_PROBED:
-		return "probed";
-	case CLIENT_FILE_XFER:
-		return "transferring";
-	case CLIENT_FILE_DONE:
-		return "done";
-	case CLIENT_FILE_ERROR:
-		break;
-	}
-	return "error";
-}
-
 static json_object *rj_file(const struct client_file *f)
 {
 	json_object *o = json_object_new_object();
 	RJ_ADD(o, "name", rjson_str(f->name));
 	RJ_ADD(o, "stage", json_object_new_string(client_stage_name(f->stage)));
-	RJ_ADD(o, "status", json_object_new_string(rj_file_state(f->state)));
+	RJ_ADD(o, "status", json_object_new_string(client_file_state_name(f->state)));
 	RJ_ADD(o, "server", rj_ip_or_null(f->server));
 	RJ_ADD(o, "requests", json_object_new_int64(f->rrqs));
 	RJ_ADD(o, "tsize", f->has_tsize ? rj_u64(f->tsize) : NULL);

@@ -81,19 +81,11 @@ static void view_label(const struct client *c, char *buf, size_t size)
 		snprintf(buf, size, "%s", fmt_ipv4(c->ip).s);
 }
 
-static const char *view_model_short(enum client_model m)
-{
-	static const char *const names[] = {"?",   "Pi",   "Pi3", "Pi4",
-	                                    "Pi5", "iPXE", "PXE", "PXE-EFI"};
-	return (unsigned)m < sizeof(names) / sizeof(names[0]) ? names[m] : "?";
-}
-
 static const char *view_verdict_short(const struct ui_row *r)
 {
 	if (!r->has_attempt)
 		return "-";
-	static const char *const names[] = {"running", "booted", "STALLED", "unknown"};
-	return (unsigned)r->verdict < 4 ? names[r->verdict] : "?";
+	return diag_verdict_short(r->verdict);
 }
 
 static int view_rank(const struct ui_row *r)
@@ -284,7 +276,7 @@ void view_clients_draw_row(void *ctx, const struct panel *p, int i, int y, bool 
 		snprintf(serial, sizeof(serial), "%-8s ", "-");
 	if (k.ip)
 		snprintf(ip, sizeof(ip), "%s", c->ip ? fmt_ipv4(c->ip).s : "-");
-	snprintf(buf, sizeof(buf), " %-17.17s %-7s %s%-*s", label, view_model_short(c->model),
+	snprintf(buf, sizeof(buf), " %-17.17s %-7s %s%-*s", label, client_model_short(c->model),
 	         serial, k.ip ? 16 : 0, ip);
 	int x = p->x;
 	int len = (int)strlen(buf);

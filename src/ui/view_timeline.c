@@ -54,7 +54,6 @@ static void view_tl_bar(char bar[VIEW_BAR + 3], const struct client_file *f)
 
 static void view_tl_files(struct ui *u, const struct client_attempt *a)
 {
-	static const char *const states[] = {"requested", "probed", "transfer", "done", "ERROR"};
 	static const enum ui_color colors[] = {UI_C_PROGRESS, UI_C_DONE, UI_C_PROGRESS, UI_C_DONE,
 	                                       UI_C_STALL};
 	if (!a->nfiles)
@@ -74,7 +73,8 @@ static void view_tl_files(struct ui *u, const struct client_attempt *a)
 		bool optional = st == CLIENT_FILE_ERROR && client_file_optional(f->name);
 		ui_line_add(u->tl, &u->ntl, optional ? UI_C_DIM : colors[st],
 		            "  %-28s %s %-11s %-9s rrq %u retr %u%s", f->name, bar, size,
-		            states[st], f->rrqs, f->retrans + f->dup_acks, extra);
+		            client_file_state_short((enum client_file_state)st), f->rrqs,
+		            f->retrans + f->dup_acks, extra);
 	}
 	if (a->files_dropped)
 		ui_line_add(u->tl, &u->ntl, UI_C_DIM, "  (%u more files not kept)",
