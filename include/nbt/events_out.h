@@ -21,7 +21,7 @@ void events_on_log(void *arg, const struct client *c, const struct client_attemp
 /* The stable event_type of the event behind a timeline entry ("dhcp-offer", "tftp-request"...). */
 const char *events_type(const struct nbt_event *ev, char buf[32]);
 /* At the end: a "verdict" line per selected client and an "error" line if error_kind is set. */
-void events_finish(struct events_out *eo, struct client_table *t, const struct diag_opts *d,
-                   const struct outcome_opts *oo, const char *error_kind, const char *error_msg);
+void events_finish(struct events_out *eo, const struct outcome_view *v, const char *error_kind,
+                   const char *error_msg);
 
 #endif

@@ -24,6 +24,19 @@ struct outcome_opts {
 	const char *client;  /* --client MAC|serial|name, or NULL for every client */
 };
 
+/*
+ * What one report judges with: the client table, the options and one instant, the same for every
+ * output of the run (text, JSON, events, exit code), so they cannot disagree. For a file the
+ * instant is its last frame's time; outputs_finish() builds the view once.
+ */
+struct outcome_view {
+	struct client_table *t;
+	const struct client_capture *cap;
+	const struct diag_opts *d;
+	const struct outcome_opts *o;
+	nbt_time now;
+};
+
 /* One client's verdict as every report shows it (diagnosis of its latest attempt). */
 struct outcome_client {
 	const struct client *c;
@@ -39,16 +52,22 @@ const char *outcome_expect_name(enum outcome_expect e);
 bool outcome_selected(const struct client *c, const char *sel);
 /* The clients `sel` selects, in table order: *i starts at 0; NULL after the last. */
 const struct client *outcome_next(struct client_table *t, const char *sel, size_t *i);
-/* Diagnoses c's latest attempt at the capture's last frame and judges it against `expect`. */
-void outcome_judge(const struct client *c, const struct client_capture *cap,
-                   const struct diag_opts *d, enum outcome_expect expect,
+/* The view of a finished capture: judged at its last frame. */
+struct outcome_view outcome_view_at_end(struct client_table *t, const struct diag_opts *d,
+                                        const struct outcome_opts *o);
+/* The clients the view's selection (--client) takes, in table order: *i starts at 0. */
+const struct client *outcome_view_next(const struct outcome_view *v, size_t *i);
+/* Diagnoses c's latest attempt at the view's instant and judges it against --expect. */
+void outcome_judge(const struct outcome_view *v, const struct client *c,
                    struct outcome_client *out);
+/* One attempt of c (the report lists every attempt), at the view's instant. */
+void outcome_judge_attempt(const struct outcome_view *v, const struct client *c,
+                           const struct client_attempt *a, struct diag_result *r);
 /*
  * The exit code for the analysed capture: NBT_EXIT_OK when every selected client met the
  * expectation and enough were seen, NBT_EXIT_FAIL otherwise.  *nselected gets the count.
  */
-int outcome_exit(struct client_table *t, const struct diag_opts *d, const struct outcome_opts *o,
-                 size_t *nselected);
+int outcome_exit(const struct outcome_view *v, size_t *nselected);
 /* A stable name for the kind of a capture error ("no-file", "truncated", ...), NULL for none. */
 const char *outcome_error_kind(enum capture_err e);
 

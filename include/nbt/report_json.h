@@ -56,7 +56,6 @@ void rjson_stream_item(struct rjson_stream *s, json_object *item);
 void rjson_stream_close(struct rjson_stream *s, json_object *tail);
 
 /* The whole report: capture info, every selected client, capture findings, anomalies, errors. */
-void rjson_report(FILE *out, struct client_table *t, const struct diag_opts *d,
-                  const struct outcome_opts *o, const struct rjson_run *run);
+void rjson_report(FILE *out, const struct outcome_view *v, const struct rjson_run *run);
 
 #endif

@@ -7,15 +7,15 @@
 
 #include "nbt/client.h"
 #include "nbt/diagnose.h"
+#include "nbt/outcome.h"
 
 /*
  * Prints the report; times are relative to the capture's first frame and
  * "now" is its last frame, so the same capture always prints the same text.
  */
 void summary_print(FILE *out, struct client_table *t, const struct diag_opts *o);
-/* The same for the clients `client` selects (NULL: all, see outcome_selected), with ANSI colours
- * on the verdicts and severities when `color`. */
-void summary_print_sel(FILE *out, struct client_table *t, const struct diag_opts *o,
-                       const char *client, bool color);
+/* The same for the clients the view selects (--client; see outcome_selected), judged at the
+ * view's instant, with ANSI colours on the verdicts and severities when `color`. */
+void summary_print_view(FILE *out, const struct outcome_view *v, bool color);
 
 #endif

@@ -77,9 +77,25 @@ static bool outcome_met(const struct client_attempt *a, const struct diag_result
 	return false;
 }
 
-void outcome_judge(const struct client *c, const struct client_capture *cap,
-                   const struct diag_opts *d, enum outcome_expect expect,
-                   struct outcome_client *out)
+struct outcome_view outcome_view_at_end(struct client_table *t, const struct diag_opts *d,
+                                        const struct outcome_opts *o)
+{
+	const struct client_capture *cap = client_table_capture(t);
+	return (struct outcome_view){.t = t, .cap = cap, .d = d, .o = o, .now = cap->last.ts};
+}
+
+const struct client *outcome_view_next(const struct outcome_view *v, size_t *i)
+{
+	return outcome_next(v->t, v->o->client, i);
+}
+
+void outcome_judge_attempt(const struct outcome_view *v, const struct client *c,
+                           const struct client_attempt *a, struct diag_result *r)
+{
+	diag_attempt(c, a, v->cap, v->d, v->now, r);
+}
+
+void outcome_judge(const struct outcome_view *v, const struct client *c, struct outcome_client *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->c = c;
@@ -89,20 +105,19 @@ void outcome_judge(const struct client *c, const struct client_capture *cap,
 		out->r.verdict = DIAG_IN_PROGRESS;
 		return;
 	}
-	diag_attempt(c, out->last, cap, d, cap->last.ts, &out->r);
-	out->met = outcome_met(out->last, &out->r, expect);
+	outcome_judge_attempt(v, c, out->last, &out->r);
+	out->met = outcome_met(out->last, &out->r, v->o->expect);
 }
 
-int outcome_exit(struct client_table *t, const struct diag_opts *d, const struct outcome_opts *o,
-                 size_t *nselected)
+int outcome_exit(const struct outcome_view *v, size_t *nselected)
 {
-	const struct client_capture *cap = client_table_capture(t);
+	const struct outcome_opts *o = v->o;
 	size_t n = 0;
 	bool ok = true;
 	const struct client *c;
-	for (size_t i = 0; (c = outcome_next(t, o->client, &i));) {
+	for (size_t i = 0; (c = outcome_view_next(v, &i));) {
 		struct outcome_client oc;
-		outcome_judge(c, cap, d, o->expect, &oc);
+		outcome_judge(v, c, &oc);
 		n++;
 		ok = ok && oc.met;
 	}

@@ -121,14 +121,14 @@ void events_on_log(void *arg, const struct client *c, const struct client_attemp
 	events_emit(eo->out, o);
 }
 
-void events_finish(struct events_out *eo, struct client_table *t, const struct diag_opts *d,
-                   const struct outcome_opts *oo, const char *error_kind, const char *error_msg)
+void events_finish(struct events_out *eo, const struct outcome_view *v, const char *error_kind,
+                   const char *error_msg)
 {
-	const struct client_capture *cap = client_table_capture(t);
+	const struct client_capture *cap = v->cap;
 	const struct client *c;
-	for (size_t i = 0; (c = outcome_next(t, oo->client, &i));) {
+	for (size_t i = 0; (c = outcome_view_next(v, &i));) {
 		struct outcome_client oc;
-		outcome_judge(c, cap, d, oo->expect, &oc);
+		outcome_judge(v, c, &oc);
 		const struct diag_finding *p = oc.r.primary >= 0 ? &oc.r.f[oc.r.primary] : NULL;
 		json_object *o = events_head(cap->last.ts, "verdict", c, cap->last.frame);
 		EV_ADD(o, "verdict", json_object_new_string(diag_verdict_name(oc.r.verdict)));

@@ -98,21 +98,23 @@ static bool outputs_write_client(const struct outputs *o, struct client_table *t
 int outputs_finish(struct outputs *o, struct client_table *t, const struct diag_opts *d,
                    const struct rjson_run *run, const char *infile, const char *filter)
 {
+	/* Every output below judges through this one view: the same options, the same instant. */
+	struct outcome_view v = outcome_view_at_end(t, d, &o->out);
 	size_t n;
-	int rc = o->judged ? outcome_exit(t, d, &o->out, &n) : NBT_EXIT_OK;
+	int rc = o->judged ? outcome_exit(&v, &n) : NBT_EXIT_OK;
 	if (run->error_kind)
 		rc = NBT_EXIT_ERROR;
 	if (o->wfile && infile && !outputs_write_client(o, t, infile, filter))
 		rc = NBT_EXIT_ERROR;
 	if (o->summary)
-		summary_print_sel(stdout, t, d, o->out.client, o->color);
+		summary_print_view(stdout, &v, o->color);
 	if (o->json_f) {
 		struct rjson_run r = *run;
 		r.exit_code = rc;
-		rjson_report(o->json_f, t, d, &o->out, &r);
+		rjson_report(o->json_f, &v, &r);
 	}
 	if (o->ev.out)
-		events_finish(&o->ev, t, d, &o->out, run->error_kind, run->error_msg);
+		events_finish(&o->ev, &v, run->error_kind, run->error_msg);
 	return rc;
 }
 

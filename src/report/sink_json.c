@@ -282,11 +282,10 @@ static void rj_identity(json_object *o, const struct client *c)
 	RJ_ADD(o, "tftp_prefix", p);
 }
 
-static json_object *rj_client(const struct client *c, const struct client_capture *cap,
-                              const struct diag_opts *d, const struct outcome_opts *oo)
+static json_object *rj_client(const struct outcome_view *v, const struct client *c)
 {
 	struct outcome_client oc;
-	outcome_judge(c, cap, d, oo->expect, &oc);
+	outcome_judge(v, c, &oc);
 	const struct diag_result *r = &oc.r;
 	const struct diag_finding *p = r->primary >= 0 ? &r->f[r->primary] : NULL;
 	json_object *o = json_object_new_object();
@@ -307,7 +306,7 @@ static json_object *rj_client(const struct client *c, const struct client_captur
 	json_object *at = json_object_new_array();
 	for (uint32_t i = 0; i < c->nattempts; i++) {
 		struct diag_result ar;
-		diag_attempt(c, c->attempts[i], cap, d, cap->last.ts, &ar);
+		outcome_judge_attempt(v, c, c->attempts[i], &ar);
 		json_object_array_add(at, rj_attempt(c->attempts[i], &ar));
 	}
 	RJ_ADD(o, "attempts", at);
@@ -341,10 +340,10 @@ static json_object *rj_anomalies(const struct rjson_run *run)
 	return o;
 }
 
-void rjson_report(FILE *out, struct client_table *t, const struct diag_opts *d,
-                  const struct outcome_opts *oo, const struct rjson_run *run)
+void rjson_report(FILE *out, const struct outcome_view *v, const struct rjson_run *run)
 {
-	const struct client_capture *cap = client_table_capture(t);
+	const struct client_capture *cap = v->cap;
+	const struct outcome_opts *oo = v->o;
 	json_object *root = json_object_new_object();
 	RJ_ADD(root, "schema", json_object_new_string(RJSON_SCHEMA));
 	RJ_ADD(root, "capture", rj_capture(cap, run));
@@ -358,8 +357,8 @@ void rjson_report(FILE *out, struct client_table *t, const struct diag_opts *d,
 	struct rjson_stream js;
 	rjson_stream_open(&js, out, root, "clients");
 	const struct client *c;
-	for (size_t i = 0; (c = outcome_next(t, oo->client, &i));)
-		rjson_stream_item(&js, rj_client(c, cap, d, oo));
+	for (size_t i = 0; (c = outcome_view_next(v, &i));)
+		rjson_stream_item(&js, rj_client(v, c));
 	json_object *tail = json_object_new_object();
 	struct diag_result r;
 	diag_capture(cap, &r);

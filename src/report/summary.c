@@ -169,30 +169,31 @@ static void summary_attempt(const struct summary_ctx *s, const struct client *c,
 	summary_timeline(s, a);
 }
 
-static void summary_client(const struct summary_ctx *s, const struct client *c,
-                           const struct client_capture *cap, const struct diag_opts *o)
+static void summary_client(const struct summary_ctx *s, const struct outcome_view *v,
+                           const struct client *c)
 {
 	FILE *out = s->out;
-	struct diag_result r;
+	struct outcome_client oc;
 	summary_identity(s, c);
-	const struct client_attempt *last = client_last_attempt(c);
+	outcome_judge(v, c, &oc);
+	const struct client_attempt *last = oc.last;
+	const struct diag_result *r = &oc.r;
 	if (!last) {
 		fputs("  verdict  in-progress (no boot traffic yet)\n\n", out);
 		return;
 	}
-	diag_attempt(c, last, cap, o, cap->last.ts, &r);
-	summary_verdict(s, &r, "  ");
+	summary_verdict(s, r, "  ");
 	fprintf(out, "  attempts %u%s\n", c->nattempts + c->attempts_dropped,
 	        c->attempts_dropped ? " (the oldest not kept)" : "");
-	if (r.primary >= 0)
-		summary_finding(s, &r.f[r.primary], "  ");
-	for (uint8_t i = 0; i < r.n; i++)
-		if ((int)i != r.primary)
-			summary_finding(s, &r.f[i], "  ");
+	if (r->primary >= 0)
+		summary_finding(s, &r->f[r->primary], "  ");
+	for (uint8_t i = 0; i < r->n; i++)
+		if ((int)i != r->primary)
+			summary_finding(s, &r->f[i], "  ");
 	for (uint32_t i = 0; i < c->nattempts; i++) {
 		const struct client_attempt *a = c->attempts[i];
 		struct diag_result ar;
-		diag_attempt(c, a, cap, o, cap->last.ts, &ar);
+		outcome_judge_attempt(v, c, a, &ar);
 		summary_attempt(s, c, a, &ar);
 		if (a != last && ar.primary >= 0)
 			summary_finding(s, &ar.f[ar.primary], "    ");
@@ -202,24 +203,25 @@ static void summary_client(const struct summary_ctx *s, const struct client *c,
 
 void summary_print(FILE *out, struct client_table *t, const struct diag_opts *o)
 {
-	summary_print_sel(out, t, o, NULL, false);
+	const struct outcome_opts all = {0};
+	struct outcome_view v = outcome_view_at_end(t, o, &all);
+	summary_print_view(out, &v, false);
 }
 
-void summary_print_sel(FILE *out, struct client_table *t, const struct diag_opts *o,
-                       const char *client, bool color)
+void summary_print_view(FILE *out, const struct outcome_view *v, bool color)
 {
-	const struct client_capture *cap = client_table_capture(t);
+	const struct client_capture *cap = v->cap;
 	struct summary_ctx s = {.out = out, .t0 = cap->first.ts, .color = color};
 	size_t n = 0;
 	const struct client *c;
-	for (size_t i = 0; outcome_next(t, client, &i);)
+	for (size_t i = 0; outcome_view_next(v, &i);)
 		n++;
 	fprintf(out, "netboot-trace boot report: %zu client%s, frames 1-%" PRIu64 ", ", n,
 	        n == 1 ? "" : "s", cap->last.frame);
 	summary_rel(&s, cap->last.ts);
 	fputs(" long\n\n", out);
-	for (size_t i = 0; (c = outcome_next(t, client, &i));)
-		summary_client(&s, c, cap, o);
+	for (size_t i = 0; (c = outcome_view_next(v, &i));)
+		summary_client(&s, v, c);
 	struct diag_result r;
 	diag_capture(cap, &r);
 	if (r.n) {
