@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/time.h>
 
 #include "nbt/pkt.h"
 #include "nbt/outfile.h"
@@ -59,6 +60,9 @@ bool capture_is_live(const struct nbt_capture *c);
  */
 int capture_dispatch(struct nbt_capture *c, int budget, capture_frame_fn fn, void *arg,
                      enum capture_err *err, char errbuf[NBT_ERRBUF_SIZE]);
+/* A libpcap timestamp (tv_usec in ns when `nano`) in packet time. pcapng's 64-bit timestamps
+ * can name any second: out-of-range times are pinned (see nbt_time_clamp), never overflowed. */
+nbt_time capture_time(const struct timeval *tv, bool nano);
 /* Frames a batch reads at most, between looks at the keyboard, signals and the clock. */
 #define CAPTURE_BATCH 512
 /*

@@ -206,9 +206,7 @@ bool capture_is_live(const struct nbt_capture *c)
 	return c->live;
 }
 
-/* pcapng's 64-bit timestamps can name any second: out-of-range times are pinned
- * (see nbt_time_clamp) instead of overflowing. */
-static nbt_time capture_time(const struct timeval *tv, bool nano)
+nbt_time capture_time(const struct timeval *tv, bool nano)
 {
 	const int64_t max_sec = NBT_TIME_MAX / NBT_NS_PER_SEC;
 	int64_t sec = (int64_t)tv->tv_sec;

@@ -1,15 +1,17 @@
-/* summary: one client's frames to a new pcap (-w --client): a second pass that matches Ethernet
- * MACs, IPv4 addresses (RFC 791), ARP (RFC 826) and DHCP chaddr (RFC 2131 s2). */
+/* summary: one client's frames to a new pcap (-w --client): a second pass through the same decoders
+ * and dissectors, keeping frames addressed to the client (its MAC, the IPv4 addresses the first
+ * pass learned) and the ARP and DHCP messages that name it. */
 #include "nbt/pcapout.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <string.h>
 
 #include "nbt/cursor.h"
 #include "nbt/decode.h"
 #include "nbt/filter.h"
-#include "nbt/proto/dhcp.h"
+#include "nbt/pipeline.h"
 
 #define PCAPOUT_IPS_MAX (2 * CLIENT_ATTEMPTS_MAX + 1)
 
@@ -22,7 +24,7 @@ struct pcapout_who {
 
 static void pcapout_add_ip(struct pcapout_who *w, uint32_t ip)
 {
-	if (!ip || ip == 0xffffffffu || w->nip >= PCAPOUT_IPS_MAX)
+	if (!ip || ip == INADDR_BROADCAST || w->nip >= PCAPOUT_IPS_MAX)
 		return;
 	for (size_t i = 0; i < w->nip; i++)
 		if (w->ip[i] == ip)
@@ -43,44 +45,30 @@ static bool pcapout_is_mac(const struct pcapout_who *w, const uint8_t *m)
 	return w->has_mac && m && memcmp(w->mac, m, 6) == 0;
 }
 
-/* RFC 826 packet for Ethernet/IPv4: sha, spa, tha, tpa. */
-static bool pcapout_arp(const struct pcapout_who *w, struct cur *c)
+/* What the dissectors said about the frame: ARP names the client by hardware or protocol
+ * address (RFC 826), DHCP by chaddr (RFC 2131 s2) even in a reply broadcast by the server. */
+struct pcapout_pass {
+	const struct pcapout_who *w;
+	bool match;
+};
+
+static void pcapout_on_event(void *arg, const struct nbt_event *ev)
 {
-	uint8_t sha[6], tha[6];
-	cur_skip(c, 8); /* htype, ptype, hlen, plen, op */
-	cur_copy(c, sha, 6);
-	uint32_t spa = cur_be32(c);
-	cur_copy(c, tha, 6);
-	uint32_t tpa = cur_be32(c);
-	if (!cur_ok(c))
-		return false;
-	return pcapout_is_mac(w, sha) || pcapout_is_mac(w, tha) || pcapout_has_ip(w, spa) ||
-	       pcapout_has_ip(w, tpa);
+	struct pcapout_pass *ps = arg;
+	const struct pcapout_who *w = ps->w;
+	if (ev->type == EV_ARP) {
+		const struct ev_arp *a = &ev->u.arp;
+		ps->match |= pcapout_is_mac(w, a->sha) || pcapout_is_mac(w, a->tha) ||
+		             pcapout_has_ip(w, a->spa) || pcapout_has_ip(w, a->tpa);
+	} else if (ev->type == EV_DHCP) {
+		const struct ev_dhcp *d = &ev->u.dhcp;
+		ps->match |= d->chaddr_len >= 6 && pcapout_is_mac(w, d->chaddr);
+	}
 }
 
-static bool pcapout_bootp_port(uint16_t port)
-{
-	return port == DHCP_PORT_SERVER || port == DHCP_PORT_CLIENT || port == DHCP_PORT_PXE;
-}
-
-/* A BOOTP message on 67/68/4011 whose chaddr (offset 28) is the client's. */
-static bool pcapout_dhcp(const struct pcapout_who *w, struct cur *ipc)
-{
-	struct nbt_pkt pkt = {0};
-	struct cur payload;
-	bool lies;
-	if (decode_udp(ipc, &pkt, &payload, &lies) != DECODE_OK)
-		return false;
-	bool bootp = pcapout_bootp_port(pkt.sport) || pcapout_bootp_port(pkt.dport);
-	uint8_t chaddr[6];
-	if (!bootp)
-		return false;
-	cur_skip(&payload, 28);
-	return cur_copy(&payload, chaddr, 6) && pcapout_is_mac(w, chaddr);
-}
-
-static bool pcapout_match(const struct pcapout_who *w, int dlt, const uint8_t *data,
-                          uint32_t caplen, uint32_t wirelen)
+/* The frame's own addresses: Ethernet source or destination, IPv4 source or destination. */
+static bool pcapout_addressed(const struct pcapout_who *w, int dlt, const uint8_t *data,
+                              uint32_t caplen, uint32_t wirelen)
 {
 	struct cur c;
 	struct nbt_pkt pkt = {0};
@@ -89,17 +77,10 @@ static bool pcapout_match(const struct pcapout_who *w, int dlt, const uint8_t *d
 		return false;
 	if (pkt.has_mac && (pcapout_is_mac(w, pkt.src_mac) || pcapout_is_mac(w, pkt.dst_mac)))
 		return true;
-	if (pkt.ethertype == ETHERTYPE_ARP)
-		return pcapout_arp(w, &c);
-	if (pkt.ethertype != ETHERTYPE_IPV4)
-		return false;
 	struct ipv4_hdr ip;
 	struct cur ipc;
-	if (decode_ipv4(&c, &ip, &ipc) != DECODE_OK)
-		return false;
-	if (pcapout_has_ip(w, ip.src) || pcapout_has_ip(w, ip.dst))
-		return true;
-	return ip.proto == 17 && ip.frag_offset == 0 && pcapout_dhcp(w, &ipc);
+	return pkt.ethertype == ETHERTYPE_IPV4 && decode_ipv4(&c, &ip, &ipc) == DECODE_OK &&
+	       (pcapout_has_ip(w, ip.src) || pcapout_has_ip(w, ip.dst));
 }
 
 static void pcapout_who_of(const struct client *c, struct pcapout_who *w)
@@ -146,15 +127,23 @@ bool pcapout_client(const char *infile, const char *filter, FILE *out, const str
 		pcap_close(p);
 		return false;
 	}
+	/* The second pass runs the same decoders and dissectors as the first (a DHCP reply in IP
+	 * fragments, an ARP behind a VLAN tag are matched as the analysis saw them). */
+	struct pcapout_pass ps = {.w = &w};
+	struct pipeline *pl = pipeline_new(NULL, pcapout_on_event, &ps);
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int dlt = pcap_datalink(p), rc;
+	pipeline_set_link(pl, dlt);
 	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
-		if (pcapout_match(&w, dlt, data, h->caplen, h->len)) {
+		ps.match = pcapout_addressed(&w, dlt, data, h->caplen, h->len);
+		pipeline_frame(pl, capture_time(&h->ts, true), data, h->caplen, h->len);
+		if (ps.match) {
 			pcap_dump((u_char *)d, h, data);
 			(*written)++;
 		}
 	}
+	pipeline_free(pl);
 	/* The dumper is the FILE itself (libpcap's pcap_dump_file): the caller closes it. */
 	bool ok = pcap_dump_flush(d) == 0;
 	if (!ok)
