@@ -20,6 +20,7 @@
 #include "nbt/outputs.h"
 #include "nbt/pipeline.h"
 #include "nbt/privdrop.h"
+#include "nbt/stats_out.h"
 #include "nbt/summary.h"
 #include "nbt/textesc.h"
 #include "nbt/ui.h"
@@ -425,21 +426,6 @@ static void main_on_frame(void *arg, nbt_time ts, const uint8_t *data, uint32_t 
 	r->frames++;
 }
 
-static void main_print_stats(FILE *out, const struct nbt_stats *s)
-{
-	fprintf(out,
-	        "frames %" PRIu64 "\nbytes %" PRIu64 "\narp %" PRIu64 "\nipv4 %" PRIu64
-	        "\nipv6 %" PRIu64 "\nother %" PRIu64 "\nip-fragments %" PRIu64
-	        "\nip-reassembled %" PRIu64 "\nudp %" PRIu64 "\ntcp %" PRIu64 "\nicmp %" PRIu64
-	        "\ndissected %" PRIu64 "\nevents %" PRIu64 "\nipv6-boot %" PRIu64 "\n",
-	        s->frames, s->bytes, s->arp, s->ipv4, s->ipv6, s->other_l3, s->ip_frags,
-	        s->ip_reassembled, s->udp, s->tcp, s->icmp, s->dissected, s->events, s->ipv6_boot);
-	for (int a = 0; a < ANOM__COUNT; a++)
-		if (s->anomalies[a])
-			fprintf(out, "anomaly %s %" PRIu64 "\n", anomaly_name((enum nbt_anomaly)a),
-			        s->anomalies[a]);
-}
-
 static int main_read(struct nbt_capture *cap, struct run *r)
 {
 	enum capture_err err = CAPERR_NONE;
@@ -605,7 +591,7 @@ int main(int argc, char **argv)
 	struct nbt_stats stats = *pipeline_stats(r.pipe);
 	client_table_fold_stats(r.clients, &stats);
 	if (opt.stats)
-		main_print_stats(stdout, &stats);
+		stats_print(stdout, &stats);
 	uint64_t received, dropped;
 	if (capture_is_live(cap) && capture_drops(cap, &received, &dropped))
 		client_table_set_drops(r.clients, dropped);

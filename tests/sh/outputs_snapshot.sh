@@ -7,10 +7,12 @@
 # Each capture runs with the default options and with the lab's timeouts (the goldens' flags),
 # so both the in-progress and the stalled verdict paths are covered.
 set -euo pipefail
-nbt=$1
-out=$2
+nbt=$(realpath "$1")
+mkdir -p "$2"
+out=$(realpath "$2")
 src=$(cd "$(dirname "$0")/../.." && pwd)
-mkdir -p "$out"
+# Captures are named relative to the tree (the JSON quotes the path), so two checkouts compare.
+cd "$src"
 n=0
 while IFS= read -r cap; do
 	rel=${cap#"$src"/captures/}
@@ -19,10 +21,10 @@ while IFS= read -r cap; do
 		[ "$mode" = lab ] && flags=(--timeout dhcp=12,tftp-file=3)
 		base=$out/${rel//\//__}.$mode
 		rc=0
-		"$nbt" -r "$cap" "${flags[@]}" --summary --stats --json "$base.json" \
+		"$nbt" -r "captures/$rel" "${flags[@]}" --summary --stats --json "$base.json" \
 			--events "$base.ndjson" >"$base.txt" 2>"$base.err" || rc=$?
 		echo "$rc" >"$base.rc"
-		"$nbt" -r "$cap" "${flags[@]}" --dump >"$base.dump" 2>/dev/null || true
+		"$nbt" -r "captures/$rel" "${flags[@]}" --dump >"$base.dump" 2>/dev/null || true
 		n=$((n + 1))
 	done
 done < <(find "$src/captures" -type f \( -name '*.pcap' -o -name '*.pcapng' \) | sort)
