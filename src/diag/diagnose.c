@@ -11,6 +11,7 @@
 
 #include "diag_priv.h"
 #include "nbt/fmt.h"
+#include "nbt/names.h"
 
 /* ---- findings ---- */
 
@@ -276,9 +277,7 @@ void diag_attempt(const struct client *c, const struct client_attempt *a,
 }
 
 /* Long (reports, JSON) and short (the screen's VERDICT column) names of a verdict. */
-static const struct {
-	const char *name, *shrt;
-} diag_verdicts[] = {
+static const struct name_pair diag_verdicts[] = {
     [DIAG_IN_PROGRESS] = {"in-progress", "running"},
     [DIAG_BOOTED] = {"booted", "booted"},
     [DIAG_STALLED] = {"stalled", "STALLED"},
@@ -287,16 +286,12 @@ static const struct {
 
 const char *diag_verdict_name(enum diag_verdict v)
 {
-	return (unsigned)v < sizeof(diag_verdicts) / sizeof(diag_verdicts[0])
-	           ? diag_verdicts[v].name
-	           : "?";
+	return NAMES_GET(diag_verdicts, v, false, "?");
 }
 
 const char *diag_verdict_short(enum diag_verdict v)
 {
-	return (unsigned)v < sizeof(diag_verdicts) / sizeof(diag_verdicts[0])
-	           ? diag_verdicts[v].shrt
-	           : "?";
+	return NAMES_GET(diag_verdicts, v, true, "?");
 }
 
 const char *diag_severity_name(enum diag_severity s)

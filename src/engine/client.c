@@ -11,6 +11,7 @@
 #include "client_priv.h"
 #include "nbt/hosts.h"
 #include "nbt/xalloc.h"
+#include "nbt/names.h"
 #include "pi.h"
 
 struct client_binding {
@@ -20,9 +21,7 @@ struct client_binding {
 };
 
 /* Each enum's names, long (reports) and short (the screen's narrow columns), side by side. */
-static const struct {
-	const char *name, *shrt;
-} client_models[] = {
+static const struct name_pair client_models[] = {
     [CLIENT_MODEL_UNKNOWN] = {"unknown", "?"},
     [CLIENT_MODEL_PI] = {"Raspberry Pi", "Pi"},
     [CLIENT_MODEL_PI3] = {"Raspberry Pi 3", "Pi3"},
@@ -33,9 +32,7 @@ static const struct {
     [CLIENT_MODEL_PXE_EFI] = {"PXE (UEFI)", "PXE-EFI"},
 };
 
-static const struct {
-	const char *name, *shrt;
-} client_file_states[] = {
+static const struct name_pair client_file_states[] = {
     [CLIENT_FILE_REQUESTED] = {"requested", "requested"},
     [CLIENT_FILE_PROBED] = {"probed", "probed"},
     [CLIENT_FILE_XFER] = {"transferring", "transfer"},
@@ -45,30 +42,22 @@ static const struct {
 
 const char *client_model_name(enum client_model m)
 {
-	return (unsigned)m < sizeof(client_models) / sizeof(client_models[0])
-	           ? client_models[m].name
-	           : "unknown";
+	return NAMES_GET(client_models, m, false, "unknown");
 }
 
 const char *client_model_short(enum client_model m)
 {
-	return (unsigned)m < sizeof(client_models) / sizeof(client_models[0])
-	           ? client_models[m].shrt
-	           : "?";
+	return NAMES_GET(client_models, m, true, "?");
 }
 
 const char *client_file_state_name(enum client_file_state s)
 {
-	return (unsigned)s < sizeof(client_file_states) / sizeof(client_file_states[0])
-	           ? client_file_states[s].name
-	           : "error";
+	return NAMES_GET(client_file_states, s, false, "error");
 }
 
 const char *client_file_state_short(enum client_file_state s)
 {
-	return (unsigned)s < sizeof(client_file_states) / sizeof(client_file_states[0])
-	           ? client_file_states[s].shrt
-	           : "?";
+	return NAMES_GET(client_file_states, s, true, "?");
 }
 
 const char *client_stage_name(enum client_stage s)
