@@ -15,6 +15,31 @@
 enum dis_status { DIS_OK, DIS_TRUNC, DIS_INVALID, DIS_NOT_MINE };
 
 struct dis_ctx;
+struct dissector;
+struct flow_expect;
+
+/*
+ * What a dissector may ask of whatever runs it (src/decode/pipeline.c): the services behind
+ * dis_emit(), dis_expect() and the rest below. Dissectors reach the pipeline only through this
+ * table, so the dissector stage links against no pipeline code.
+ */
+struct dis_ops {
+	void (*emit)(struct dis_ctx *ctx, struct nbt_event *ev);
+	void (*expect)(struct dis_ctx *ctx, const struct flow_expect *e, const void *seed,
+	               size_t seed_len);
+	void *(*flow_state)(struct dis_ctx *ctx);
+	struct nbt_budget *(*budget)(struct dis_ctx *ctx);
+	struct nbt_stats *(*stats)(struct dis_ctx *ctx);
+	/* The dissector of an existing flow, or NULL. */
+	const struct dissector *(*flow_dissector)(struct dis_ctx *ctx, uint8_t l4proto,
+	                                          uint32_t sip, uint16_t sport, uint32_t dip,
+	                                          uint16_t dport);
+};
+
+/* A dissector's view of its context: the services; the runner's own state follows. */
+struct dis_ctx {
+	const struct dis_ops *ops;
+};
 
 struct dissector {
 	const char *name;  /* "tftp" */

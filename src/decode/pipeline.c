@@ -34,17 +34,25 @@ struct pipeline {
 	uint16_t ip_total_len;
 };
 
-struct dis_ctx {
+/* The context a dissector is handed: the public part (its services) first. */
+struct pipe_ctx {
+	struct dis_ctx base;
 	struct pipeline *p;
 	const struct nbt_pkt *pkt;
 	struct flow *flow;
 	const struct dissector *dis;
 };
 
-/* ---- the context dissectors see ---- */
+/* ---- the services dissectors see (struct dis_ops, nbt/dissect.h) ---- */
 
-void dis_emit(struct dis_ctx *ctx, struct nbt_event *ev)
+static struct pipe_ctx *pipe_ctx_of(struct dis_ctx *ctx)
 {
+	return (struct pipe_ctx *)ctx; /* base is the first member */
+}
+
+static void pipe_emit(struct dis_ctx *dctx, struct nbt_event *ev)
+{
+	struct pipe_ctx *ctx = pipe_ctx_of(dctx);
 	const struct nbt_pkt *pkt = ctx->pkt;
 	ev->frame = pkt->frame;
 	ev->ts = pkt->ts;
@@ -61,61 +69,52 @@ void dis_emit(struct dis_ctx *ctx, struct nbt_event *ev)
 		ctx->p->on_event(ctx->p->arg, ev);
 }
 
-void dis_expect(struct dis_ctx *ctx, const struct flow_expect *e, const void *seed, size_t seed_len)
+static void pipe_expect(struct dis_ctx *dctx, const struct flow_expect *e, const void *seed,
+                        size_t seed_len)
 {
+	struct pipe_ctx *ctx = pipe_ctx_of(dctx);
 	flow_expect_add(ctx->p->flows, e, ctx->pkt->ts, seed, seed_len);
 	if (e->srv_port && ctx->p->port_fn)
 		ctx->p->port_fn(ctx->p->port_arg, e->l4proto, e->srv_ip, e->srv_port);
 }
 
+static void *pipe_flow_state(struct dis_ctx *dctx)
+{
+	struct pipe_ctx *ctx = pipe_ctx_of(dctx);
+	return ctx->flow ? ctx->flow->state : NULL;
+}
+
+static struct nbt_budget *pipe_budget(struct dis_ctx *dctx)
+{
+	return &pipe_ctx_of(dctx)->p->budget;
+}
+
+static struct nbt_stats *pipe_stats(struct dis_ctx *dctx)
+{
+	return &pipe_ctx_of(dctx)->p->stats;
+}
+
+static const struct dissector *pipe_flow_dissector(struct dis_ctx *dctx, uint8_t l4proto,
+                                                   uint32_t sip, uint16_t sport, uint32_t dip,
+                                                   uint16_t dport)
+{
+	struct flow *f = flow_find(pipe_ctx_of(dctx)->p->flows, l4proto, sip, sport, dip, dport);
+	return f ? f->dis : NULL;
+}
+
+static const struct dis_ops pipe_ops = {
+    .emit = pipe_emit,
+    .expect = pipe_expect,
+    .flow_state = pipe_flow_state,
+    .budget = pipe_budget,
+    .stats = pipe_stats,
+    .flow_dissector = pipe_flow_dissector,
+};
+
 void pipeline_set_port_hook(struct pipeline *p, pipeline_port_fn fn, void *arg)
 {
 	p->port_fn = fn;
 	p->port_arg = arg;
-}
-
-struct nbt_budget *dis_budget(struct dis_ctx *ctx)
-{
-	return &ctx->p->budget;
-}
-
-void *dis_flow_state(struct dis_ctx *ctx)
-{
-	return ctx->flow ? ctx->flow->state : NULL;
-}
-
-void dis_anomaly(struct dis_ctx *ctx, enum nbt_anomaly kind, const char *proto, const char *why)
-{
-	if ((unsigned)kind >= ANOM__COUNT)
-		kind = ANOM_INVALID;
-	ctx->p->stats.anomalies[kind]++;
-	struct nbt_event ev = {.type = EV_ANOMALY};
-	ev.u.anomaly.kind = kind;
-	ev.u.anomaly.proto = proto;
-	ev.u.anomaly.why = why;
-	dis_emit(ctx, &ev);
-}
-
-enum dis_status dis_cursor_fail(struct dis_ctx *ctx, const struct cur *c, const char *proto)
-{
-	bool trunc = c->err == CUR_TRUNC;
-	dis_anomaly(ctx, trunc ? ANOM_TRUNCATED : ANOM_INVALID, proto,
-	            c->why ? c->why : "malformed");
-	return trunc ? DIS_TRUNC : DIS_INVALID;
-}
-
-const char *dis_flow_owner(struct dis_ctx *ctx, uint8_t l4proto, uint32_t sip, uint16_t sport,
-                           uint32_t dip, uint16_t dport)
-{
-	struct flow *f = flow_find(ctx->p->flows, l4proto, sip, sport, dip, dport);
-	if (f && f->dis)
-		return f->dis->name;
-	/* No flow yet (the packet that drew the error was the first): name the port's owner. */
-	for (const struct dissector *const *d = nbt_dissectors; *d; d++)
-		for (int i = 0; i < 4 && (*d)->ports[i]; i++)
-			if ((*d)->ports[i] == dport && (!(*d)->l4proto || (*d)->l4proto == l4proto))
-				return (*d)->name;
-	return NULL;
 }
 
 /* ---- pipeline ---- */
@@ -169,11 +168,11 @@ struct flow_table *pipeline_flows(struct pipeline *p)
 static void pipeline_anomaly(struct pipeline *p, const struct nbt_pkt *pkt, enum decode_status st,
                              const char *proto, const char *why)
 {
-	struct dis_ctx ctx = {.p = p, .pkt = pkt};
+	struct pipe_ctx ctx = {.base.ops = &pipe_ops, .p = p, .pkt = pkt};
 	if (st == DECODE_TRUNC)
-		dis_anomaly(&ctx, ANOM_TRUNCATED, proto, "header cut by snaplen");
+		dis_anomaly(&ctx.base, ANOM_TRUNCATED, proto, "header cut by snaplen");
 	else
-		dis_anomaly(&ctx, ANOM_INVALID, proto, why);
+		dis_anomaly(&ctx.base, ANOM_INVALID, proto, why);
 }
 
 static bool dis_has_port(const struct dissector *d, uint16_t port)
@@ -232,7 +231,7 @@ static struct flow *pipeline_flow(struct pipeline *p, struct nbt_pkt *pkt,
 static void pipeline_fact(struct pipeline *p, const struct nbt_pkt *pkt, enum nbt_anomaly kind,
                           const char *proto, const char *why)
 {
-	struct dis_ctx ctx = {.p = p, .pkt = pkt};
+	struct pipe_ctx ctx = {.base.ops = &pipe_ops, .p = p, .pkt = pkt};
 	struct nbt_event ev = {.type = EV_ANOMALY};
 	if (kind == ANOM_CHECKSUM)
 		p->stats.bad_checksums++;
@@ -241,7 +240,7 @@ static void pipeline_fact(struct pipeline *p, const struct nbt_pkt *pkt, enum nb
 	ev.u.anomaly.kind = kind;
 	ev.u.anomaly.proto = proto;
 	ev.u.anomaly.why = why;
-	dis_emit(&ctx, &ev);
+	dis_emit(&ctx.base, &ev);
 }
 
 /*
@@ -273,8 +272,8 @@ static void pipeline_check(struct pipeline *p, const struct nbt_pkt *pkt, const 
 
 static void pipeline_run(struct pipeline *p, struct nbt_pkt *pkt, struct flow *f, struct cur *c)
 {
-	struct dis_ctx ctx = {.p = p, .pkt = pkt, .flow = f, .dis = f->dis};
-	if (f->dis->dissect(c, pkt, &ctx) != DIS_NOT_MINE)
+	struct pipe_ctx ctx = {.base.ops = &pipe_ops, .p = p, .pkt = pkt, .flow = f, .dis = f->dis};
+	if (f->dis->dissect(c, pkt, &ctx.base) != DIS_NOT_MINE)
 		p->stats.dissected++;
 }
 
@@ -390,8 +389,8 @@ static void pipeline_tcp(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c)
 static void pipeline_icmp(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c)
 {
 	p->stats.icmp++;
-	struct dis_ctx ctx = {.p = p, .pkt = pkt};
-	icmp_dissect(c, pkt, &ctx);
+	struct pipe_ctx ctx = {.base.ops = &pipe_ops, .p = p, .pkt = pkt};
+	icmp_dissect(c, pkt, &ctx.base);
 }
 
 static void pipeline_ipv4(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c)
@@ -452,8 +451,9 @@ void pipeline_frame(struct pipeline *p, nbt_time ts, const uint8_t *data, uint32
 	p->stats.frames++;
 	p->stats.bytes += wirelen;
 	if (ts < p->last_ts) {
-		struct dis_ctx ctx = {.p = p, .pkt = &pkt};
-		dis_anomaly(&ctx, ANOM_TIME_BACKWARDS, "capture", "timestamp earlier than before");
+		struct pipe_ctx ctx = {.base.ops = &pipe_ops, .p = p, .pkt = &pkt};
+		dis_anomaly(&ctx.base, ANOM_TIME_BACKWARDS, "capture",
+		            "timestamp earlier than before");
 	} else {
 		p->last_ts = ts;
 	}
@@ -476,8 +476,8 @@ void pipeline_frame(struct pipeline *p, nbt_time ts, const uint8_t *data, uint32
 		break;
 	case ETHERTYPE_ARP: {
 		p->stats.arp++;
-		struct dis_ctx ctx = {.p = p, .pkt = &pkt};
-		arp_dissect(&c, &pkt, &ctx);
+		struct pipe_ctx ctx = {.base.ops = &pipe_ops, .p = p, .pkt = &pkt};
+		arp_dissect(&c, &pkt, &ctx.base);
 		break;
 	}
 	case ETHERTYPE_IPV6:
@@ -508,6 +508,6 @@ enum dis_status pipeline_dissect(struct pipeline *p, const struct dissector *dis
 	pkt->flow = f;
 	struct cur c;
 	cur_init(&c, payload, len, len);
-	struct dis_ctx ctx = {.p = p, .pkt = pkt, .flow = f, .dis = dis};
-	return dis->dissect(&c, pkt, &ctx);
+	struct pipe_ctx ctx = {.base.ops = &pipe_ops, .p = p, .pkt = pkt, .flow = f, .dis = dis};
+	return dis->dissect(&c, pkt, &ctx.base);
 }
