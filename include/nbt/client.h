@@ -161,6 +161,9 @@ struct client_attempt {
 	bool fw_progress; /* REQUEST/ACK/NAK/TFTP seen: a new firmware DISCOVER starts over */
 	bool mid_boot;    /* the attempt's first event was not a firmware DHCP message */
 	struct client_file files[CLIENT_FILES_MAX];
+	/* A hash of each file's name, side by side, so finding a name (every RRQ and DATA) reads
+	 * a few cache lines instead of every file record. */
+	uint32_t file_hash[CLIENT_FILES_MAX];
 	uint32_t nfiles, files_dropped, seq;
 	uint32_t tftp_server_pkts, tftp_client_acks;
 	/* ARP by the client for these targets, and whether a reply came. */

@@ -24,8 +24,7 @@
 struct expect_slot {
 	struct flow_expect e;
 	nbt_time expires;
-	size_t seed_len;
-	uint8_t seed[DIS_SEED_MAX];
+	uint32_t seed_len; /* the seed itself is in seeds[] at the same index */
 	bool used;
 	uint32_t knext, dnext; /* key and tuple chains */
 	uint32_t older, newer; /* the age list (by add or refresh): the oldest is evicted */
@@ -39,6 +38,9 @@ struct flow_table {
 	struct flow *lru_head, *lru_tail; /* head: most recent */
 	size_t count;
 	struct expect_slot *expect;
+	/* Seeds apart from the slots: the chains a packet walks stay a few cache lines long, and a
+	 * seed (up to DIS_SEED_MAX bytes) is touched only when an expectation is added or taken. */
+	uint8_t (*seeds)[DIS_SEED_MAX];
 	size_t nexpect;
 	size_t expect_hi;   /* slots at and past this index are all unused */
 	size_t expect_wild; /* used slots naming no address and no port: not indexed by key */
@@ -73,6 +75,7 @@ struct flow_table *flow_table_new(const struct flow_limits *lim, struct nbt_stat
 	ft->lim = *lim;
 	ft->stats = stats;
 	ft->expect = xcalloc(lim->max_expect ? lim->max_expect : 1, sizeof(*ft->expect));
+	ft->seeds = xcalloc(lim->max_expect ? lim->max_expect : 1, sizeof(*ft->seeds));
 	size_t heads = 64;
 	while (heads < 2 * lim->max_expect)
 		heads *= 2;
@@ -235,6 +238,7 @@ void flow_table_free(struct flow_table *ft)
 	}
 	free(ft->buckets);
 	free(ft->expect);
+	free(ft->seeds);
 	free(ft->key_head);
 	free(ft->dup_head);
 	free(ft);
@@ -424,9 +428,9 @@ bool flow_expect_add(struct flow_table *ft, const struct flow_expect *e, nbt_tim
 		ft->exp_floor = slot->expires;
 	if (seed_len > DIS_SEED_MAX)
 		seed_len = DIS_SEED_MAX;
-	slot->seed_len = seed ? seed_len : 0;
+	slot->seed_len = seed ? (uint32_t)seed_len : 0;
 	if (slot->seed_len)
-		memcpy(slot->seed, seed, slot->seed_len);
+		memcpy(ft->seeds[slot - ft->expect], seed, slot->seed_len);
 	return true;
 }
 
@@ -504,7 +508,7 @@ const struct dissector *flow_expect_take(struct flow_table *ft, const struct nbt
 	struct expect_slot *s = expect_lookup(ft, pkt);
 	if (!s)
 		return NULL;
-	memcpy(seed, s->seed, s->seed_len);
+	memcpy(seed, ft->seeds[s - ft->expect], s->seed_len);
 	*seed_len = s->seed_len;
 	const struct dissector *dis = s->e.dis;
 	/* A port-specific expectation (a mountd port from GETPORT) serves every

@@ -9,15 +9,25 @@
 
 /* The attempt's record of a file name (retries, probes and transfers merged); NULL when the
  * attempt has no room for another name. */
+static uint32_t client_tftp_name_hash(const char *name)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
 static struct client_file *client_tftp_file(struct client_attempt *a, const char *name)
 {
+	uint32_t h = client_tftp_name_hash(name);
 	for (uint32_t i = 0; i < a->nfiles; i++)
-		if (strcmp(a->files[i].name, name) == 0)
+		if (a->file_hash[i] == h && strcmp(a->files[i].name, name) == 0)
 			return &a->files[i];
 	if (a->nfiles == CLIENT_FILES_MAX) {
 		a->files_dropped++;
 		return NULL;
 	}
+	a->file_hash[a->nfiles] = h;
 	struct client_file *f = &a->files[a->nfiles++];
 	client_copy(f->name, sizeof(f->name), name);
 	f->stage = pi_file_stage(name);
