@@ -110,6 +110,12 @@ struct client_file {
 	bool other_answered;
 	struct client_mark first_rrq, last_rrq, last_pkt, done, error;
 	uint8_t last_dir; /* enum tftp_dir of the last packet */
+	/* How many times in a row that side sent its last packet (same opcode and block) with no
+	 * answer: a server resending DATA to a client gone silent, a client resending an ACK. */
+	uint32_t tail_sends;
+	struct client_mark tail_first; /* the first of those sends */
+	uint16_t last_op;
+	uint64_t last_seq;
 	uint16_t err_code;
 	char err_msg[CLIENT_TEXT_MAX];
 	bool err_by_client;

@@ -16,7 +16,7 @@
 #define DIAG_ERR_MAX      128
 
 enum diag_verdict {
-	DIAG_IN_PROGRESS = 0, /* still within the current stage's timeout */
+	DIAG_IN_PROGRESS = 0, /* waiting in a stage, or suspect: nothing proves a stall yet */
 	DIAG_BOOTED,          /* reached the NFS root (or handed over to a PXE boot program) */
 	DIAG_STALLED,         /* stopped: the primary finding says where and why */
 	DIAG_UNKNOWN,         /* cannot tell, because the capture does not show enough */
@@ -27,7 +27,9 @@ enum diag_severity {
 	DIAG_SEV_WARNING,
 	DIAG_SEV_STALL,
 	DIAG_SEV_CAPTURE, /* about the capture, not the boot (PI-NETBOOT.md s6) */
-	DIAG_SEV_PENDING, /* a stall once the stage's timeout passes (verdict in-progress) */
+	DIAG_SEV_SUSPECT, /* the evidence points at this stall but does not prove it yet (verdict
+	                   * in-progress): proof comes with the client's next retries or the timeout
+	                   */
 };
 
 struct diag_finding {
@@ -58,7 +60,15 @@ struct diag_result {
 	enum diag_verdict verdict;
 	enum client_stage reached; /* furthest stage with traffic */
 	int primary;               /* index in f[] of the finding behind the verdict, -1 if none */
-	nbt_time deadline;         /* in-progress: when the pending finding becomes a stall */
+	/* in-progress: when silence makes the stage a stall (the stage's timeout, the fallback
+	 * when no retries prove anything) */
+	nbt_time deadline;
+	/* in-progress with nothing wrong yet (no primary finding): the stage the client is in and
+	 * since when it waits there */
+	bool waiting;
+	enum client_stage wait_stage;
+	nbt_time wait_since;
+	nbt_time at; /* the instant it was judged at */
 	struct diag_finding f[DIAG_FINDINGS_MAX];
 	uint8_t n;
 };
@@ -75,8 +85,23 @@ void diag_attempt(const struct client *c, const struct client_attempt *a,
 void diag_capture(const struct client_capture *cap, struct diag_result *r);
 
 const char *diag_verdict_name(enum diag_verdict v);
-/* The screen's short form: "running", "booted", "STALLED", "unknown". */
-const char *diag_verdict_short(enum diag_verdict v);
+
+/*
+ * What a person reads first: the verdict, with in-progress split in two. "waiting": nothing is
+ * wrong yet, the client is simply in a stage (no code); "suspect": the evidence points at a
+ * stall (the primary finding) that retries or the timeout will prove.
+ */
+enum diag_state {
+	DIAG_STATE_WAITING = 0,
+	DIAG_STATE_SUSPECT,
+	DIAG_STATE_BOOTED,
+	DIAG_STATE_STALLED,
+	DIAG_STATE_UNKNOWN,
+};
+enum diag_state diag_state_of(const struct diag_result *r);
+/* "waiting", "suspect", "booted", "stalled", "unknown"; short (the screen): "STALLED". */
+const char *diag_state_name(enum diag_state s);
+const char *diag_state_short(enum diag_state s);
 const char *diag_severity_name(enum diag_severity s);
 
 #endif

@@ -28,11 +28,16 @@ void diag_cannot_tell(struct diag_ctx *x, enum diag_code capture_code, const cha
 
 /* RRQs in the capture but no TFTP reply at all, while the client went on as if it got them (a
  * second file, its own ACKs, the kernel, NFS): a capture filter, not a silent server. */
-static bool diag_filtered(const struct diag_ctx *x)
+bool diag_filtered(const struct diag_ctx *x)
 {
 	const struct client_attempt *a = x->a;
 	return x->has_rrq && !a->tftp_server_pkts &&
 	       (x->distinct_rrq >= 2 || a->tftp_client_acks || x->kdhcp || x->rpc_any);
+}
+
+enum diag_proof diag_proof_of_silence(const struct diag_ctx *x)
+{
+	return diag_filtered(x) ? DIAG_SUSPECT : DIAG_WAITING;
 }
 
 /* When what a stall rests on is what the capture cannot show (DHCP options cut by the snaplen,

@@ -9,7 +9,7 @@ bool diag_dhcp(struct diag_ctx *x, const struct client_dhcp *d, enum client_stag
 	struct diag_finding *f;
 	const char *who = diag_who(x, st);
 	if (d->nak.count && d->nak.last.frame >= d->request.last.frame) {
-		f = diag_stall(x, DIAG_CODE_DHCP_NAK, st, d->nak.last.ts, 0);
+		f = diag_stall(x, DIAG_CODE_DHCP_NAK, st, d->nak.last.ts, 0, DIAG_PROVEN);
 		if (f) {
 			diag_summary(
 			    f, "the DHCP server refused %s's REQUEST with a NAK, so it starts over",
@@ -19,8 +19,13 @@ bool diag_dhcp(struct diag_ctx *x, const struct client_dhcp *d, enum client_stag
 		}
 		return true;
 	}
-	if (!d->offer.count && d->discover.count) {
-		f = diag_stall(x, DIAG_CODE_NO_DHCP_OFFER, st, d->discover.first.ts, x->o->t.dhcp);
+	/* A REQUEST means an offer came (RFC 2131 s3.1): with none in the capture, the REQUEST
+	 * rule below judges it, and the capture is blamed for the missing direction. */
+	if (!d->offer.count && d->discover.count && !d->request.count) {
+		/* The client's own DISCOVERs, unanswered, are the proof (diag_proof_of_sends). */
+		f = diag_stall(x, DIAG_CODE_NO_DHCP_OFFER, st, d->discover.first.ts, x->o->t.dhcp,
+		               diag_proof_of_sends(x, d->discover.count, d->discover.first.ts,
+		                                   DIAG_ANSWER_OFFER));
 		if (f) {
 			diag_summary(
 			    f,
@@ -34,11 +39,11 @@ bool diag_dhcp(struct diag_ctx *x, const struct client_dhcp *d, enum client_stag
 		return true;
 	}
 	if (d->offer.count && !d->first_usable_offer.frame && !d->request.count && !d->ack.count) {
-		/* The Pi ignores the offer and asks again; two more DISCOVERs settle it. */
-		nbt_time to = d->discover_after_bad >= 2 ? 0 : x->o->t.dhcp;
-		nbt_time since =
-		    d->discover_after_bad >= 2 ? d->discover.last.ts : d->discover.first.ts;
-		f = diag_stall(x, DIAG_CODE_OFFER_MISSING_PXE_OPTION43, st, since, to);
+		/* The Pi ignores the offer and asks again; two more DISCOVERs settle it. Until then
+		 * the offer that lacks option 43 is the suspect. */
+		f = diag_stall(x, DIAG_CODE_OFFER_MISSING_PXE_OPTION43, st, d->discover.first.ts,
+		               x->o->t.dhcp,
+		               d->discover_after_bad >= 2 ? DIAG_PROVEN : DIAG_SUSPECT);
 		if (f) {
 			diag_summary(f,
 			             "the offer from %s has no option 43 'Raspberry Pi Boot', so "
@@ -51,7 +56,9 @@ bool diag_dhcp(struct diag_ctx *x, const struct client_dhcp *d, enum client_stag
 	}
 	if (d->request.count && !d->ack.count) {
 		f = diag_stall(x, DIAG_CODE_NO_DHCP_ACK, st, d->request.last.ts,
-		               x->o->t.dhcp_request);
+		               x->o->t.dhcp_request,
+		               diag_proof_of_sends(x, d->request.count, d->request.first.ts,
+		                                   DIAG_ANSWER_FAST));
 		if (f) {
 			diag_summary(f, "%s sent %u REQUESTs and no DHCP server acknowledged them",
 			             who, d->request.count);
@@ -61,8 +68,9 @@ bool diag_dhcp(struct diag_ctx *x, const struct client_dhcp *d, enum client_stag
 		return true;
 	}
 	if (d->first_usable_offer.frame && !d->request.count && !d->ack.count) {
-		f = diag_stall(x, DIAG_CODE_NO_DHCP_ACK, st, d->offer.last.ts,
-		               x->o->t.dhcp_request);
+		/* An offer the client may still take: waiting, until its REQUEST is overdue. */
+		f = diag_stall(x, DIAG_CODE_NO_DHCP_ACK, st, d->offer.last.ts, x->o->t.dhcp_request,
+		               DIAG_WAITING);
 		if (f) {
 			diag_summary(f, "%s got an offer but has not sent a REQUEST for it", who);
 			diag_evidence(f, d->first_usable_offer);

@@ -52,7 +52,8 @@ bool diag_rule_kernel(struct diag_ctx *x)
 	 * is still expected to ask for it (a TFTP wait). */
 	nbt_time since = x->last->last_pkt.ts;
 	f = diag_stall(x, DIAG_CODE_NO_KERNEL_DHCP, CLIENT_ST_KERNEL_DHCP, since,
-	               x->kernel_served ? x->o->t.kernel_dhcp : x->o->t.tftp_file);
+	               x->kernel_served ? x->o->t.kernel_dhcp : x->o->t.tftp_file,
+	               diag_proof_of_silence(x));
 	if (f) {
 		if (x->kernel_served)
 			diag_summary(

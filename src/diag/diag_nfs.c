@@ -15,7 +15,7 @@ static void diag_nfs_fail(struct diag_ctx *x, const struct client_rpc *s)
 		code = DIAG_CODE_NFS_MOUNT_DENIED;
 	else if (s->v4 && (st == NFS4ERR_NOENT || st == NFS4ERR_NOTDIR))
 		code = DIAG_CODE_NFS_MOUNT_NOT_FOUND;
-	f = diag_stall(x, code, CLIENT_ST_MOUNT, s->nfs_fail.ts, 0);
+	f = diag_stall(x, code, CLIENT_ST_MOUNT, s->nfs_fail.ts, 0, DIAG_PROVEN);
 	diag_summary(f,
 	             "the NFSv%u server %s answered status %u (operation %u)%s%s before the root "
 	             "was usable",
@@ -30,7 +30,7 @@ static bool diag_rule_mount(struct diag_ctx *x)
 	struct diag_finding *f;
 	if (s->pmap_zero.frame && !s->root_in_use.frame) {
 		f = diag_stall(x, DIAG_CODE_NFS_PORTMAP_FAILED, CLIENT_ST_PORTMAP, s->pmap_zero.ts,
-		               0);
+		               0, DIAG_PROVEN);
 		if (f) {
 			diag_summary(f, "portmap on %s says program %u is not registered (port 0)",
 			             fmt_ipv4(s->server).s, s->pmap_zero_prog);
@@ -41,7 +41,9 @@ static bool diag_rule_mount(struct diag_ctx *x)
 	if (s->pmap_call.count && !s->pmap_reply.count && !s->mnt_call.count &&
 	    !s->nfs_reply.count && !s->other.count) {
 		f = diag_stall(x, DIAG_CODE_NFS_PORTMAP_FAILED, CLIENT_ST_PORTMAP,
-		               s->pmap_call.first.ts, x->o->t.nfs);
+		               s->pmap_call.first.ts, x->o->t.nfs,
+		               diag_proof_of_sends(x, s->pmap_call.count, s->pmap_call.first.ts,
+		                                   DIAG_ANSWER_FAST));
 		if (f) {
 			diag_summary(f, "%u portmap GETPORT calls to %s and no reply",
 			             s->pmap_call.count, fmt_ipv4(s->server).s);
@@ -55,7 +57,7 @@ static bool diag_rule_mount(struct diag_ctx *x)
 		    : (s->mnt_status == MNT3ERR_NOENT || s->mnt_status == MNT3ERR_NOTDIR)
 		        ? DIAG_CODE_NFS_MOUNT_NOT_FOUND
 		        : DIAG_CODE_NFS_ERROR;
-		f = diag_stall(x, code, CLIENT_ST_MOUNT, s->mnt_fail.ts, 0);
+		f = diag_stall(x, code, CLIENT_ST_MOUNT, s->mnt_fail.ts, 0, DIAG_PROVEN);
 		if (f) {
 			diag_summary(
 			    f, "the MOUNT of %s on %s was refused with status %u%s",
@@ -98,7 +100,9 @@ static bool diag_nfs_start(struct diag_ctx *x)
 	for (int i = 0; i < a->narp; i++)
 		if (!a->arp_answer[i].frame && a->arp_first[i].frame > a->kernel.ack.last.frame) {
 			f = diag_stall(x, DIAG_CODE_NFS_SERVER_UNREACHABLE, CLIENT_ST_PORTMAP,
-			               a->arp_first[i].ts, x->o->t.nfs);
+			               a->arp_first[i].ts, x->o->t.nfs,
+			               diag_proof_of_sends(x, a->arp_count[i], a->arp_first[i].ts,
+			                                   DIAG_ANSWER_FAST));
 			if (f) {
 				diag_summary(f,
 				             "the kernel asked by ARP for %s %u times and "
@@ -109,7 +113,7 @@ static bool diag_nfs_start(struct diag_ctx *x)
 			return true;
 		}
 	f = diag_stall(x, DIAG_CODE_NO_NFS_TRAFFIC, CLIENT_ST_PORTMAP, a->kernel.ack.last.ts,
-	               x->o->t.nfs);
+	               x->o->t.nfs, diag_proof_of_silence(x));
 	if (f) {
 		diag_summary(
 		    f, "the kernel got its address by DHCP but never contacted an NFS server");
@@ -129,9 +133,13 @@ bool diag_rule_nfs(struct diag_ctx *x)
 		return true;
 	if (s->unanswered_count &&
 	    (!s->root_in_use.frame || x->now - s->unanswered.ts >= x->o->t.nfs)) {
+		/* Calls in flight are normal (NFS pipelines them): unanswered calls make the server
+		 * suspect, not proven; the nfs timeout (a Linux client's own patience) decides. */
 		f = diag_stall(x, DIAG_CODE_NFS_NO_RESPONSE,
 		               s->root_in_use.frame ? CLIENT_ST_NFS : CLIENT_ST_MOUNT,
-		               s->unanswered.ts, x->o->t.nfs);
+		               s->unanswered.ts, x->o->t.nfs,
+		               x->now - s->unanswered.ts >= DIAG_RPC_PATIENCE ? DIAG_SUSPECT
+		                                                              : DIAG_WAITING);
 		if (f) {
 			diag_summary(f, "%u RPC calls to %s since the last reply, none answered",
 			             s->unanswered_count, fmt_ipv4(s->server).s);
@@ -154,7 +162,8 @@ bool diag_rule_nfs(struct diag_ctx *x)
 			          "matched to a program (their calls were cut or not captured)",
 			          s->other.count,
 			          fmt_ipv4(s->server ? s->server : x->a->kernel.offer_server).s);
-		if (diag_stall(x, DIAG_CODE_NFS_NO_RESPONSE, CLIENT_ST_NFS, a->last.ts, 0)) {
+		if (diag_stall(x, DIAG_CODE_NFS_NO_RESPONSE, CLIENT_ST_NFS, a->last.ts, 0,
+		               DIAG_PROVEN)) {
 			diag_evidence(&x->r->f[x->r->primary],
 			              s->cut_replies ? s->cut_first : s->other.first);
 			diag_cannot_tell(x,
@@ -166,7 +175,7 @@ bool diag_rule_nfs(struct diag_ctx *x)
 	}
 	if (!s->root_in_use.frame) {
 		f = diag_stall(x, DIAG_CODE_NFS_NO_RESPONSE, CLIENT_ST_MOUNT, a->last.ts,
-		               x->o->t.nfs);
+		               x->o->t.nfs, DIAG_WAITING);
 		if (f)
 			diag_summary(
 			    f,

@@ -41,9 +41,42 @@ struct diag_ctx {
 /* A new finding, zeroed but for code, severity and stage; NULL when the result is full. */
 struct diag_finding *diag_add(struct diag_ctx *x, enum diag_code code, enum diag_severity sev,
                               enum client_stage st);
-/* Names the stall behind the verdict; `since` + `timeout` is when it becomes final. */
+/*
+ * What the packets say about a stall a rule has found (PI-NETBOOT.md s5, docs/ARCHITECTURE.md):
+ *  - PROVEN: a refusal or an error, or the client's (or the server's) own retries went
+ *    unanswered: stalled now, whatever the timeout;
+ *  - SUSPECT: evidence points at it (one retry unanswered, an offer the Pi will ignore) but is
+ *    not proof yet: in-progress with the finding as the suspect;
+ *  - WAITING: nothing is wrong yet, the stage has simply not happened: in-progress, waiting in
+ *    the stage, and no finding is kept.
+ * A SUSPECT or WAITING stage whose silence outlasts `timeout` from `since` is stalled too: the
+ * fallback for a capture that shows no retries at all.
+ */
+enum diag_proof { DIAG_WAITING = 0, DIAG_SUSPECT, DIAG_PROVEN };
+
+/*
+ * `sends` of one request unanswered, the first at `first`: what the client's own retries prove
+ * (PI-NETBOOT.md s5). Clients resend after a second or more (iPXE after 1 s, then 2, 4; RFC 2131
+ * s4.1 4 s then 8; a Pi 4/5 EEPROM DHCP_REQ_TIMEOUT 4 s; the Pi 3 boot ROM five DHCP requests in
+ * a row, raspberrypi/firmware#941). `answer` is how long a healthy server may take: a second
+ * send unanswered that long makes the stall suspect, a third unanswered twice that long proves
+ * it. ARP, TFTP and RPC servers answer in milliseconds (DIAG_ANSWER_FAST); a DHCP server's first
+ * offer can take seconds: dnsmasq pings the address first (dnsmasq(8) --no-ping), and in
+ * captures/ipxe-pxe-boot.pcap its offer comes 3.04 s after the first DISCOVER.
+ */
+#define DIAG_SENDS_SUSPECT 2u
+#define DIAG_SENDS_PROOF   3u
+#define DIAG_ANSWER_FAST   DIAG_SEC(1)
+#define DIAG_ANSWER_OFFER  DIAG_SEC(3)
+enum diag_proof diag_proof_of_sends(const struct diag_ctx *x, uint32_t sends, nbt_time first,
+                                    nbt_time answer);
+/* An RPC call younger than this is in flight, not unanswered: Linux's RPC client resends a UDP
+ * call after timeo (0.7 s by default, nfs(5)), and over TCP the server answers in milliseconds. */
+#define DIAG_RPC_PATIENCE DIAG_SEC(1)
+
+/* Names the stall behind the verdict (NULL when only waiting, or when the result is full). */
 struct diag_finding *diag_stall(struct diag_ctx *x, enum diag_code code, enum client_stage st,
-                                nbt_time since, nbt_time timeout);
+                                nbt_time since, nbt_time timeout, enum diag_proof proof);
 /* printf into a buffer, cut to its size. */
 __attribute__((format(printf, 3, 4))) void diag_text(char *dst, size_t size, const char *fmt, ...);
 
@@ -89,6 +122,11 @@ bool diag_rule_nfs(struct diag_ctx *x);
 
 /* Turns the primary stall into cannot-tell and adds `capture_code` saying `because`. */
 void diag_cannot_tell(struct diag_ctx *x, enum diag_code capture_code, const char *because);
+/* RRQs but no TFTP reply at all while the client went on as if it got them: a port filter. */
+bool diag_filtered(const struct diag_ctx *x);
+/* A wait for traffic the capture may simply not hold (a filter that drops it): the wait is
+ * suspect, so diag_blind() can say "cannot tell" instead of "waiting". */
+enum diag_proof diag_proof_of_silence(const struct diag_ctx *x);
 /* After the stall rules: a stall the capture itself may explain becomes cannot-tell. */
 void diag_blind(struct diag_ctx *x);
 void diag_note_filter(struct diag_ctx *x);

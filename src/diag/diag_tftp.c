@@ -23,7 +23,7 @@ bool diag_rule_tftp_start(struct diag_ctx *x)
 		return true;
 	if (!x->tftp_server && !(x->pxe && d->has_bootfile && d->offer_server)) {
 		f = diag_stall(x, DIAG_CODE_OFFER_MISSING_TFTP_SERVER, CLIENT_ST_TFTP_FW, since.ts,
-		               0);
+		               0, DIAG_PROVEN);
 		if (f) {
 			if (d->has_opt66)
 				diag_summary(
@@ -41,8 +41,9 @@ bool diag_rule_tftp_start(struct diag_ctx *x)
 		}
 		return true;
 	}
-	f = diag_stall(x, DIAG_CODE_NO_TFTP_REQUEST, CLIENT_ST_TFTP_FW, since.ts,
-	               x->pxe && !d->has_bootfile ? 0 : x->o->t.tftp_file);
+	/* A PXE client with no boot file has nothing to ask for; anyone else may still ask. */
+	f = diag_stall(x, DIAG_CODE_NO_TFTP_REQUEST, CLIENT_ST_TFTP_FW, since.ts, x->o->t.tftp_file,
+	               x->pxe && !d->has_bootfile ? DIAG_PROVEN : DIAG_WAITING);
 	if (f) {
 		if (x->pxe && !d->has_bootfile)
 			diag_summary(
@@ -108,8 +109,10 @@ static bool diag_tftp_silent(struct diag_ctx *x)
 	                     (struct client_mark){0, 0}))
 		return true;
 	bool conflict = d->opt66_is_ip && d->siaddr && d->opt66_ip != d->siaddr;
+	/* The client's retransmitted RRQs, unanswered, are the proof. */
 	f = diag_stall(x, conflict ? DIAG_CODE_TFTP_SERVER_CONFLICT : DIAG_CODE_TFTP_NO_RESPONSE,
-	               l->stage, l->last_rrq.ts, x->o->t.tftp_file);
+	               l->stage, l->last_rrq.ts, x->o->t.tftp_file,
+	               diag_proof_of_sends(x, l->rrqs, l->first_rrq.ts, DIAG_ANSWER_FAST));
 	if (conflict)
 		diag_summary(f,
 		             "option 66 says %s but next-server (siaddr) says %s; the "
@@ -132,7 +135,8 @@ static void diag_file_error(struct diag_ctx *x, const struct client_file *l)
 	struct diag_finding *f;
 	diag_folder(l->name, dir, sizeof(dir));
 	if (l->err_code == TFTP_ERR_NOTFOUND && !l->err_by_client) {
-		f = diag_stall(x, DIAG_CODE_TFTP_FILE_NOT_FOUND, l->stage, l->error.ts, 0);
+		f = diag_stall(x, DIAG_CODE_TFTP_FILE_NOT_FOUND, l->stage, l->error.ts, 0,
+		               DIAG_PROVEN);
 		diag_summary(f,
 		             "%s asked for %s and the server answered \"%s\"; nothing was "
 		             "served after it",
@@ -143,7 +147,7 @@ static void diag_file_error(struct diag_ctx *x, const struct client_file *l)
 		    "names are case-sensitive",
 		    l->name + strlen(dir), dir);
 	} else {
-		f = diag_stall(x, DIAG_CODE_TFTP_ERROR, l->stage, l->error.ts, 0);
+		f = diag_stall(x, DIAG_CODE_TFTP_ERROR, l->stage, l->error.ts, 0, DIAG_PROVEN);
 		diag_summary(f, "the transfer of %s ended with %s ERROR %u \"%s\"", l->name,
 		             l->err_by_client ? "the client's" : "the server's", l->err_code,
 		             l->err_msg);
@@ -154,8 +158,11 @@ static void diag_file_error(struct diag_ctx *x, const struct client_file *l)
 
 static void diag_file_stalled(struct diag_ctx *x, const struct client_file *l)
 {
+	/* The side that spoke last resending the same packet (the server its DATA, the client its
+	 * ACK) with no answer proves it; a transfer merely quiet is waiting. */
 	struct diag_finding *f =
-	    diag_stall(x, DIAG_CODE_TFTP_STALLED, l->stage, l->last_pkt.ts, x->o->t.tftp_file);
+	    diag_stall(x, DIAG_CODE_TFTP_STALLED, l->stage, l->last_pkt.ts, x->o->t.tftp_file,
+	               diag_proof_of_sends(x, l->tail_sends, l->tail_first.ts, DIAG_ANSWER_FAST));
 	char pct[48] = "";
 	if (l->has_tsize && l->tsize)
 		diag_text(pct, sizeof(pct), " of %" PRIu64 " (%.0f%%)", l->tsize,
@@ -178,8 +185,9 @@ static void diag_wrong_source(struct diag_ctx *x, const struct client_file *l)
 {
 	/* From the client's last RRQ: the server's retransmissions of ignored replies are no
 	 * progress. */
-	struct diag_finding *f = diag_stall(x, DIAG_CODE_TFTP_REPLY_WRONG_SOURCE, l->stage,
-	                                    l->last_rrq.ts, x->o->t.tftp_file);
+	struct diag_finding *f =
+	    diag_stall(x, DIAG_CODE_TFTP_REPLY_WRONG_SOURCE, l->stage, l->last_rrq.ts,
+	               x->o->t.tftp_file, l->rrqs >= DIAG_SENDS_PROOF ? DIAG_PROVEN : DIAG_SUSPECT);
 	diag_summary(f,
 	             "%s asked %s for %s (%u RRQs) and the answers came from %s (%u packets), "
 	             "which the client ignores: a TFTP reply must come from the address asked",
@@ -213,7 +221,12 @@ bool diag_rule_tftp_files(struct diag_ctx *x)
 	}
 	if (x->pi && !x->any_served && diag_prefix_missing(x, &first) &&
 	    (l->state == CLIENT_FILE_ERROR || x->now - l->last_pkt.ts >= x->o->t.tftp_file)) {
-		f = diag_stall(x, DIAG_CODE_TFTP_FILE_NOT_FOUND, first->stage, first->error.ts, 0);
+		/* A Pi 4/5 that finds its first file missing in the folder asks again at the TFTP
+		 * root (PI-NETBOOT.md s3): that is the documented way, so until the root fails too
+		 * the Pi is only waiting for its next request. */
+		bool fell_back = !diag_in_prefix(x->c, l->name);
+		f = diag_stall(x, DIAG_CODE_TFTP_FILE_NOT_FOUND, first->stage, first->error.ts,
+		               x->o->t.tftp_file, fell_back ? DIAG_PROVEN : DIAG_WAITING);
 		if (f) {
 			f->detail = "serial-folder-missing";
 			diag_summary(

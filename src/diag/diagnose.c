@@ -60,17 +60,35 @@ void diag_evidence(struct diag_finding *f, struct client_mark m)
 }
 
 struct diag_finding *diag_stall(struct diag_ctx *x, enum diag_code code, enum client_stage st,
-                                nbt_time since, nbt_time timeout)
+                                nbt_time since, nbt_time timeout, enum diag_proof proof)
 {
-	struct diag_finding *f = diag_add(x, code, DIAG_SEV_STALL, st);
+	struct diag_result *r = x->r;
+	r->deadline = since + timeout;
+	bool stalled = proof == DIAG_PROVEN || x->now >= r->deadline;
+	if (!stalled && proof == DIAG_WAITING) {
+		r->verdict = DIAG_IN_PROGRESS;
+		r->waiting = true;
+		r->wait_stage = st;
+		r->wait_since = since;
+		return NULL;
+	}
+	struct diag_finding *f = diag_add(x, code, stalled ? DIAG_SEV_STALL : DIAG_SEV_SUSPECT, st);
 	if (!f)
 		return NULL;
-	x->r->primary = (int)(f - x->r->f);
-	x->r->deadline = since + timeout;
-	x->r->verdict = x->now >= x->r->deadline ? DIAG_STALLED : DIAG_IN_PROGRESS;
-	if (x->r->verdict == DIAG_IN_PROGRESS)
-		f->sev = DIAG_SEV_PENDING;
+	r->primary = (int)(f - r->f);
+	r->verdict = stalled ? DIAG_STALLED : DIAG_IN_PROGRESS;
 	return f;
+}
+
+enum diag_proof diag_proof_of_sends(const struct diag_ctx *x, uint32_t sends, nbt_time first,
+                                    nbt_time answer)
+{
+	nbt_time waited = x->now - first;
+	if (sends >= DIAG_SENDS_PROOF && waited >= 2 * answer)
+		return DIAG_PROVEN;
+	if (sends >= DIAG_SENDS_SUSPECT && waited >= answer)
+		return DIAG_SUSPECT;
+	return DIAG_WAITING;
 }
 
 void diag_default_hint(struct diag_finding *f)
@@ -153,7 +171,7 @@ bool diag_unreachable(struct diag_ctx *x, enum client_stage st, uint32_t server,
 	const struct client_attempt *a = x->a;
 	struct diag_finding *f;
 	if (a->icmp.frame && a->icmp.frame > after.frame) {
-		f = diag_stall(x, code, st, a->icmp.ts, 0);
+		f = diag_stall(x, code, st, a->icmp.ts, 0, DIAG_PROVEN);
 		if (f) {
 			diag_summary(f,
 			             "%s answered with ICMP unreachable (code %u) for port %u: "
@@ -165,7 +183,10 @@ bool diag_unreachable(struct diag_ctx *x, enum client_stage st, uint32_t server,
 	}
 	int i = server ? diag_arp(a, server) : -1;
 	if (i >= 0 && !a->arp_answer[i].frame && a->arp_first[i].frame > after.frame) {
-		f = diag_stall(x, code, st, a->arp_first[i].ts, x->o->t.tftp_file);
+		/* Its own ARP requests, repeated and unanswered, are the proof. */
+		f = diag_stall(
+		    x, code, st, a->arp_first[i].ts, x->o->t.tftp_file,
+		    diag_proof_of_sends(x, a->arp_count[i], a->arp_first[i].ts, DIAG_ANSWER_FAST));
 		if (f) {
 			diag_summary(f,
 			             "%s asked %u times by ARP who has %s and nobody answered: "
@@ -259,6 +280,7 @@ void diag_attempt(const struct client *c, const struct client_attempt *a,
 	memset(r, 0, sizeof(*r));
 	r->primary = -1;
 	r->verdict = DIAG_IN_PROGRESS;
+	r->at = now;
 	for (int st = CLIENT_ST__COUNT - 1; st >= 0; st--)
 		if (a->stage[st].count) {
 			r->reached = (enum client_stage)st;
@@ -271,17 +293,22 @@ void diag_attempt(const struct client *c, const struct client_attempt *a,
 	if (r->primary >= 0) {
 		diag_default_hint(&r->f[r->primary]);
 		diag_blind(&x);
+	} else if (r->verdict == DIAG_IN_PROGRESS && !r->waiting) {
+		/* No rule spoke (a stage just begun): waiting where the traffic is. */
+		r->waiting = true;
+		r->wait_stage = r->reached;
+		r->wait_since = a->last.ts;
 	}
 	for (size_t i = 0; i < sizeof(diag_note_rules) / sizeof(diag_note_rules[0]); i++)
 		diag_note_rules[i](&x);
 }
 
-/* Long (reports, JSON) and short (the screen's VERDICT column) names of a verdict. */
+/* The verdict's names (the screen shows the state instead, diag_state_short). */
 static const struct name_pair diag_verdicts[] = {
-    [DIAG_IN_PROGRESS] = {"in-progress", "running"},
-    [DIAG_BOOTED] = {"booted", "booted"},
-    [DIAG_STALLED] = {"stalled", "STALLED"},
-    [DIAG_UNKNOWN] = {"unknown", "unknown"},
+    [DIAG_IN_PROGRESS] = {"in-progress", NULL},
+    [DIAG_BOOTED] = {"booted", NULL},
+    [DIAG_STALLED] = {"stalled", NULL},
+    [DIAG_UNKNOWN] = {"unknown", NULL},
 };
 
 const char *diag_verdict_name(enum diag_verdict v)
@@ -289,9 +316,35 @@ const char *diag_verdict_name(enum diag_verdict v)
 	return NAMES_GET(diag_verdicts, v, false, "?");
 }
 
-const char *diag_verdict_short(enum diag_verdict v)
+static const struct name_pair diag_states[] = {
+    [DIAG_STATE_WAITING] = {"waiting", "waiting"}, [DIAG_STATE_SUSPECT] = {"suspect", "suspect"},
+    [DIAG_STATE_BOOTED] = {"booted", "booted"},    [DIAG_STATE_STALLED] = {"stalled", "STALLED"},
+    [DIAG_STATE_UNKNOWN] = {"unknown", "unknown"},
+};
+
+enum diag_state diag_state_of(const struct diag_result *r)
 {
-	return NAMES_GET(diag_verdicts, v, true, "?");
+	switch (r->verdict) {
+	case DIAG_BOOTED:
+		return DIAG_STATE_BOOTED;
+	case DIAG_STALLED:
+		return DIAG_STATE_STALLED;
+	case DIAG_UNKNOWN:
+		return DIAG_STATE_UNKNOWN;
+	case DIAG_IN_PROGRESS:
+		break;
+	}
+	return r->primary >= 0 ? DIAG_STATE_SUSPECT : DIAG_STATE_WAITING;
+}
+
+const char *diag_state_name(enum diag_state s)
+{
+	return NAMES_GET(diag_states, s, false, "?");
+}
+
+const char *diag_state_short(enum diag_state s)
+{
+	return NAMES_GET(diag_states, s, true, "?");
 }
 
 const char *diag_severity_name(enum diag_severity s)
@@ -300,6 +353,6 @@ const char *diag_severity_name(enum diag_severity s)
 	                                    [DIAG_SEV_WARNING] = "warning",
 	                                    [DIAG_SEV_STALL] = "stall",
 	                                    [DIAG_SEV_CAPTURE] = "capture",
-	                                    [DIAG_SEV_PENDING] = "pending"};
+	                                    [DIAG_SEV_SUSPECT] = "suspect"};
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }

@@ -169,7 +169,14 @@ void client_tftp_on_event(struct client_table *t, const struct nbt_event *ev)
 		return;
 	client_tftp_source(t, a, f, ev, from_client);
 	client_mark_set(&f->last_pkt, ev);
-	f->last_dir = from_client ? TFTP_DIR_CLIENT : TFTP_DIR_SERVER;
+	uint8_t dir = from_client ? TFTP_DIR_CLIENT : TFTP_DIR_SERVER;
+	bool again = f->last_dir == dir && f->last_op == p->opcode && f->last_seq == p->block_seq;
+	f->tail_sends = again ? f->tail_sends + 1 : 1;
+	if (!again)
+		f->tail_first = f->last_pkt;
+	f->last_op = p->opcode;
+	f->last_seq = p->block_seq;
+	f->last_dir = dir;
 	f->order = ++a->seq;
 	if (!from_client)
 		f->server_pkts++;

@@ -132,6 +132,7 @@ void events_finish(struct events_out *eo, const struct outcome_view *v, const ch
 		const struct diag_finding *p = oc.r.primary >= 0 ? &oc.r.f[oc.r.primary] : NULL;
 		json_object *o = events_head(cap->last.ts, "verdict", c, cap->last.frame);
 		EV_ADD(o, "verdict", json_object_new_string(diag_verdict_name(oc.r.verdict)));
+		EV_ADD(o, "state", json_object_new_string(diag_state_name(diag_state_of(&oc.r))));
 		EV_ADD(o, "stage",
 		       oc.last ? json_object_new_string(client_stage_name(oc.r.reached)) : NULL);
 		EV_ADD(o, "code", p ? json_object_new_string(diag_code_name(p->code)) : NULL);

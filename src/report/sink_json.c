@@ -282,6 +282,20 @@ static void rj_identity(json_object *o, const struct client *c)
 	RJ_ADD(o, "tftp_prefix", p);
 }
 
+/* The stage an in-progress client waits in with nothing wrong yet, since when, and how long. */
+static json_object *rj_waiting(const struct diag_result *r)
+{
+	json_object *o = json_object_new_object();
+	nbt_time waited = r->at > r->wait_since ? r->at - r->wait_since : 0;
+	RJ_ADD(o, "stage", json_object_new_string(client_stage_name(r->wait_stage)));
+	RJ_ADD(o, "since", rj_time(r->wait_since));
+	char b[32]; /* milliseconds, written as such: json-c would print a double to 17 digits */
+	snprintf(b, sizeof b, "%" PRId64 ".%03" PRId64, (int64_t)(waited / NBT_NS_PER_SEC),
+	         (int64_t)((waited % NBT_NS_PER_SEC) / NBT_NS_PER_MS));
+	RJ_ADD(o, "seconds", json_object_new_double_s((double)waited / 1e9, b));
+	return o;
+}
+
 static json_object *rj_client(const struct outcome_view *v, const struct client *c)
 {
 	struct outcome_client oc;
@@ -294,11 +308,16 @@ static json_object *rj_client(const struct outcome_view *v, const struct client 
 	RJ_ADD(o, "expected_stage_reached", json_object_new_boolean(oc.met));
 	RJ_ADD(o, "current_stage",
 	       oc.last ? json_object_new_string(client_stage_name(r->reached)) : NULL);
+	RJ_ADD(o, "state", json_object_new_string(diag_state_name(diag_state_of(r))));
 	RJ_ADD(o, "stall", p && r->verdict == DIAG_STALLED ? rj_finding(p) : NULL);
-	/* in-progress: the stall that the stage's timeout would make; unknown: why not known. */
-	RJ_ADD(o, "pending", p && r->verdict == DIAG_IN_PROGRESS ? rj_finding(p) : NULL);
-	RJ_ADD(o, "pending_deadline",
-	       p && r->verdict == DIAG_IN_PROGRESS ? rj_time(r->deadline) : NULL);
+	/* in-progress: the stall the evidence points at (not proven yet), or the stage waited in;
+	 * either way when silence makes it a stall. Unknown: why it is not known. */
+	RJ_ADD(o, "suspect", p && r->verdict == DIAG_IN_PROGRESS ? rj_finding(p) : NULL);
+	RJ_ADD(o, "waiting", r->verdict == DIAG_IN_PROGRESS && !p ? rj_waiting(r) : NULL);
+	RJ_ADD(o, "deadline",
+	       r->verdict == DIAG_IN_PROGRESS && r->deadline > r->wait_since && (p || r->waiting)
+	           ? rj_time(r->deadline)
+	           : NULL);
 	RJ_ADD(o, "cause_unknown", p && r->verdict == DIAG_UNKNOWN ? rj_finding(p) : NULL);
 	RJ_ADD(o, "findings", rj_findings(r));
 	RJ_ADD(o, "attempts_total", json_object_new_int64(c->nattempts + c->attempts_dropped));

@@ -21,7 +21,7 @@ static void summary_color_on(const struct summary_ctx *s, const char *what)
 		const char *name, *sgr;
 	} map[] = {
 	    {"booted", "1;32"}, {"stalled", "1;31"}, {"stall", "1;31"}, {"in-progress", "1;33"},
-	    {"pending", "33"},  {"unknown", "1;35"}, {"warning", "33"}, {"capture", "35"},
+	    {"suspect", "33"},  {"unknown", "1;35"}, {"warning", "33"}, {"capture", "35"},
 	};
 	if (!s->color)
 		return;
@@ -117,8 +117,19 @@ static void summary_verdict(const struct summary_ctx *s, const struct diag_resul
 		fprintf(out, " %s%s%s%s", diag_code_name(p->code), p->detail ? " [" : "",
 		        p->detail ? p->detail : "", p->detail ? "]" : "");
 	if (r->verdict == DIAG_IN_PROGRESS && p) {
-		fputs(" pending, a stall after ", out);
+		fputs(" suspect: a stall at ", out);
 		summary_rel(s, r->deadline);
+		fputs(" unless it is answered", out);
+	} else if (r->verdict == DIAG_IN_PROGRESS && r->waiting) {
+		nbt_time waited = r->at > r->wait_since ? r->at - r->wait_since : 0;
+		fprintf(out, " waiting in %s for %" PRId64 ".%03" PRId64 " s",
+		        client_stage_name(r->wait_stage), (int64_t)(waited / NBT_NS_PER_SEC),
+		        (int64_t)((waited % NBT_NS_PER_SEC) / NBT_NS_PER_MS));
+		if (r->deadline > r->wait_since) {
+			fputs(" (a stall at ", out);
+			summary_rel(s, r->deadline);
+			fputs(" if it stays silent)", out);
+		}
 	}
 	fputc('\n', out);
 }

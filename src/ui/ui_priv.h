@@ -64,6 +64,7 @@ struct ui_row {
 	const struct client *c;
 	uint8_t key[7]; /* MAC (or IP) + kind: keeps the selection across re-sorts */
 	enum diag_verdict verdict;
+	enum diag_state state;
 	bool has_attempt;
 	const char *code;
 	enum ui_seg_state seg[UI_SEGS];

@@ -85,16 +85,19 @@ static const char *view_verdict_short(const struct ui_row *r)
 {
 	if (!r->has_attempt)
 		return "-";
-	return diag_verdict_short(r->verdict);
+	return diag_state_short(r->state);
 }
 
 static int view_rank(const struct ui_row *r)
 {
 	if (!r->has_attempt)
-		return 3;
-	static const int rank[] = {
-	    [DIAG_STALLED] = 0, [DIAG_UNKNOWN] = 1, [DIAG_IN_PROGRESS] = 2, [DIAG_BOOTED] = 4};
-	return (unsigned)r->verdict < 4 ? rank[r->verdict] : 5;
+		return 4;
+	static const int rank[] = {[DIAG_STATE_STALLED] = 0,
+	                           [DIAG_STATE_UNKNOWN] = 1,
+	                           [DIAG_STATE_SUSPECT] = 2,
+	                           [DIAG_STATE_WAITING] = 3,
+	                           [DIAG_STATE_BOOTED] = 5};
+	return (unsigned)r->state <= DIAG_STATE_UNKNOWN ? rank[r->state] : 6;
 }
 
 static int view_cmp_state(const void *pa, const void *pb)
@@ -152,8 +155,12 @@ static bool view_fill_row(struct ui *u, const struct client *c, const struct cli
 		row->has_attempt = true;
 		diag_attempt(c, a, cap, u->o.diag, u->now, r);
 		row->verdict = r->verdict;
+		row->state = diag_state_of(r);
+		/* A client only waiting shows the stage it waits in, never a stall code. */
 		if (r->primary >= 0)
 			row->code = diag_code_name(r->f[r->primary].code);
+		else if (row->state == DIAG_STATE_WAITING)
+			row->code = client_stage_name(r->wait_stage);
 		row->last = a->last.ts;
 		view_segments(row, a, r);
 	}
@@ -257,8 +264,13 @@ static enum ui_color view_verdict_color(const struct ui_row *r)
 {
 	if (!r->has_attempt)
 		return UI_C_NORMAL;
-	static const enum ui_color c[] = {UI_C_PROGRESS, UI_C_DONE, UI_C_STALL, UI_C_UNKNOWN};
-	return (unsigned)r->verdict < 4 ? c[r->verdict] : UI_C_NORMAL;
+	/* Waiting is neutral; suspect is the warning colour, distinct from a stall's red. */
+	static const enum ui_color c[] = {[DIAG_STATE_WAITING] = UI_C_NORMAL,
+	                                  [DIAG_STATE_SUSPECT] = UI_C_PROGRESS,
+	                                  [DIAG_STATE_BOOTED] = UI_C_DONE,
+	                                  [DIAG_STATE_STALLED] = UI_C_STALL,
+	                                  [DIAG_STATE_UNKNOWN] = UI_C_UNKNOWN};
+	return (unsigned)r->state <= DIAG_STATE_UNKNOWN ? c[r->state] : UI_C_NORMAL;
 }
 
 void view_clients_draw_row(void *ctx, const struct panel *p, int i, int y, bool selected)

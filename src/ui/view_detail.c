@@ -126,10 +126,17 @@ void view_detail_build(struct ui *u, const struct ui_row *r)
 	nbt_time t0 = client_table_capture(u->o.clients)->first.ts;
 	if (a) {
 		ui_line_add(u->dl, &u->ndl, UI_C_TITLE, "Diagnosis: %s",
-		            diag_verdict_name(d->verdict));
+		            diag_state_name(diag_state_of(d)));
 		if (d->primary >= 0)
 			view_dt_finding(u, &d->f[d->primary], t0, w);
-		else if (d->verdict == DIAG_BOOTED)
+		else if (d->verdict == DIAG_IN_PROGRESS && d->waiting) {
+			char age[32];
+			ui_fmt_age(age, sizeof(age),
+			           d->at > d->wait_since ? d->at - d->wait_since : 0);
+			ui_line_add(u->dl, &u->ndl, UI_C_NORMAL,
+			            "waiting: %s, %s, nothing wrong yet",
+			            client_stage_name(d->wait_stage), age);
+		} else if (d->verdict == DIAG_BOOTED)
 			ui_line_add(u->dl, &u->ndl, UI_C_DONE, "booted: no stall found");
 		for (uint8_t i = 0; i < d->n; i++)
 			if ((int)i != d->primary)

@@ -25,16 +25,23 @@ static void view_tl_stages(struct ui *u, const struct client_attempt *a,
 	for (int st = 0; st < CLIENT_ST__COUNT; st++) {
 		const struct client_span *sp = &a->stage[st];
 		bool here = stall && stall->stage == (enum client_stage)st;
+		bool proven = here && stall->sev != DIAG_SEV_SUSPECT;
 		if (!sp->count && !here)
 			continue;
 		ui_fmt_rel(start, sizeof(start), sp->first.ts, t0);
 		ui_fmt_age(dur, sizeof(dur), sp->last.ts - sp->first.ts);
 		if (!sp->count)
 			snprintf(start, sizeof(start), "-");
-		ui_line_add(u->tl, &u->ntl, here ? UI_C_STALL : UI_C_DONE,
+		ui_line_add(u->tl, &u->ntl,
+		            proven ? UI_C_STALL
+		            : here ? UI_C_PROGRESS
+		                   : UI_C_DONE,
 		            "  %-14s %9s  took %-6s %4u events%s",
 		            client_stage_name((enum client_stage)st), start, sp->count ? dur : "-",
-		            sp->count, here ? "  <-- stall" : "");
+		            sp->count,
+		            proven ? "  <-- stall"
+		            : here ? "  <-- suspect"
+		                   : "");
 	}
 }
 
@@ -100,6 +107,9 @@ static void view_tl_events(struct ui *u, const struct client_attempt *a,
 {
 	char rel[32], gap[32];
 	int last_mark = -1;
+	/* A suspect is marked in the warning colour: only a proven stall is painted red. */
+	enum ui_color mark_color =
+	    stall && stall->sev == DIAG_SEV_SUSPECT ? UI_C_PROGRESS : UI_C_STALL;
 	ui_line_add(u->tl, &u->ntl, UI_C_TITLE, "Events (time, gap, frame, stage)");
 	for (uint32_t i = 0; i < a->ntimeline; i++) {
 		const struct client_entry *e = &a->timeline[i];
@@ -111,7 +121,7 @@ static void view_tl_events(struct ui *u, const struct client_attempt *a,
 			if (u->tl_stall_line < 0)
 				u->tl_stall_line = u->ntl;
 		}
-		ui_line_add(u->tl, &u->ntl, mark ? UI_C_STALL : UI_C_NORMAL,
+		ui_line_add(u->tl, &u->ntl, mark ? mark_color : UI_C_NORMAL,
 		            "%s%9s %6s #%-6" PRIu64 " %-13s %s", mark ? "!" : " ", rel, gap,
 		            e->frame, client_stage_name(e->stage), e->text);
 	}
@@ -120,7 +130,7 @@ static void view_tl_events(struct ui *u, const struct client_attempt *a,
 		            a->timeline_dropped);
 	if (!stall)
 		return;
-	const char *what = stall->sev == DIAG_SEV_PENDING ? "pending" : "STALL";
+	const char *what = stall->sev == DIAG_SEV_SUSPECT ? "suspect" : "STALL";
 	int at = last_mark >= 0 ? last_mark + 1 : u->ntl;
 	if (u->ntl >= UI_LINES_MAX)
 		return;
@@ -130,7 +140,7 @@ static void view_tl_events(struct ui *u, const struct client_attempt *a,
 	snprintf(u->tl[at].s, sizeof(u->tl[at].s), "^^^ %s here: %s (%s)", what,
 	         diag_code_name(stall->code),
 	         stall->stage < CLIENT_ST__COUNT ? client_stage_name(stall->stage) : "capture");
-	u->tl[at].color = UI_C_STALL;
+	u->tl[at].color = mark_color;
 	if (u->tl_stall_line < 0)
 		u->tl_stall_line = at;
 }

@@ -49,17 +49,31 @@ static void test_code_registry(void **state)
 	assert_null(diag_hint_for(DIAG_CODE_SLOW_STAGE)); /* a warning's rule writes its own */
 }
 
-/* PI-NETBOOT.md s5 #1: DISCOVERs, no OFFER; in progress until DHCP_TIMEOUT, then a stall. */
+/* The client waits in `st` with nothing wrong: no code, no finding behind the verdict. */
+static void expect_waiting(const struct diag_result *r, enum client_stage st)
+{
+	assert_int_equal(r->verdict, DIAG_IN_PROGRESS);
+	assert_int_equal(diag_state_of(r), DIAG_STATE_WAITING);
+	assert_int_equal(r->primary, -1);
+	assert_true(r->waiting);
+	assert_int_equal(r->wait_stage, st);
+}
+
+/* PI-NETBOOT.md s5 #1: DISCOVERs, no OFFER. The Pi's own retries are the evidence: one DISCOVER
+ * is waiting, a second one 4 s unanswered makes the stall suspect, five prove it at once. */
 static void test_no_dhcp_offer(void **state)
 {
 	struct sc *s = *state;
 	uint64_t first = sc_dhcp_req(s, 0, MAC_PI4, 1, 0x10, SC_PI4);
-	for (int i = 1; i < 5; i++)
-		sc_dhcp_req(s, 4.0 * i, MAC_PI4, 1, 0x10, SC_PI4);
+	expect_waiting(sc_diag(s, MAC_PI4), CLIENT_ST_FW_DHCP);
+	sc_dhcp_req(s, 4.0, MAC_PI4, 1, 0x10, SC_PI4);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
 	expect(r, DIAG_IN_PROGRESS, DIAG_CODE_NO_DHCP_OFFER, 0, NULL);
-	assert_int_equal(r->deadline, sc_ns(45));
-	sc_idle(s, 46);
+	assert_int_equal(diag_state_of(r), DIAG_STATE_SUSPECT);
+	assert_int_equal(r->f[r->primary].sev, DIAG_SEV_SUSPECT);
+	assert_int_equal(r->deadline, sc_ns(45)); /* the fallback: DHCP_TIMEOUT from the first */
+	for (int i = 2; i < 5; i++)
+		sc_dhcp_req(s, 4.0 * i, MAC_PI4, 1, 0x10, SC_PI4);
 	r = sc_diag(s, MAC_PI4);
 	expect(r, DIAG_STALLED, DIAG_CODE_NO_DHCP_OFFER, first, "5 DISCOVERs");
 	assert_non_null(strstr(r->f[r->primary].hint, "dnsmasq"));
@@ -182,8 +196,18 @@ static void test_dhcp_nak_then_new_attempt(void **state)
 	assert_int_equal(c->nattempts, 2);
 	assert_int_equal(c->attempts[1]->number, 2);
 	r = sc_diag(s, MAC_PI4);
-	sc_assert_code(r, DIAG_CODE_NO_TFTP_REQUEST);
-	assert_int_equal(r->verdict, DIAG_IN_PROGRESS);
+	expect_waiting(r, CLIENT_ST_TFTP_FW); /* DHCP done, the first RRQ is next */
+}
+
+/* No retries at all: silence outlasting the stage's timeout is the fallback for a stall. */
+static void test_silence_fallback(void **state)
+{
+	struct sc *s = *state;
+	uint64_t first = sc_dhcp_req(s, 0, MAC_PI4, 1, 0x10, SC_PI4);
+	sc_idle(s, 44);
+	expect_waiting(sc_diag(s, MAC_PI4), CLIENT_ST_FW_DHCP);
+	sc_idle(s, 46);
+	expect(sc_diag(s, MAC_PI4), DIAG_STALLED, DIAG_CODE_NO_DHCP_OFFER, first, "1 DISCOVER");
 }
 
 /* s5 #6 for a Pi: DHCP done, no RRQ within the file timeout. */
@@ -232,11 +256,13 @@ static void test_tftp_no_response(void **state)
 	struct sc *s = *state;
 	sc_pi4_dora(s, 0, CLI);
 	uint64_t first = sc_rrq(s, 1, CLI, "38c128c0/start4.elf");
-	for (int i = 1; i < 4; i++)
-		sc_rrq(s, 1 + 1.5 * i, CLI, "38c128c0/start4.elf");
-	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_IN_PROGRESS);
-	sc_idle(s, 40);
+	expect_waiting(sc_diag(s, MAC_PI4), CLIENT_ST_TFTP_FW);
+	sc_rrq(s, 2.5, CLI, "38c128c0/start4.elf");
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	expect(r, DIAG_IN_PROGRESS, DIAG_CODE_TFTP_NO_RESPONSE, first, NULL); /* suspect */
+	sc_rrq(s, 4, CLI, "38c128c0/start4.elf");
+	sc_rrq(s, 5.5, CLI, "38c128c0/start4.elf");
+	r = sc_diag(s, MAC_PI4); /* the retransmitted RRQs prove it, long before 30 s */
 	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_NO_RESPONSE, first, "4 times");
 }
 
@@ -260,13 +286,17 @@ static void test_tftp_reply_wrong_source(void **state)
 	sc_pi4_dora(s, 0, CLI);
 	uint64_t first = sc_rrq(s, 1, CLI, "38c128c0/start4.elf");
 	uint64_t reply = other_pkt(s, 1.001, 6, "38c128c0/start4.elf", false);
+	/* One reply from the wrong address already points at the cause: suspect. */
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	expect(r, DIAG_IN_PROGRESS, DIAG_CODE_TFTP_REPLY_WRONG_SOURCE, 0, NULL);
 	for (int i = 1; i < 4; i++) {
 		sc_rrq(s, 1 + 1.5 * i, CLI, "38c128c0/start4.elf");
 		other_pkt(s, 1.001 + 1.5 * i, 6, "38c128c0/start4.elf", false);
 	}
-	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	expect(r, DIAG_IN_PROGRESS, DIAG_CODE_TFTP_REPLY_WRONG_SOURCE, 0, NULL);
-	/* The server keeps retransmitting its ignored OACK: no progress, the stall still comes. */
+	/* The client asking again and again proves it ignores those replies. */
+	r = sc_diag(s, MAC_PI4);
+	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_REPLY_WRONG_SOURCE, first, "(4 packets)");
+	/* The server keeps retransmitting its ignored OACK: no progress, still stalled. */
 	other_pkt(s, 30, 6, "38c128c0/start4.elf", false);
 	sc_idle(s, 40);
 	r = sc_diag(s, MAC_PI4);
@@ -321,8 +351,7 @@ static void test_root_fallback_is_info(void **state)
 	    sc_err(s, 1.001, CLI, "38c128c0/start4.elf", 1, "File not found", false, false);
 	sc_pi4_files(s, 1.1, CLI, "");
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
-	assert_int_equal(r->verdict, DIAG_IN_PROGRESS); /* waiting for the kernel's DHCP */
-	sc_assert_code(r, DIAG_CODE_NO_KERNEL_DHCP);
+	expect_waiting(r, CLIENT_ST_KERNEL_DHCP); /* waiting for the kernel's DHCP */
 	const struct diag_finding *f = sc_find(r, DIAG_CODE_USING_ROOT_FOLDER);
 	assert_non_null(f);
 	assert_int_equal(f->sev, DIAG_SEV_INFO);
@@ -835,6 +864,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_no_dhcp_ack, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dhcp_nak_then_new_attempt, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_tftp_request, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_silence_fallback, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tftp_server_unreachable_arp, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tftp_server_unreachable_icmp, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tftp_no_response, setup, teardown),
