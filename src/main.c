@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nbt/capture.h"
@@ -52,12 +53,25 @@ struct run {
 	struct pipeline *pipe;
 	struct client_table *clients;
 	const struct options *opt;
+	struct outputs *rep; /* the options' outputs: the live state lines write to them */
 	long frames;
+	/* Live and stream sources: packet time runs on with the wall clock after the last frame
+	 * (as on the screen), so the reports judge at the instant the capture stopped. */
+	bool clocked;
+	nbt_time last_ts, last_wall, last_tick;
+	nbt_time stopped_at; /* the UI's last screen */
 	enum capture_err err;
 	char errbuf[NBT_ERRBUF_SIZE];
 };
 
 static volatile sig_atomic_t main_stop;
+
+static nbt_time main_wall(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (nbt_time)t.tv_sec * NBT_NS_PER_SEC + t.tv_nsec;
+}
 static struct nbt_capture *main_capture;
 
 static void main_on_signal(int sig)
@@ -424,17 +438,50 @@ static void main_on_frame(void *arg, nbt_time ts, const uint8_t *data, uint32_t 
 	client_table_tick(r->clients, (uint64_t)r->frames + 1, ts);
 	pipeline_frame(r->pipe, ts, data, caplen, wirelen);
 	r->frames++;
+	if (r->clocked) {
+		r->last_ts = ts;
+		r->last_wall = main_wall();
+	}
+}
+
+/* Packet time now: the last frame's, advanced by the wall clock since it arrived. */
+static nbt_time main_now(const struct run *r)
+{
+	return r->frames ? r->last_ts + (main_wall() - r->last_wall) : 0;
+}
+
+/* About once a second: the --events state lines of clients whose state changed with time. */
+static void main_tick(struct run *r)
+{
+	nbt_time wall = main_wall();
+	if (!r->clocked || !r->frames || wall - r->last_tick < NBT_NS_PER_SEC)
+		return;
+	r->last_tick = wall;
+	outputs_tick(r->rep, main_now(r));
+}
+
+static void main_on_tick(void *arg, nbt_time now)
+{
+	struct run *r = arg;
+	outputs_tick(r->rep, now);
 }
 
 static int main_read(struct nbt_capture *cap, struct run *r)
 {
 	enum capture_err err = CAPERR_NONE;
 	char *errbuf = r->errbuf;
+	/* Live, a silent network must not hold the clock: wait for data at most a second. */
+	bool wait = capture_is_live(cap) && capture_set_nonblock(cap, errbuf);
 	while (!main_stop) {
+		if (wait && !capture_wait(cap, 1000)) {
+			main_tick(r);
+			continue;
+		}
 		int n = capture_read_batch(cap, CAPTURE_BATCH, r->opt->count, r->frames,
 		                           main_on_frame, r, &err, errbuf);
 		if (n < 0 || capture_count_reached(r->opt->count, r->frames))
 			break;
+		main_tick(r);
 	}
 	if (err == CAPERR_NONE)
 		return NBT_EXIT_OK;
@@ -456,8 +503,13 @@ static int main_ui(struct nbt_capture *cap, struct run *r)
 	                     .diag = &o->diag,
 	                     .clients = r->clients,
 	                     .stats = pipeline_stats(r->pipe)};
-	struct loop_opts lo = {
-	    .count = o->count, .replay = o->replay, .live = uo.live, .stream = stream};
+	struct loop_opts lo = {.count = o->count,
+	                       .replay = o->replay,
+	                       .live = uo.live,
+	                       .stream = stream,
+	                       .on_tick = main_on_tick,
+	                       .tick_arg = r,
+	                       .stopped_at = &r->stopped_at};
 	char uerr[UI_ERR_MAX];
 	struct ui *ui = ui_open(&uo, uerr);
 	if (!ui) {
@@ -579,10 +631,11 @@ int main(int argc, char **argv)
 		return main_report_failed(&opt, kind, errbuf);
 	}
 
-	struct run r = {.opt = &opt};
+	struct run r = {.opt = &opt, .rep = &opt.rep};
+	r.clocked = opt.cap.iface || strcmp(opt.cap.file, "-") == 0;
 	r.clients = client_table_new_max(opt.max_clients ? (size_t)opt.max_clients : CLIENT_MAX);
 	client_table_set_hosts(r.clients, opt.hosts ? &hosts : NULL);
-	outputs_attach(&opt.rep, r.clients);
+	outputs_attach(&opt.rep, r.clients, &opt.diag);
 	r.pipe = pipeline_new(NULL, main_on_event, &r);
 	client_table_watch_stats(r.clients, pipeline_stats(r.pipe));
 	pipeline_set_link(r.pipe, capture_link(cap));
@@ -604,6 +657,11 @@ int main(int argc, char **argv)
 	    .error_kind = outcome_error_kind(r.err),
 	    .error_msg = r.errbuf,
 	    .stopped = main_stop && !opt.cap.iface && strcmp(opt.cap.file, "-") != 0,
+	    /* One clock: the screen's last instant, or when a live capture (or a stream cut by a
+	     * signal) stopped; a file, or a stream read to its end, stops at its last frame. */
+	    .judged_at = opt.ui                                      ? r.stopped_at
+	                 : r.clocked && (opt.cap.iface || main_stop) ? main_now(&r)
+	                                                             : 0,
 	};
 	int orc = outputs_finish(&opt.rep, r.clients, &opt.diag, &run,
 	                         opt.cap.iface ? NULL : opt.cap.file, opt.cap.filter);

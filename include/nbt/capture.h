@@ -51,6 +51,9 @@ const char *capture_warning(const struct nbt_capture *c);
 int capture_link(const struct nbt_capture *c);
 /* Selectable descriptor for poll() (live and stdin), -1 if none. */
 int capture_fd(const struct nbt_capture *c);
+/* Waits up to ms for the capture to have data (poll on its descriptor); true when it has, or
+ * when it has no descriptor to wait on. A signal ends the wait early (false). */
+bool capture_wait(const struct nbt_capture *c, int ms);
 bool capture_is_live(const struct nbt_capture *c);
 /*
  * Reads up to `budget` frames (<= 0: no limit) and hands each to fn.  Returns

@@ -16,6 +16,13 @@ struct loop_opts {
 	double replay; /* offline file: 0 reads it all at once; N plays it N times its pace */
 	bool live;     /* -i: a live interface (non-blocking reads, kernel drop counter) */
 	bool stream;   /* -r -: a stream on stdin */
+	/* Called on the clock tick of a live or stream source with the packet-time "now" the screen
+	 * shows (the --events state lines of a client gone silent); may be NULL. */
+	void (*on_tick)(void *arg, nbt_time now);
+	void *tick_arg;
+	/* Gets the "now" of the last screen when the loop ends: the reports judge at that instant,
+	 * so the --json written after `q` says what the screen said. May be NULL. */
+	nbt_time *stopped_at;
 };
 
 /*

@@ -34,8 +34,11 @@ struct outputs {
  * naming one file, or an output naming the input, are refused. false: message printed.
  */
 bool outputs_open(struct outputs *o, const char *input, const char *save);
-/* Hooks the event stream into the engine. */
-void outputs_attach(struct outputs *o, struct client_table *t);
+/* Hooks the event stream into the engine (and, when verdicts are judged, its state lines). */
+void outputs_attach(struct outputs *o, struct client_table *t, const struct diag_opts *d);
+/* Live and stream sources, about once a second: packet time advanced by the wall clock, so a
+ * client gone silent gets its state line without waiting for a packet. */
+void outputs_tick(struct outputs *o, nbt_time now);
 /*
  * At the end: writes every sink and returns the exit code: NBT_EXIT_ERROR when err_kind is set
  * (a capture error; what was read is still reported), else the verdicts' code when judged.

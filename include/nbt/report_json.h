@@ -20,9 +20,10 @@
 
 /* What main knows about the capture and the run. */
 struct rjson_run {
-	const char *source;            /* file name, "-" (stdin) or the interface */
-	bool live;                     /* -i */
-	const char *link_type;         /* "EN10MB", ... or NULL when the capture did not open */
+	nbt_time judged_at;    /* the instant of every verdict; 0: the capture's last frame */
+	const char *source;    /* file name, "-" (stdin) or the interface */
+	bool live;             /* -i */
+	const char *link_type; /* "EN10MB", ... or NULL when the capture did not open */
 	const struct nbt_stats *stats; /* NULL when the capture did not open */
 	const char *error_kind; /* NULL: no error; else outcome_error_kind()/"usage"/"hosts" */
 	const char *error_msg;

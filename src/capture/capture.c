@@ -3,6 +3,7 @@
 #include "nbt/capture.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pcap/pcap.h>
 #include <signal.h>
 #include <stdint.h>
@@ -194,6 +195,15 @@ const char *capture_warning(const struct nbt_capture *c)
 int capture_link(const struct nbt_capture *c)
 {
 	return c->dlt;
+}
+
+bool capture_wait(const struct nbt_capture *c, int ms)
+{
+	int fd = capture_fd(c);
+	if (fd < 0)
+		return true;
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	return poll(&p, 1, ms) > 0;
 }
 
 int capture_fd(const struct nbt_capture *c)

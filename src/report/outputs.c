@@ -60,10 +60,18 @@ bool outputs_open(struct outputs *o, const char *input, const char *save)
 	return true;
 }
 
-void outputs_attach(struct outputs *o, struct client_table *t)
+void outputs_attach(struct outputs *o, struct client_table *t, const struct diag_opts *d)
 {
-	if (o->ev.out)
-		client_table_set_log(t, events_on_log, &o->ev);
+	if (!o->ev.out)
+		return;
+	client_table_set_log(t, events_on_log, &o->ev);
+	if (o->judged)
+		events_watch(&o->ev, t, d);
+}
+
+void outputs_tick(struct outputs *o, nbt_time now)
+{
+	events_tick(&o->ev, now);
 }
 
 /* -w FILE --client X: the selected client's frames, by a second pass over the file. */
@@ -98,8 +106,11 @@ static bool outputs_write_client(const struct outputs *o, struct client_table *t
 int outputs_finish(struct outputs *o, struct client_table *t, const struct diag_opts *d,
                    const struct rjson_run *run, const char *infile, const char *filter)
 {
-	/* Every output below judges through this one view: the same options, the same instant. */
+	/* Every output below judges through this one view: the same options, the same instant
+	 * (the last frame's for a file; when the capture stopped, for a live one). */
 	struct outcome_view v = outcome_view_at_end(t, d, &o->out);
+	if (run->judged_at)
+		v.now = run->judged_at;
 	size_t n;
 	int rc = o->judged ? outcome_exit(&v, &n) : NBT_EXIT_OK;
 	if (run->error_kind)
@@ -130,6 +141,7 @@ bool outputs_close(struct outputs *o)
 		outputs_error(err);
 		ok = false;
 	}
+	events_free(&o->ev);
 	o->json_f = o->ev.out = NULL;
 	return ok;
 }

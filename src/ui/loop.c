@@ -24,6 +24,7 @@ struct loop {
 	nbt_time last_ts, last_wall; /* the newest frame's time, and the wall clock then */
 	nbt_time paused_wall;        /* when the pause began (0: not paused) */
 	nbt_time last_draw, last_tick;
+	nbt_time drawn_now; /* the packet-time "now" of the last screen drawn */
 	/* replay: the next frame waits in a copy until its time comes */
 	uint8_t *pend;
 	uint32_t pend_caplen, pend_wirelen;
@@ -172,10 +173,13 @@ static int loop_maybe_draw(struct loop *l, nbt_time wall, bool keys)
 	bool tick = clock && wall - l->last_tick >= LOOP_TICK_MS * NBT_NS_PER_MS;
 	bool due = wall - l->last_draw >= LOOP_REDRAW_MS * NBT_NS_PER_MS;
 	if (keys || tick || (ui_dirty(l->ui) && due)) {
-		ui_draw(l->ui, loop_now(l, wall));
+		l->drawn_now = loop_now(l, wall);
+		ui_draw(l->ui, l->drawn_now);
 		l->last_draw = wall;
 		if (tick)
 			l->last_tick = wall;
+		if (tick && l->o->on_tick)
+			l->o->on_tick(l->o->tick_arg, loop_now(l, wall));
 	}
 	int wait = -1;
 	if (ui_dirty(l->ui))
@@ -254,6 +258,8 @@ long loop_run(struct nbt_capture *cap, struct ui *ui, const struct loop_opts *o,
 	bool keys = true;
 	while (loop_once(&l, &keys))
 		;
+	if (o->stopped_at) /* the instant of the last screen the user saw */
+		*o->stopped_at = l.drawn_now ? l.drawn_now : loop_now(&l, loop_wall());
 	free(l.pend);
 	return l.frames;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # summary: --events NDJSON: every line valid JSON in UTF-8 with timestamp/event_type/client/frame,
 # '/' unescaped, one verdict line per client; a crafted TFTP file name with invalid UTF-8 bytes
-# comes out as the documented U+0080..U+00FF characters.
+# comes out as the documented U+0080..U+00FF characters; "state" lines say when each client's
+# state changes (a live alert stream), ending at the report's state.
 set -u
 . "$(dirname "$0")/lib.sh"
 nbt_need_py jsonschema
@@ -61,8 +62,17 @@ for cap in "$NBT_SRC"/captures/*.pcap "$NBT_SRC"/captures/*.pcapng; do
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 rep = json.load(open(sys.argv[2], encoding="utf-8"))
-frames = [e["frame"] for e in ev if e["event_type"] != "verdict"]
+frames = [e["frame"] for e in ev if e["event_type"] not in ("verdict", "state")]
 assert frames == sorted(frames), "frames out of order"
+# State lines: each one a change for its client, and the last one is the report's state.
+last = {}
+for e in ev:
+    if e["event_type"] == "state":
+        sig = (e["state"], e["code"], e["attempt"])
+        assert last.get(e["client"]) != sig, ("state line without a change", e)
+        last[e["client"]] = sig
+want = {c["mac"]: c["state"] for c in rep["clients"] if c["attempts"]}
+assert {k: v[0] for k, v in last.items()} == want, (last, want)
 verdicts = {e["client"]: e["verdict"] for e in ev if e["event_type"] == "verdict"}
 assert verdicts == {c["mac"]: c["verdict"] for c in rep["clients"]}, (verdicts,)
 # Each timeline entry of the report is one event line.
@@ -71,5 +81,16 @@ assert tl == len(frames), (tl, len(frames))
 PY
 done
 [ "$n" -gt 0 ] || nbt_skip "no captures"
+
+# The alert comes when the evidence does, not at the end: the Pi's third unanswered RRQ (frame
+# 23 of 35) is its stall, after a waiting and a suspect line.
+"$NBT" -r "$NBT_SRC/captures/pi4-tftp-silent.pcap" --events - >"$NBT_TMP/silent" 2>/dev/null
+python3 - "$NBT_TMP/silent" <<'PY' || fail "pi4-tftp-silent: state lines"
+import json, sys
+st = [(e["frame"], e["state"], e["code"]) for e in map(json.loads, open(sys.argv[1]))
+      if e["event_type"] == "state"]
+assert st == [(3, "waiting", None), (19, "suspect", "tftp-no-response"),
+              (23, "stalled", "tftp-no-response")], st
+PY
 echo "$n captures, $fails failures"
 [ "$fails" -eq 0 ]
