@@ -68,7 +68,8 @@ struct diag_result {
 	bool waiting;
 	enum client_stage wait_stage;
 	nbt_time wait_since;
-	nbt_time at; /* the instant it was judged at */
+	enum diag_code wait_code; /* the stall the wait would become (not shown while waiting) */
+	nbt_time at;              /* the instant it was judged at */
 	struct diag_finding f[DIAG_FINDINGS_MAX];
 	uint8_t n;
 };
@@ -81,6 +82,14 @@ bool diag_set_timeouts(struct diag_opts *o, const char *spec, char err[DIAG_ERR_
 void diag_attempt(const struct client *c, const struct client_attempt *a,
                   const struct client_capture *cap, const struct diag_opts *o, nbt_time now,
                   struct diag_result *r);
+/*
+ * A client's verdict: its latest attempt, judged with the attempt before it. A client that failed
+ * an attempt and, having started over, is held up at the same point with the same cause has
+ * given up on it twice: that is proof (its restart is a retry), stalled now, whatever the
+ * timeout. (A restart that then goes past that point is a recovery, judged on its own.)
+ */
+void diag_client(const struct client *c, const struct client_capture *cap,
+                 const struct diag_opts *o, nbt_time now, struct diag_result *r);
 /* Capture-wide findings (truncation, drops, time going backwards). */
 void diag_capture(const struct client_capture *cap, struct diag_result *r);
 

@@ -29,9 +29,9 @@ bool diag_dhcp(struct diag_ctx *x, const struct client_dhcp *d, enum client_stag
 		if (f) {
 			diag_summary(
 			    f,
-			    "%s sent %u DISCOVERs over %.1f s and no DHCP server offered an "
+			    "%s sent %u DISCOVER%s over %.1f s and no DHCP server offered an "
 			    "address",
-			    who, d->discover.count,
+			    who, d->discover.count, d->discover.count == 1 ? "" : "s",
 			    (double)(d->discover.last.ts - d->discover.first.ts) / 1e9);
 			diag_evidence(f, d->discover.first);
 			diag_evidence(f, d->discover.last);
@@ -60,8 +60,9 @@ bool diag_dhcp(struct diag_ctx *x, const struct client_dhcp *d, enum client_stag
 		               diag_proof_of_sends(x, d->request.count, d->request.first.ts,
 		                                   DIAG_ANSWER_FAST));
 		if (f) {
-			diag_summary(f, "%s sent %u REQUESTs and no DHCP server acknowledged them",
-			             who, d->request.count);
+			diag_summary(f, "%s sent %u REQUEST%s and no DHCP server acknowledged %s",
+			             who, d->request.count, d->request.count == 1 ? "" : "s",
+			             d->request.count == 1 ? "it" : "them");
 			diag_evidence(f, d->request.first);
 			diag_evidence(f, d->request.last);
 		}

@@ -70,6 +70,7 @@ struct diag_finding *diag_stall(struct diag_ctx *x, enum diag_code code, enum cl
 		r->waiting = true;
 		r->wait_stage = st;
 		r->wait_since = since;
+		r->wait_code = code;
 		return NULL;
 	}
 	struct diag_finding *f = diag_add(x, code, stalled ? DIAG_SEV_STALL : DIAG_SEV_SUSPECT, st);
@@ -301,6 +302,78 @@ void diag_attempt(const struct client *c, const struct client_attempt *a,
 	}
 	for (size_t i = 0; i < sizeof(diag_note_rules) / sizeof(diag_note_rules[0]); i++)
 		diag_note_rules[i](&x);
+}
+
+/* The code an in-progress attempt is held up by, and since when: its suspect, or the stall its
+ * wait would become. */
+static bool diag_held_by(const struct diag_result *r, enum diag_code *code, enum client_stage *st,
+                         nbt_time *since)
+{
+	if (r->verdict != DIAG_IN_PROGRESS)
+		return false;
+	if (r->primary >= 0) {
+		*code = r->f[r->primary].code;
+		*st = r->f[r->primary].stage;
+		*since = 0; /* a suspect has already waited a healthy server's answer time */
+		return true;
+	}
+	if (!r->waiting || r->deadline <= r->wait_since)
+		return false; /* waiting where no rule spoke: nothing to compare */
+	*code = r->wait_code;
+	*st = r->wait_stage;
+	*since = r->wait_since;
+	return true;
+}
+
+void diag_client(const struct client *c, const struct client_capture *cap,
+                 const struct diag_opts *o, nbt_time now, struct diag_result *r)
+{
+	const struct client_attempt *a = client_last_attempt(c);
+	diag_attempt(c, a, cap, o, now, r);
+	enum diag_code code;
+	enum client_stage st;
+	nbt_time since;
+	if (c->nattempts < 2 || !diag_held_by(r, &code, &st, &since))
+		return;
+	/* The attempts before this one that stalled the same way, the latest first. */
+	struct diag_result pr, latest;
+	uint32_t same = 0;
+	for (uint32_t i = c->nattempts - 1; i-- > 0;) {
+		diag_attempt(c, c->attempts[i], cap, o, now, &pr);
+		if (pr.verdict != DIAG_STALLED || pr.primary < 0 || pr.f[pr.primary].code != code ||
+		    pr.f[pr.primary].stage != st)
+			break;
+		if (!same++)
+			latest = pr;
+	}
+	/* After one such attempt, this one is proof once a healthy server's answer time has gone
+	 * by unanswered here too; after two, at once. */
+	nbt_time answer = code == DIAG_CODE_NO_DHCP_OFFER ? DIAG_ANSWER_OFFER : DIAG_ANSWER_FAST;
+	if (!same || (same == 1 && now - since < answer))
+		return;
+	const struct diag_finding *pf = &latest.f[latest.primary];
+	struct diag_finding *f;
+	if (r->primary >= 0) {
+		f = &r->f[r->primary];
+	} else {
+		struct diag_ctx x = {.c = c, .a = a, .cap = cap, .o = o, .now = now, .r = r};
+		if (!(f = diag_add(&x, code, DIAG_SEV_STALL, st)))
+			return;
+		r->primary = (int)(f - r->f);
+	}
+	char was[DIAG_TEXT_MAX];
+	diag_text(was, sizeof(was), "%s", f->summary[0] ? f->summary : pf->summary);
+	f->sev = DIAG_SEV_STALL;
+	diag_summary(f,
+	             "%s; %u attempt%s before ended the same way and the client started over, "
+	             "so it is failing again",
+	             was, same, same == 1 ? "" : "s");
+	if (!f->hint[0])
+		diag_text(f->hint, sizeof(f->hint), "%s", pf->hint);
+	for (uint8_t i = 0; i < pf->nevidence; i++)
+		diag_evidence(f, pf->evidence[i]);
+	r->verdict = DIAG_STALLED;
+	r->waiting = false;
 }
 
 /* The verdict's names (the screen shows the state instead, diag_state_short). */

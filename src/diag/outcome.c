@@ -105,7 +105,7 @@ void outcome_judge(const struct outcome_view *v, const struct client *c, struct 
 		out->r.verdict = DIAG_IN_PROGRESS;
 		return;
 	}
-	outcome_judge_attempt(v, c, out->last, &out->r);
+	diag_client(c, v->cap, v->d, v->now, &out->r);
 	out->met = outcome_met(out->last, &out->r, v->o->expect);
 }
 

@@ -145,7 +145,7 @@ static void events_state(struct events_out *eo, const struct client *c, nbt_time
 	if (!a)
 		return;
 	struct diag_result r;
-	diag_attempt(c, a, client_table_capture(eo->t), eo->diag, now, &r);
+	diag_client(c, client_table_capture(eo->t), eo->diag, now, &r);
 	struct events_seen *s = events_slot(eo, c);
 	uint32_t sig = events_sig(a, &r);
 	if (s->sig == sig)

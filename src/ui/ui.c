@@ -118,8 +118,8 @@ static void ui_rebuild(struct ui *u)
 	memset(&u->sel_diag, 0, sizeof(u->sel_diag));
 	u->sel_diag.primary = -1;
 	if (a)
-		diag_attempt(sel->c, a, client_table_capture(u->o.clients), u->o.diag, u->now,
-		             &u->sel_diag);
+		diag_client(sel->c, client_table_capture(u->o.clients), u->o.diag, u->now,
+		            &u->sel_diag);
 	view_timeline_build(u, sel);
 	view_detail_build(u, sel);
 	u->list.dirty = u->timeline.dirty = u->detail.dirty = true;

@@ -153,7 +153,7 @@ static bool view_fill_row(struct ui *u, const struct client *c, const struct cli
 	struct diag_result *r = &u->sel_diag; /* scratch: rebuilt for the selection afterwards */
 	if (a) {
 		row->has_attempt = true;
-		diag_attempt(c, a, cap, u->o.diag, u->now, r);
+		diag_client(c, cap, u->o.diag, u->now, r);
 		row->verdict = r->verdict;
 		row->state = diag_state_of(r);
 		/* A client only waiting shows the stage it waits in, never a stall code. */

@@ -183,6 +183,22 @@ lab_cns() { echo "$LAB_PFX-$1"; }
 # lab_alias IP: an extra address on the server side (e.g. a second server that stays silent).
 lab_alias() { lab_ns "$LAB_SRV" ip addr add "$1/24" dev br0; }
 
+# lab_drop_dhcp_acks: the server's DHCPACKs never leave it (an nftables output rule), as a
+# firewall or a broken relay path would lose them; OFFERs and NAKs pass. Option 53 (message
+# type) is the first option dnsmasq writes, at byte 240 of the BOOTP message (RFC 2131 s3,
+# after the 4-byte cookie), so an ACK carries 0x35 0x01 0x05 there: bit 1984 of the UDP header.
+lab_drop_dhcp_acks() {
+	lab_need nft
+	lab_ns "$LAB_SRV" nft -f - <<NFT
+table ip nbtlab_noack {
+	chain out {
+		type filter hook output priority filter;
+		udp sport 67 @th,1984,24 0x350105 drop
+	}
+}
+NFT
+}
+
 # lab_snat_replies FROM TO: the server's UDP datagrams from FROM leave with the source address TO
 # (nftables source NAT, as a misconfigured router or a multi-homed server would send them);
 # DHCP (67), TFTP port 69 and mDNS (5353) are left alone, so this hits the transfer ports.

@@ -341,6 +341,25 @@ chk_pi4_dhcp_nak() {
 	expect "$1" "$F_RRQ" 1
 }
 
+scn_register pi4-dhcp-no-ack "pi4-dhcp-no-ack.pcap" \
+	"Pi 4 (pisim) gets dnsmasq's OFFER but never its ACK: an nftables rule on the server drops every DHCPACK (as a firewall or a broken relay path would lose it). The Pi REQUESTs, waits DHCP_REQ_TIMEOUT (4 s), starts over with a new DISCOVER, fails the same way, and gives up at its DHCP timeout (12 s); no TFTP."
+scn_pi4_dhcp_no_ack() {
+	tree_pi4
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_drop_dhcp_acks
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-dhcp-no-ack.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) && die "pisim should have given up"
+	lab_capture_stop
+}
+chk_pi4_dhcp_no_ack() {
+	expect "$1" "$F_REQUEST" 2
+	expect "$1" "$F_OFFER" 2
+	expect "$1" "$F_ACK" 0 0
+	expect "$1" "$F_RRQ" 0 0
+}
+
 # ------------------------------------------------------------------------------------------
 scn_register pi4-serial-folder-missing "pi4-serial-folder-missing-root-fallback.pcap" \
 	"Pi 4 (pisim) asks for <serial>/start4.elf, gets TFTP 'File not found' (the boot files are in the TFTP root, no serial folder), falls back to the root and boots (information, not a stall)."

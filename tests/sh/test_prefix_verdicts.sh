@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # summary: a healthy boot read at any moment is never called stalled: every capture under
-# captures/ whose whole run ends booted (or waiting, nothing wrong) is cut at 10 prefixes (-c N)
-# and no prefix may give a client the state stalled or suspect, or any stall code.
+# captures/ whose whole run ends booted (or waiting, nothing wrong) with no stalled attempt is cut
+# at 10 prefixes (-c N) and no prefix may give a client the state stalled or suspect, or any
+# stall code.
 # A capture that stops early is what a user gets who presses Ctrl-C mid-boot.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -14,7 +15,11 @@ for cap in captures/*.pcap captures/*.pcapng; do
 	frames=$(echo "$full" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-healthy = d["clients"] and all(c["state"] in ("booted", "waiting") for c in d["clients"])
+# Healthy: every client ends booted or waiting, and no attempt of it stalled on the way (a
+# NAK the Pi recovered from is a stall of its first attempt, which a prefix may show).
+healthy = d["clients"] and all(c["state"] in ("booted", "waiting") and
+                               all(a["verdict"] != "stalled" for a in c["attempts"])
+                               for c in d["clients"])
 print(d["capture"]["packets"] if healthy else 0)')
 	[ "$frames" -gt 0 ] || continue
 	n=$((n + 1))

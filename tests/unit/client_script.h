@@ -393,8 +393,8 @@ static inline const struct diag_result *sc_diag(struct sc *s, const uint8_t mac[
 	const struct client *c = sc_client(s, mac);
 	if (!c || !client_last_attempt(c))
 		return NULL;
-	diag_attempt(c, client_last_attempt(c), client_table_capture(s->t), &s->o,
-	             client_table_capture(s->t)->last.ts, &s->r);
+	diag_client(c, client_table_capture(s->t), &s->o, client_table_capture(s->t)->last.ts,
+	            &s->r);
 	return &s->r;
 }
 

@@ -199,6 +199,36 @@ static void test_dhcp_nak_then_new_attempt(void **state)
 	expect_waiting(r, CLIENT_ST_TFTP_FW); /* DHCP done, the first RRQ is next */
 }
 
+/* The client gave up and started over: a REQUEST unanswered in the attempt before, and now the
+ * same again. One earlier attempt like it proves the stall once this REQUEST has waited a healthy
+ * server's answer time (1 s); the Pi's restart after a NAK that then works is no stall. */
+static void test_same_failure_again(void **state)
+{
+	struct sc *s = *state;
+	sc_dhcp_req(s, 0, MAC_PI4, 1, 0x10, SC_PI4);
+	sc_dhcp_rep(s, 0.01, MAC_PI4, 2, 0x10, CLI, SRV, "10.99.0.1", true);
+	uint64_t req1 = sc_dhcp_req(s, 0.02, MAC_PI4, 3, 0x10, SC_PI4);
+	sc_dhcp_req(s, 4.02, MAC_PI4, 1, 0x10, SC_PI4); /* DHCP_REQ_TIMEOUT: it starts over */
+	sc_dhcp_rep(s, 4.03, MAC_PI4, 2, 0x10, CLI, SRV, "10.99.0.1", true);
+	sc_dhcp_req(s, 4.04, MAC_PI4, 3, 0x10, SC_PI4);
+	assert_int_equal(sc_client(s, MAC_PI4)->nattempts, 2);
+	expect_waiting(sc_diag(s, MAC_PI4), CLIENT_ST_FW_DHCP); /* the second REQUEST is young */
+	sc_idle(s, 5.1);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	expect(r, DIAG_STALLED, DIAG_CODE_NO_DHCP_ACK, req1, "ended the same way");
+	/* A NAK, then a restart that gets its ACK: the first attempt stalled, the client did not.
+	 */
+	struct sc *s2 = sc_new();
+	sc_dhcp_req(s2, 0, MAC_PI4, 1, 0x10, SC_PI4);
+	sc_dhcp_rep(s2, 0.01, MAC_PI4, 2, 0x10, CLI, SRV, "10.99.0.1", true);
+	sc_dhcp_req(s2, 0.02, MAC_PI4, 3, 0x10, SC_PI4);
+	sc_dhcp_rep(s2, 0.03, MAC_PI4, 6, 0x10, 0, 0, NULL, false);
+	sc_dhcp_req(s2, 0.5, MAC_PI4, 1, 0x10, SC_PI4);
+	sc_idle(s2, 2);
+	expect_waiting(sc_diag(s2, MAC_PI4), CLIENT_ST_FW_DHCP);
+	sc_free(s2);
+}
+
 /* No retries at all: silence outlasting the stage's timeout is the fallback for a stall. */
 static void test_silence_fallback(void **state)
 {
@@ -865,6 +895,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_dhcp_nak_then_new_attempt, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_tftp_request, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_silence_fallback, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_same_failure_again, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tftp_server_unreachable_arp, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tftp_server_unreachable_icmp, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tftp_no_response, setup, teardown),
