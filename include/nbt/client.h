@@ -181,6 +181,10 @@ struct client_attempt {
 	uint8_t icmp_code;
 	uint16_t icmp_port;
 	uint32_t icmp_from;
+	/* The client's own host refusing a packet sent to it (ICMP port unreachable for the
+	 * server's DATA): the socket of its transfer is gone, it gave the transfer up. */
+	struct client_mark icmp_own;
+	uint32_t icmp_own_count;
 	struct client_rpc rpc;
 	struct client_entry timeline[CLIENT_TIMELINE_MAX];
 	uint32_t ntimeline, timeline_dropped;

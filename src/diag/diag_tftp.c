@@ -159,16 +159,21 @@ static void diag_file_error(struct diag_ctx *x, const struct client_file *l)
 static void diag_file_stalled(struct diag_ctx *x, const struct client_file *l)
 {
 	/* The side that spoke last resending the same packet (the server its DATA, the client its
-	 * ACK) with no answer proves it; a transfer merely quiet is waiting. */
-	struct diag_finding *f =
-	    diag_stall(x, DIAG_CODE_TFTP_STALLED, l->stage, l->last_pkt.ts, x->o->t.tftp_file,
-	               diag_proof_of_sends(x, l->tail_sends, l->tail_first.ts, DIAG_ANSWER_FAST));
+	 * ACK) with no answer proves it, and so does the client's host refusing the server's DATA
+	 * (its transfer socket is closed: it gave up); a transfer merely quiet is waiting. */
+	bool gave_up = x->a->icmp_own.frame > l->first_rrq.frame;
+	struct diag_finding *f = diag_stall(
+	    x, DIAG_CODE_TFTP_STALLED, l->stage, l->last_pkt.ts, x->o->t.tftp_file,
+	    gave_up ? DIAG_PROVEN
+	            : diag_proof_of_sends(x, l->tail_sends, l->tail_first.ts, DIAG_ANSWER_FAST));
 	char pct[48] = "";
 	if (l->has_tsize && l->tsize)
 		diag_text(pct, sizeof(pct), " of %" PRIu64 " (%.0f%%)", l->tsize,
 		          100.0 * (double)l->bytes / (double)l->tsize);
 	const char *silent =
-	    l->last_dir == TFTP_DIR_SERVER
+	    gave_up ? "the client gave the transfer up (its host answers the server's DATA with "
+	              "ICMP port unreachable)"
+	    : l->last_dir == TFTP_DIR_SERVER
 	        ? "the client stopped acknowledging (the server's DATA was the last word)"
 	        : "the server stopped sending (the client's ACK was the last word)";
 	diag_summary(f,
@@ -177,6 +182,8 @@ static void diag_file_stalled(struct diag_ctx *x, const struct client_file *l)
 	             l->name, l->last_block, l->last_acked, l->bytes, pct, silent);
 	diag_evidence(f, l->first_rrq);
 	diag_evidence(f, l->last_pkt);
+	if (gave_up)
+		diag_evidence(f, x->a->icmp_own);
 }
 
 /* RFC 1350 s4: a reply is known by its address and port; one from another address than the

@@ -70,6 +70,19 @@ void client_link_on_icmp(struct client_table *t, const struct nbt_event *ev)
 	const struct ev_icmp *p = &ev->u.icmp;
 	struct client *c = client_find_by_ip(t, p->q_src);
 	struct client_attempt *a = c ? client_latest_attempt(c) : NULL;
+	if (!a && p->type == ICMP_T_UNREACH && ev->src_ip == p->q_dst &&
+	    (c = client_find_by_ip(t, p->q_dst)) != NULL &&
+	    (a = client_latest_attempt(c)) != NULL) {
+		/* From the client itself, about a packet sent to it (RFC 792: the quoted datagram's
+		 * destination is the sender of the ICMP). */
+		if (!a->icmp_own.frame)
+			client_mark_set(&a->icmp_own, ev);
+		a->icmp_own_count++;
+		client_log(t, a, CLIENT_ST_TFTP_FW, ev, "ICMP %s from the client for its port %u",
+		           icmp_code_name(p->type, p->code), p->q_dport);
+		t->cap.from_clients++;
+		return;
+	}
 	if (!a || p->type != ICMP_T_UNREACH)
 		return;
 	if (!a->icmp.frame) {

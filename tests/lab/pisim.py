@@ -587,10 +587,17 @@ class Tftp:
 
     def _linger(self, s, name, blocks, total, tsize):
         """--stop-after: stay silent on the open socket (no ICMP unreachable, like a Pi that
-        hung) while the server retransmits, then exit 6."""
+        hung) while the server retransmits, then exit 6. With --stop-close the socket is closed
+        instead, as a client that abandoned the transfer: its kernel then answers the server's
+        retransmitted DATA with ICMP port unreachable."""
         pct = f", {100.0 * total / tsize:.1f}% of tsize {tsize}" if tsize else ""
         self.log.step("tftp", f"{name}: stop-after reached at block {blocks} ({total} bytes{pct}); "
-                      f"going silent for {self.args.stop_linger:g}s")
+                      f"{'closing the socket' if self.args.stop_close else 'going silent'} "
+                      f"for {self.args.stop_linger:g}s")
+        if self.args.stop_close:
+            s.close()
+            time.sleep(self.args.stop_linger)
+            raise SimExit(EXIT_STOPPED, f"abandoned {name} after block {blocks} ({total} bytes{pct})")
         end = time.monotonic() + self.args.stop_linger
         while time.monotonic() < end:
             ready, _, _ = select.select([s], [], [], max(0, end - time.monotonic()))
@@ -893,6 +900,8 @@ def parse_args(argv):
     p.add_argument("--dtb", help="device tree file name instead of the model default")
     p.add_argument("--drop-every", type=int, default=0, help="drop every Nth DATA received")
     p.add_argument("--stop-after", help="FILE:BLOCKS - stop ACKing FILE after BLOCKS blocks (exit 6)")
+    p.add_argument("--stop-close", action="store_true",
+                   help="with --stop-after: close the transfer socket (ICMP port unreachable)")
     p.add_argument("--stop-linger", type=float, default=3.0, help="silence before exit 6")
     p.add_argument("--no-kernel-dhcp", action="store_true")
     p.add_argument("--kernel-delay", type=float, default=0.5, help="pause before kernel DHCP")

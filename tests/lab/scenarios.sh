@@ -541,6 +541,24 @@ scn_pi4_transfer_stops() {
 	lab_linger 10
 	lab_capture_stop
 }
+scn_register pi4-transfer-abandoned "pi4-transfer-abandoned.pcap" \
+	"Pi 4 (pisim --stop-after kernel8.img:8 --stop-close) abandons kernel8.img after block 8 and closes its transfer socket: dnsmasq retransmits block 9 and each retransmission draws an ICMP port unreachable from the Pi's kernel (the client gave up on the transfer)."
+scn_pi4_transfer_abandoned() {
+	tree_pi4
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-transfer-abandoned.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --no-kernel-dhcp --stop-after kernel8.img:8 --stop-close &&
+		die "pisim should have failed"
+	lab_linger 4
+	lab_capture_stop
+}
+chk_pi4_transfer_abandoned() {
+	expect "$1" "$F_RRQ && tftp.source_file contains \"kernel8.img\"" 1
+	expect "$1" "icmp.type == 3 && icmp.code == 3 && eth.src == $PI4_MAC" 1
+}
+
 chk_pi4_transfer_stops() {
 	expect "$1" "$F_RRQ && tftp.source_file contains \"kernel8.img\"" 1
 	expect "$1" "$F_DATA && tftp.block == 9" 2

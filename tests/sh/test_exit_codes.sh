@@ -27,7 +27,8 @@ for c in pi4-clean-nfs3.pcap pi4-clean-nfs3.pcapng pi4-clean-nfs4.pcap pi3-clean
 	want 0 -r "$C/$c" $T
 done
 for c in pi4-dtb-missing.pcap pi4-dhcp-nak.pcap pi4-dhcp-no-ack.pcap pi4-no-dhcp-server.pcap pi4-offer-no-opt43.pcap \
-	pi4-nfs-export-denied.pcap pi4-tftp-silent.pcap pi4-transfer-stops-midfile.pcap; do
+	pi4-nfs-export-denied.pcap pi4-tftp-silent.pcap pi4-transfer-stops-midfile.pcap \
+	pi4-transfer-abandoned.pcap; do
 	want 1 -r "$C/$c" $T
 done
 # in-progress (lossy capture ends before the kernel's DHCP) and unknown (snaplen 96) give 1.

@@ -479,6 +479,35 @@ static void test_tftp_stalled(void **state)
 	assert_non_null(strstr(sc_sum(f), "client stopped acknowledging"));
 }
 
+/* The client gave the transfer up: its host answers the server's retransmitted DATA with ICMP
+ * port unreachable (its socket is closed), which proves the stall at once. */
+static void test_tftp_abandoned(void **state)
+{
+	struct sc *s = *state;
+	sc_pi4_dora(s, 0, CLI);
+	sc_rrq(s, 2, CLI, "38c128c0/kernel8.img");
+	sc_oack(s, 2.001, CLI, "38c128c0/kernel8.img", 20000);
+	for (uint64_t b = 1; b <= 8; b++)
+		sc_data(s, 2.01 + (double)b * 0.001, CLI, "38c128c0/kernel8.img", b, 20000, true);
+	sc_data(s, 2.1, CLI, "38c128c0/kernel8.img", 9, 20000, false);
+	expect_waiting(sc_diag(s, MAC_PI4), CLIENT_ST_TFTP_KERNEL);
+	struct nbt_event *ev = sc_ev(EV_ICMP);
+	ev->src_ip = CLI; /* from the client, about the DATA sent to it */
+	ev->dst_ip = SRV;
+	ev->u.icmp.type = 3;
+	ev->u.icmp.code = 3;
+	ev->u.icmp.q_proto = 17;
+	ev->u.icmp.q_src = SRV;
+	ev->u.icmp.q_dst = CLI;
+	ev->u.icmp.q_sport = 5555;
+	ev->u.icmp.q_dport = 1234;
+	ev->u.icmp.q_has_ports = true;
+	uint64_t icmp = sc_feed(s, ev, 2.2);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_STALLED, icmp, "gave the transfer up");
+	assert_null(sc_find(r, DIAG_CODE_TFTP_SERVER_UNREACHABLE)); /* not the server's fault */
+}
+
 static void test_tftp_stalled_server_silent(void **state)
 {
 	struct sc *s = *state;
@@ -896,6 +925,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_no_tftp_request, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_silence_fallback, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_same_failure_again, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tftp_abandoned, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tftp_server_unreachable_arp, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tftp_server_unreachable_icmp, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tftp_no_response, setup, teardown),
