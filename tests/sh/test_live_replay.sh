@@ -84,13 +84,7 @@ PY
 
 # 2. Idle time counts live: the first 18 frames end with one RRQ unanswered (waiting); with a
 # 2 s file timeout the stall must come from the clock alone, after the last packet.
-python3 - "$cap" "$NBT_TMP/head18.pcap" <<'PY'
-import struct, sys
-with open(sys.argv[1], "rb") as f, open(sys.argv[2], "wb") as o:
-    o.write(f.read(24))
-    for _ in range(18):
-        h = f.read(16); o.write(h + f.read(struct.unpack("<IIII", h)[2]))
-PY
+python3 "$NBT_SRC/tests/sh/pcap_head.py" "$cap" "$NBT_TMP/head18.pcap" 18
 ip netns exec "$ns" "$NBT" -i "$rx" --no-ui -Z root --timeout tftp-file=2 --events "$NBT_TMP/ev2" \
 	>/dev/null 2>"$NBT_TMP/err2" &
 pid=$!

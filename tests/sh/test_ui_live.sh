@@ -12,15 +12,7 @@ cap=$NBT_SRC/captures/pi4-tftp-silent.pcap
 # wrong yet. A file timeout chosen so that the deadline falls 1-2 s after the last frame makes the
 # silence a stall once the stream's clock runs on past it.
 head18=$NBT_TMP/head18.pcap
-python3 - "$cap" "$head18" 18 <<'PY'
-import struct, sys
-src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-with open(src, "rb") as f, open(dst, "wb") as o:
-    o.write(f.read(24))  # classic pcap header
-    for _ in range(n):
-        rec = f.read(16)
-        o.write(rec + f.read(struct.unpack("<IIII", rec)[2]))
-PY
+python3 "$NBT_SRC/tests/sh/pcap_head.py" "$cap" "$head18" 18
 rep=$("$NBT" -r "$head18") || true
 frames=$(echo "$rep" | sed -n 's/.*frames 1-\([0-9]*\), +\([0-9.]*\)s long/\1/p')
 len=$(echo "$rep" | sed -n 's/.*frames 1-\([0-9]*\), +\([0-9.]*\)s long/\2/p')
