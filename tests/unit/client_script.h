@@ -361,20 +361,28 @@ static inline uint64_t sc_arp(struct sc *s, double sec, const uint8_t mac[6], ui
 	return sc_feed(s, ev, sec);
 }
 
-static inline uint64_t sc_icmp(struct sc *s, double sec, uint32_t cli, uint16_t port)
+/* ICMP port unreachable from `from` about a UDP datagram from `qsrc` to `qdst`:`port`. */
+static inline uint64_t sc_unreach(struct sc *s, double sec, uint32_t from, uint32_t qsrc,
+                                  uint32_t qdst, uint16_t port)
 {
 	struct nbt_event *ev = sc_ev(EV_ICMP);
-	ev->src_ip = SRV;
-	ev->dst_ip = cli;
+	ev->src_ip = from;
+	ev->dst_ip = qsrc;
 	ev->u.icmp.type = 3;
 	ev->u.icmp.code = 3;
 	ev->u.icmp.q_proto = 17;
-	ev->u.icmp.q_src = cli;
-	ev->u.icmp.q_dst = SRV;
+	ev->u.icmp.q_src = qsrc;
+	ev->u.icmp.q_dst = qdst;
 	ev->u.icmp.q_dport = port;
 	ev->u.icmp.q_sport = 1234;
 	ev->u.icmp.q_has_ports = true;
 	return sc_feed(s, ev, sec);
+}
+
+/* The server refuses the client's datagram to `port`. */
+static inline uint64_t sc_icmp(struct sc *s, double sec, uint32_t cli, uint16_t port)
+{
+	return sc_unreach(s, sec, SRV, cli, SRV, port);
 }
 
 static inline const struct client *sc_client(struct sc *s, const uint8_t mac[6])

@@ -491,18 +491,8 @@ static void test_tftp_abandoned(void **state)
 		sc_data(s, 2.01 + (double)b * 0.001, CLI, "38c128c0/kernel8.img", b, 20000, true);
 	sc_data(s, 2.1, CLI, "38c128c0/kernel8.img", 9, 20000, false);
 	expect_waiting(sc_diag(s, MAC_PI4), CLIENT_ST_TFTP_KERNEL);
-	struct nbt_event *ev = sc_ev(EV_ICMP);
-	ev->src_ip = CLI; /* from the client, about the DATA sent to it */
-	ev->dst_ip = SRV;
-	ev->u.icmp.type = 3;
-	ev->u.icmp.code = 3;
-	ev->u.icmp.q_proto = 17;
-	ev->u.icmp.q_src = SRV;
-	ev->u.icmp.q_dst = CLI;
-	ev->u.icmp.q_sport = 5555;
-	ev->u.icmp.q_dport = 1234;
-	ev->u.icmp.q_has_ports = true;
-	uint64_t icmp = sc_feed(s, ev, 2.2);
+	/* From the client itself, about the server's DATA sent to its port. */
+	uint64_t icmp = sc_unreach(s, 2.2, CLI, SRV, CLI, 1234);
 	const struct diag_result *r = sc_diag(s, MAC_PI4);
 	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_STALLED, icmp, "gave the transfer up");
 	assert_null(sc_find(r, DIAG_CODE_TFTP_SERVER_UNREACHABLE)); /* not the server's fault */
