@@ -438,6 +438,8 @@ static void main_on_frame(void *arg, nbt_time ts, const uint8_t *data, uint32_t 
 	client_table_tick(r->clients, (uint64_t)r->frames + 1, ts);
 	pipeline_frame(r->pipe, ts, data, caplen, wirelen);
 	r->frames++;
+	/* Per frame, not per batch: a batch blocked in a stalled stream returns only when the
+	 * signal comes, and the silence since its last frame is what the report must count. */
 	if (r->clocked) {
 		r->last_ts = ts;
 		r->last_wall = main_wall();

@@ -108,6 +108,8 @@ enum diag_state {
 	DIAG_STATE_UNKNOWN,
 };
 enum diag_state diag_state_of(const struct diag_result *r);
+/* How long a waiting client has waited at the instant of the judgement (0 if not waiting). */
+nbt_time diag_waited(const struct diag_result *r);
 /* "waiting", "suspect", "booted", "stalled", "unknown"; short (the screen): "STALLED". */
 const char *diag_state_name(enum diag_state s);
 const char *diag_state_short(enum diag_state s);

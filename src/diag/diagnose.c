@@ -410,6 +410,11 @@ enum diag_state diag_state_of(const struct diag_result *r)
 	return r->primary >= 0 ? DIAG_STATE_SUSPECT : DIAG_STATE_WAITING;
 }
 
+nbt_time diag_waited(const struct diag_result *r)
+{
+	return r->waiting && r->at > r->wait_since ? r->at - r->wait_since : 0;
+}
+
 const char *diag_state_name(enum diag_state s)
 {
 	return NAMES_GET(diag_states, s, false, "?");

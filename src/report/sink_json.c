@@ -286,7 +286,7 @@ static void rj_identity(json_object *o, const struct client *c)
 static json_object *rj_waiting(const struct diag_result *r)
 {
 	json_object *o = json_object_new_object();
-	nbt_time waited = r->at > r->wait_since ? r->at - r->wait_since : 0;
+	nbt_time waited = diag_waited(r);
 	RJ_ADD(o, "stage", json_object_new_string(client_stage_name(r->wait_stage)));
 	RJ_ADD(o, "since", rj_time(r->wait_since));
 	char b[32]; /* milliseconds, written as such: json-c would print a double to 17 digits */

@@ -121,7 +121,7 @@ static void summary_verdict(const struct summary_ctx *s, const struct diag_resul
 		summary_rel(s, r->deadline);
 		fputs(" unless it is answered", out);
 	} else if (r->verdict == DIAG_IN_PROGRESS && r->waiting) {
-		nbt_time waited = r->at > r->wait_since ? r->at - r->wait_since : 0;
+		nbt_time waited = diag_waited(r);
 		fprintf(out, " waiting in %s for %" PRId64 ".%03" PRId64 " s",
 		        client_stage_name(r->wait_stage), (int64_t)(waited / NBT_NS_PER_SEC),
 		        (int64_t)((waited % NBT_NS_PER_SEC) / NBT_NS_PER_MS));

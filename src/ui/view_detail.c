@@ -131,8 +131,7 @@ void view_detail_build(struct ui *u, const struct ui_row *r)
 			view_dt_finding(u, &d->f[d->primary], t0, w);
 		else if (d->verdict == DIAG_IN_PROGRESS && d->waiting) {
 			char age[32];
-			ui_fmt_age(age, sizeof(age),
-			           d->at > d->wait_since ? d->at - d->wait_since : 0);
+			ui_fmt_age(age, sizeof(age), diag_waited(d));
 			ui_line_add(u->dl, &u->ndl, UI_C_NORMAL,
 			            "waiting: %s, %s, nothing wrong yet",
 			            client_stage_name(d->wait_stage), age);
