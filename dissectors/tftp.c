@@ -58,6 +58,7 @@ struct tftp_pkt {
 	struct tftp_flow *fs;
 	struct ev_tftp *t;
 	enum dis_status status;
+	bool blank; /* fs was just wiped: a request need not wipe it again */
 };
 
 /* Reports a malformed packet once per reason; the event still goes out, marked. */
@@ -263,7 +264,8 @@ static void tftp_request(struct tftp_pkt *tp, struct cur *c, uint16_t op)
 		tftp_request_check(tp, file, mode, c);
 
 	/* A new request restarts this flow's session (a retry may reuse the port). */
-	memset(fs, 0, sizeof *fs);
+	if (!tp->blank)
+		memset(fs, 0, sizeof *fs);
 	fs->s.magic = TFTP_SEED_MAGIC;
 	fs->s.session = tp->pkt->frame;
 	fs->s.cli_ip = tp->pkt->src_ip;
@@ -444,17 +446,21 @@ static enum dis_status tftp_dissect(struct cur *c, const struct nbt_pkt *pkt, st
 	/* Only the header and this union member: DATA/ACK come at line rate, the union is ~4 KB. */
 	memset(&ev, 0, offsetof(struct nbt_event, u) + sizeof ev.u.tftp);
 	ev.type = EV_TFTP;
+	bool blank = false;
 	if (!fs) {
-		memset(&scratch, 0, sizeof scratch);
+		/* A request dissected without a flow (dissector.requests_flowless). */
 		fs = &scratch;
+		fs->s.magic = 0;
+		fs->unseeded = false;
 	}
 	/* Another dissector's expectation for TFTP (DHCP's next-server) may carry no seed or a
 	 * foreign one: start from an unknown session then. */
 	if (fs->s.magic != TFTP_SEED_MAGIC && !fs->unseeded) {
 		memset(fs, 0, sizeof *fs);
 		fs->unseeded = true;
+		blank = true;
 	}
-	struct tftp_pkt tp = {.ctx = ctx, .pkt = pkt, .fs = fs, .t = &ev.u.tftp};
+	struct tftp_pkt tp = {.ctx = ctx, .pkt = pkt, .fs = fs, .t = &ev.u.tftp, .blank = blank};
 
 	uint16_t op = cur_be16(c);
 	if (!cur_ok(c))
@@ -537,4 +543,5 @@ const struct dissector dis_tftp = {
     .probe = tftp_probe,
     .dissect = tftp_dissect,
     .flow_state_size = sizeof(struct tftp_flow),
+    .requests_flowless = true,
 };

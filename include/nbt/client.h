@@ -170,6 +170,9 @@ struct client_attempt {
 	/* A hash of each file's name, side by side, so finding a name (every RRQ and DATA) reads
 	 * a few cache lines instead of every file record. */
 	uint32_t file_hash[CLIENT_FILES_MAX];
+	/* Bit (hash % 256) of every name in files[]: a name whose bit is clear is not there, so a
+	 * client asking for ever new names (a full table) costs one test, not a scan. */
+	uint64_t file_bloom[4];
 	uint32_t nfiles, files_dropped, seq;
 	uint32_t tftp_server_pkts, tftp_client_acks;
 	/* ARP by the client for these targets, and whether a reply came. */

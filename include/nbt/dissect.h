@@ -54,6 +54,11 @@ struct dissector {
 	/* Optional: frees what the state points to (the state itself is the flow table's). */
 	void (*flow_state_free)(void *state);
 	bool tcp_records; /* over TCP, deliver ONC RPC records (RFC 5531 s11) */
+	/* A datagram to a well-known port that no flow or expectation claims is a request whose
+	 * answer comes on a new flow (TFTP: the server replies from a new port, RFC 1350 s4; the
+	 * dissector registers the expectation): it is dissected without a flow of its own, so a
+	 * client cycling through source ports cannot fill the flow table with one-packet flows. */
+	bool requests_flowless;
 };
 
 /* An expected flow, e.g. TFTP data from the server's new port (RFC 1350 s4). */

@@ -44,6 +44,10 @@ struct flow_table {
 	size_t nexpect;
 	size_t expect_hi;   /* slots at and past this index are all unused */
 	size_t expect_wild; /* used slots naming no address and no port: not indexed by key */
+	/* Used slots by the kind of their key (EKEY_* >> 62): a packet skips the kinds none has,
+	 * e.g. the address and port keys while every expectation is a TFTP reply's (address, port).
+	 */
+	size_t expect_kind[4];
 	uint32_t age_old, age_new; /* ends of the age list (slot index + 1; 0: empty) */
 	uint32_t *key_head, *dup_head;
 	uint32_t expect_mask; /* of both heads */
@@ -165,6 +169,7 @@ static void expect_link(struct flow_table *ft, struct expect_slot *s)
 		uint32_t *kh = expect_key_head(ft, key);
 		s->knext = *kh;
 		*kh = id;
+		ft->expect_kind[key >> 62]++;
 	} else {
 		ft->expect_wild++;
 	}
@@ -177,9 +182,10 @@ static void expect_unlink(struct flow_table *ft, struct expect_slot *s)
 {
 	uint32_t id = (uint32_t)(s - ft->expect) + 1;
 	uint64_t key = expect_key(&s->e);
-	if (key)
+	if (key) {
 		chain_unlink(ft, expect_key_head(ft, key), id, true);
-	else
+		ft->expect_kind[key >> 62]--;
+	} else
 		ft->expect_wild--;
 	chain_unlink(ft, expect_dup_head(ft, &s->e), id, false);
 	/* off the age list */
@@ -489,6 +495,9 @@ static struct expect_slot *expect_lookup(struct flow_table *ft, const struct nbt
 	                          EKEY_PORT | pkt->dport};
 	const uint32_t *heads[6];
 	for (int k = 0; k < 6; k++) {
+		heads[k] = NULL;
+		if (!ft->expect_kind[keys[k] >> 62])
+			continue;
 		heads[k] = expect_key_head(ft, keys[k]);
 		bool seen = false;
 		for (int j = 0; j < k; j++)

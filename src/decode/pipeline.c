@@ -184,11 +184,12 @@ static bool dis_has_port(const struct dissector *d, uint16_t port)
 }
 
 /* Who owns a new flow: an expectation, then the destination port, then the
- * source port, then heuristics. */
+ * source port, then heuristics.  *to_port: claimed by its destination port. */
 static const struct dissector *pipeline_classify(struct pipeline *p, const struct nbt_pkt *pkt,
                                                  const struct cur *payload, uint8_t *seed,
-                                                 size_t *seed_len)
+                                                 size_t *seed_len, bool *to_port)
 {
+	*to_port = false;
 	const struct dissector *d = flow_expect_take(p->flows, pkt, seed, seed_len);
 	if (d)
 		return d;
@@ -199,8 +200,10 @@ static const struct dissector *pipeline_classify(struct pipeline *p, const struc
 			d = *it;
 			if (d->l4proto && d->l4proto != pkt->l4proto)
 				continue;
-			if (dis_has_port(d, pass ? pkt->sport : pkt->dport))
+			if (dis_has_port(d, pass ? pkt->sport : pkt->dport)) {
+				*to_port = !pass;
 				return d;
+			}
 		}
 	if (!cur_left(payload))
 		return NULL;
@@ -213,16 +216,21 @@ static const struct dissector *pipeline_classify(struct pipeline *p, const struc
 	return NULL;
 }
 
+/* The packet's flow, created when new; NULL with *dis set: a request dissected flowless. */
 static struct flow *pipeline_flow(struct pipeline *p, struct nbt_pkt *pkt,
-                                  const struct cur *probe_view)
+                                  const struct cur *probe_view, const struct dissector **dis)
 {
 	struct flow *f = flow_lookup(p->flows, pkt);
+	*dis = f ? f->dis : NULL;
 	if (f)
 		return f;
 	uint8_t seed[DIS_SEED_MAX];
 	size_t seed_len = 0;
-	const struct dissector *d = pipeline_classify(p, pkt, probe_view, seed, &seed_len);
-	if (!d)
+	bool to_port;
+	const struct dissector *d =
+	    pipeline_classify(p, pkt, probe_view, seed, &seed_len, &to_port);
+	*dis = d;
+	if (!d || (to_port && d->requests_flowless))
 		return NULL;
 	return flow_create(p->flows, pkt, d, seed, seed_len);
 }
@@ -270,10 +278,12 @@ static void pipeline_check(struct pipeline *p, const struct nbt_pkt *pkt, const 
 		pipeline_fact(p, pkt, ANOM_CHECKSUM, "udp", "bad checksum");
 }
 
-static void pipeline_run(struct pipeline *p, struct nbt_pkt *pkt, struct flow *f, struct cur *c)
+/* f is NULL for a request dissected without a flow (dissector.requests_flowless). */
+static void pipeline_run(struct pipeline *p, struct nbt_pkt *pkt, const struct dissector *dis,
+                         struct flow *f, struct cur *c)
 {
-	struct pipe_ctx ctx = {.base.ops = &pipe_ops, .p = p, .pkt = pkt, .flow = f, .dis = f->dis};
-	if (f->dis->dissect(c, pkt, &ctx.base) != DIS_NOT_MINE)
+	struct pipe_ctx ctx = {.base.ops = &pipe_ops, .p = p, .pkt = pkt, .flow = f, .dis = dis};
+	if (dis->dissect(c, pkt, &ctx.base) != DIS_NOT_MINE)
 		p->stats.dissected++;
 }
 
@@ -292,12 +302,13 @@ static void pipeline_udp(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c)
 	p->stats.udp++;
 	if (len_lies)
 		pipeline_anomaly(p, pkt, DECODE_INVALID, "udp", "length past the IP payload");
-	struct flow *f = pipeline_flow(p, pkt, &payload);
-	if (!f)
+	const struct dissector *dis;
+	struct flow *f = pipeline_flow(p, pkt, &payload, &dis);
+	if (!dis)
 		return;
 	pkt->flow = f;
 	pipeline_check(p, pkt, len_lies ? NULL : &seg);
-	pipeline_run(p, pkt, f, &payload);
+	pipeline_run(p, pkt, dis, f, &payload);
 }
 
 struct record_arg {
@@ -309,7 +320,7 @@ struct record_arg {
 static void pipeline_record(void *arg, struct cur *record)
 {
 	struct record_arg *ra = arg;
-	pipeline_run(ra->p, ra->pkt, ra->f, record);
+	pipeline_run(ra->p, ra->pkt, ra->f->dis, ra->f, record);
 }
 
 /* The same packet seen from the other side (for records the peer's ACK completes). */
@@ -352,14 +363,15 @@ static void pipeline_tcp(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c)
 	}
 	p->stats.tcp++;
 	struct cur view = tcp_probe_view(&payload);
-	struct flow *f = pipeline_flow(p, pkt, &view);
+	const struct dissector *dis;
+	struct flow *f = pipeline_flow(p, pkt, &view, &dis);
 	if (!f)
-		return;
+		return; /* nothing claims it, or a flowless request (UDP dissectors only) */
 	pkt->flow = f;
 	pipeline_check(p, pkt, NULL);
 	if (!f->dis->tcp_records) {
 		if (cur_wire_left(&payload))
-			pipeline_run(p, pkt, f, &payload);
+			pipeline_run(p, pkt, dis, f, &payload);
 		return;
 	}
 	/* The capture point sees data before the ACK that covers it: bytes the peer

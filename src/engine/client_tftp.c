@@ -20,13 +20,16 @@ static uint32_t client_tftp_name_hash(const char *name)
 static struct client_file *client_tftp_file(struct client_attempt *a, const char *name)
 {
 	uint32_t h = client_tftp_name_hash(name);
-	for (uint32_t i = 0; i < a->nfiles; i++)
-		if (a->file_hash[i] == h && strcmp(a->files[i].name, name) == 0)
-			return &a->files[i];
+	uint64_t *word = &a->file_bloom[(h >> 6) & 3], bit = 1ull << (h & 63);
+	if (*word & bit)
+		for (uint32_t i = 0; i < a->nfiles; i++)
+			if (a->file_hash[i] == h && strcmp(a->files[i].name, name) == 0)
+				return &a->files[i];
 	if (a->nfiles == CLIENT_FILES_MAX) {
 		a->files_dropped++;
 		return NULL;
 	}
+	*word |= bit;
 	a->file_hash[a->nfiles] = h;
 	struct client_file *f = &a->files[a->nfiles++];
 	client_copy(f->name, sizeof(f->name), name);

@@ -140,12 +140,22 @@ def gen_dhcp(d, n):
 
 
 def gen_tftp(d, n):
+    """n RRQs from distinct (address, port)s; every other one is answered by a first DATA from
+    a new server port (a transfer begun, never finished: a flow each), the rest never are (an
+    expectation each)."""
     p = Pcap(os.path.join(d, "tftp.pcap"))
     rrq = b"\x00\x01" + b"bootcode.bin\x00octet\x00"
+    data = b"\x00\x03\x00\x01" + bytes(512)
+    t = 0
     for i in range(n):
         src = ip4(i >> 14)
         sport = 1024 + (i & 0x3FFF)
-        p.add(i, eth_ip(pi_mac(1 + (i >> 14)), SRV_MAC, src, SRV_IP, 17, udp(sport, 69, rrq)))
+        mac = pi_mac(1 + (i >> 14))
+        p.add(t, eth_ip(mac, SRV_MAC, src, SRV_IP, 17, udp(sport, 69, rrq)))
+        t += 1
+        if i % 2:
+            p.add(t, eth_ip(SRV_MAC, mac, SRV_IP, src, 17, udp(40000 + (i & 0x3FFF), sport, data)))
+            t += 1
     p.close()
     return p.n
 

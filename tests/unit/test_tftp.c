@@ -624,6 +624,44 @@ static void test_snaplen_cut(void **state)
 }
 
 /*
+ * Requests hold no flow of their own (dissector.requests_flowless): 100 RRQs from 100 source
+ * ports leave 100 expectations and no flow, and each reply still carries its request's session,
+ * from the server's new port (RFC 1350 s4) or, from a server that answers from port 69, too.
+ */
+static void test_requests_hold_no_flow(void **state)
+{
+	struct fixture *fx = *state;
+	assert_true(pipeline_set_link(fx->p, 1 /* DLT_EN10MB */));
+	uint64_t session[100];
+	for (uint16_t i = 0; i < 100; i++) {
+		send_udp_frame(fx, CLI_IP, (uint16_t)(CLI_PORT + i), SRV_IP, 69, LIT(rrq_pi),
+		               42 + sizeof rrq_pi - 1);
+		session[i] = tftp_ev(fx)->session;
+		assert_int_equal(tftp_ev(fx)->opcode, TFTP_OP_RRQ);
+	}
+	assert_int_equal(flow_count(pipeline_flows(fx->p)), 0);
+	assert_int_equal(flow_expect_count(pipeline_flows(fx->p)), 100);
+
+	send_udp_frame(fx, SRV_IP, SRV_TID, CLI_IP, CLI_PORT + 50, LIT(oack_1468), 200);
+	const struct ev_tftp *t = tftp_ev(fx);
+	assert_int_equal(t->session, session[50]);
+	assert_int_equal(t->dir, TFTP_DIR_SERVER);
+	assert_string_equal(t->file, "38c128c0/start4.elf");
+	send_udp_frame(fx, SRV_IP, 69, CLI_IP, CLI_PORT + 51, LIT(oack_1468), 200);
+	t = tftp_ev(fx);
+	assert_int_equal(t->session, session[51]);
+	assert_int_equal(t->dir, TFTP_DIR_SERVER);
+	assert_int_equal(flow_count(pipeline_flows(fx->p)), 2);
+	assert_int_equal(flow_expect_count(pipeline_flows(fx->p)), 98);
+
+	/* The same request again on a port whose reply flow exists restarts that session there. */
+	send_udp_frame(fx, CLI_IP, CLI_PORT + 51, SRV_IP, 69, LIT(rrq_pi), 42 + sizeof rrq_pi - 1);
+	t = tftp_ev(fx);
+	assert_true(t->session > session[99]);
+	assert_int_equal(flow_count(pipeline_flows(fx->p)), 2);
+}
+
+/*
  * The snaplen cuts the blksize value "1468" after its "1": the option is not
  * "blksize=1", it is unknown.  What came before it (file, mode, tsize) is kept,
  * and the session still follows the server's new TID.
@@ -768,6 +806,7 @@ int main(void)
 	    cmocka_unit_test(test_probe),
 	    cmocka_unit_test_setup_teardown(test_random_payloads, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_snaplen_cut, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_requests_hold_no_flow, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_snaplen_cut_option_value, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_snaplen_cut_oack, setup, teardown),
 	};
