@@ -146,7 +146,13 @@ struct client_rpc {
 	struct client_mark unanswered; /* first call after the last reply */
 	uint32_t unanswered_count;
 	bool v4;
+	/* The first MOUNT/NFS call the server refused for its version (client_rpc.c): the program
+	 * and version asked, accept_stat (RPC_PROG_MISMATCH...; CLIENT_VERS_BY_PORTMAP: portmap
+	 * answered port 0 for it) and, with PROG_MISMATCH, the versions the server has. */
+	struct client_mark vers_fail, vers_call;
+	uint32_t vers_prog, vers_asked, vers_stat, vers_lo, vers_hi;
 };
+#define CLIENT_VERS_BY_PORTMAP 0xffffffffu
 
 /* One timeline line. */
 struct client_entry {

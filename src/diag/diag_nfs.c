@@ -24,10 +24,60 @@ static void diag_nfs_fail(struct diag_ctx *x, const struct client_rpc *s)
 	diag_evidence(f, s->nfs_fail);
 }
 
+/* A refusal of the version asked (client_rpc.c): the kernel's nfsroot default vers=2 against a
+ * server without NFSv2 is the common case (PI-NETBOOT.md s4). */
+static void diag_nfs_version(struct diag_ctx *x, const struct client_rpc *s)
+{
+	struct diag_finding *f = diag_stall(x, DIAG_CODE_NFS_VERSION_MISMATCH, CLIENT_ST_MOUNT,
+	                                    s->vers_fail.ts, 0, DIAG_PROVEN);
+	if (!f)
+		return;
+	bool mount = s->vers_prog == RPC_PROG_MOUNT;
+	/* MOUNT v1 and v2 serve NFSv2, v3 NFSv3 (RFC 1813 s5); NFS versions are themselves. */
+	uint32_t nfs = mount ? (s->vers_asked < 3 ? 2 : 3) : s->vers_asked;
+	char asked[48];
+	diag_text(asked, sizeof(asked), "%s v%u%s", mount ? "MOUNT" : "NFS", s->vers_asked,
+	          mount ? (nfs == 2 ? " (the NFSv2 mount protocol)" : "") : "");
+	if (s->vers_stat == CLIENT_VERS_BY_PORTMAP)
+		diag_summary(f,
+		             "the client asked portmap on %s for %s and it is not registered (port "
+		             "0): the client mounts with NFSv%u, which this server does not offer",
+		             fmt_ipv4(s->server).s, asked, nfs);
+	else if (s->vers_stat == RPC_PROG_MISMATCH)
+		diag_summary(
+		    f,
+		    "the client asked for %s and %s answered PROG_MISMATCH: it has versions "
+		    "%u to %u only",
+		    asked, fmt_ipv4(s->server).s, s->vers_lo, s->vers_hi);
+	else
+		diag_summary(f, "the client asked for %s and %s refused it (RPC %s)", asked,
+		             fmt_ipv4(s->server).s,
+		             s->vers_stat == RPC_PROG_UNAVAIL ? "PROG_UNAVAIL" : "PROC_UNAVAIL");
+	if (nfs == 2)
+		diag_hint(
+		    f,
+		    "a kernel built with NFSv2 mounts its root with it unless told otherwise: "
+		    "add vers=3 to nfsroot= in cmdline.txt (nfsroot=%s:%s,vers=3), or enable NFSv2 "
+		    "on the "
+		    "server (nfs.conf [nfsd] vers2=y)",
+		    fmt_ipv4(s->server).s, s->mnt_path[0] ? s->mnt_path : "/path");
+	else if (s->vers_stat == RPC_PROG_MISMATCH && s->vers_lo <= s->vers_hi)
+		diag_hint(f,
+		          "mount with a version the server has: vers=%u in nfsroot= (cmdline.txt)",
+		          s->vers_hi);
+	if (s->vers_call.frame)
+		diag_evidence(f, s->vers_call);
+	diag_evidence(f, s->vers_fail);
+}
+
 static bool diag_rule_mount(struct diag_ctx *x)
 {
 	const struct client_rpc *s = &x->a->rpc;
 	struct diag_finding *f;
+	if (s->vers_fail.frame && !s->root_in_use.frame) {
+		diag_nfs_version(x, s);
+		return true;
+	}
 	if (s->pmap_zero.frame && !s->root_in_use.frame) {
 		f = diag_stall(x, DIAG_CODE_NFS_PORTMAP_FAILED, CLIENT_ST_PORTMAP, s->pmap_zero.ts,
 		               0, DIAG_PROVEN);

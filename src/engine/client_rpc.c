@@ -9,6 +9,55 @@ static bool client_rpc_refused(const struct ev_rpc *r)
 	return r->reply_stat != RPC_MSG_ACCEPTED || r->accept_stat != RPC_SUCCESS;
 }
 
+/* MOUNT v1 goes with NFSv2 (RFC 1094 appendix A), MOUNT v3 with NFSv3. A Linux kernel built
+ * with NFSv2 mounts nfsroot= with it unless cmdline.txt says vers= (fs/nfs/nfsroot.c,
+ * NFS_DEF_OPTIONS "vers=2,tcp,..." under CONFIG_NFS_V2). */
+static bool client_rpc_is_v2(uint32_t prog, uint32_t vers)
+{
+	return (prog == RPC_PROG_MOUNT && vers == 1) || (prog == RPC_PROG_NFS && vers == 2);
+}
+
+static void client_rpc_vers_note(struct client_rpc *s, const struct nbt_event *ev, uint32_t prog,
+                                 uint32_t vers, uint32_t stat)
+{
+	if (s->vers_fail.frame)
+		return;
+	client_mark_set(&s->vers_fail, ev);
+	s->vers_call.frame = ev->u.rpc.call_frame;
+	s->vers_call.ts = ev->u.rpc.call_ts;
+	s->vers_prog = prog;
+	s->vers_asked = vers;
+	s->vers_stat = stat;
+	s->vers_lo = ev->u.rpc.mismatch_lo;
+	s->vers_hi = ev->u.rpc.mismatch_hi;
+}
+
+/*
+ * The server has no such version of the program (RFC 5531 s9): PROG_MISMATCH, with the lowest
+ * and highest versions it has; PROG_UNAVAIL; or, for the NFSv2-era MOUNT v1, PROC_UNAVAIL (what
+ * nfs-ganesha answers: MOUNT v1 is registered but has no procedures). Logged; true if so.
+ */
+static bool client_rpc_version_refused(struct client_table *t, struct client_attempt *a,
+                                       enum client_stage st, const struct nbt_event *ev)
+{
+	const struct ev_rpc *r = &ev->u.rpc;
+	if (r->reply_stat != RPC_MSG_ACCEPTED || !r->matched ||
+	    !(r->accept_stat == RPC_PROG_MISMATCH || r->accept_stat == RPC_PROG_UNAVAIL ||
+	      (r->accept_stat == RPC_PROC_UNAVAIL && client_rpc_is_v2(r->prog, r->vers))))
+		return false;
+	client_rpc_vers_note(&a->rpc, ev, r->prog, r->vers, r->accept_stat);
+	const char *prog = r->prog == RPC_PROG_MOUNT ? "MOUNT" : "NFS";
+	if (r->accept_stat == RPC_PROG_MISMATCH)
+		client_log(t, a, st, ev, "%s v%u refused: the server has versions %u to %u", prog,
+		           r->vers, r->mismatch_lo, r->mismatch_hi);
+	else
+		client_log(t, a, st, ev, "%s v%u refused: %s", prog, r->vers,
+		           r->accept_stat == RPC_PROG_UNAVAIL
+		               ? "no such program on the server"
+		               : "the server has no procedures for it");
+	return true;
+}
+
 /* A MOUNT/NFS reply whose status the snaplen cut off: neither success nor failure.  True for
  * the first of the attempt. */
 static bool client_rpc_cut(struct client_rpc *s, const struct nbt_event *ev)
@@ -48,6 +97,9 @@ static void client_rpc_portmap(struct client_table *t, struct client_attempt *a,
 			client_mark_set(&s->pmap_zero, ev);
 			s->pmap_zero_prog = pm->prog;
 		}
+		/* Not registered in the version an NFSv2 mount needs: a version mismatch. */
+		if (pm->port == 0 && client_rpc_is_v2(pm->prog, pm->vers))
+			client_rpc_vers_note(s, ev, pm->prog, pm->vers, CLIENT_VERS_BY_PORTMAP);
 		client_log(t, a, CLIENT_ST_PORTMAP, ev, "portmap reply: prog %u at port %u",
 		           pm->prog, pm->port);
 	}
@@ -70,6 +122,8 @@ static void client_rpc_mount(struct client_table *t, struct client_attempt *a,
 		return;
 	}
 	client_span_add(&s->mnt_reply, ev);
+	if (client_rpc_version_refused(t, a, CLIENT_ST_MOUNT, ev))
+		return;
 	bool rejected = client_rpc_refused(r);
 	if (!rejected && (r->kind != RPC_KIND_MOUNT || !m->has_status)) {
 		client_rpc_cut(s, ev);
@@ -127,6 +181,10 @@ static void client_rpc_nfs(struct client_table *t, struct client_attempt *a,
 		return;
 	}
 	client_span_add(&s->nfs_reply, ev);
+	if (client_rpc_version_refused(t, a, st, ev)) {
+		client_touch(a, st, ev);
+		return;
+	}
 	bool refused = client_rpc_refused(r);
 	bool null_proc = r->proc == (v4 ? NFS4_NULL : NFS3_NULL); /* a ping: says nothing */
 	uint32_t nfs_ok = v4 ? NFS4_OK : NFS3_OK;

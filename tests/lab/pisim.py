@@ -7,7 +7,7 @@ Command line (the lab's contract; everything else is an added option, see --help
   pisim.py --iface IF --model pi4|pi3|pi5 --mac MAC --serial 8HEX [--prefix serial|mac|root|STRING]
            [--dhcp-retry S] [--dhcp-timeout S] [--file-timeout S] [--tftp-server IP]
            [--drop-every N] [--stop-after FILE:BLOCKS] [--no-kernel-dhcp]
-           [--nfs-root SERVER:/path] [--nfs-version 3|4] [--xid HEX]
+           [--nfs-root SERVER:/path] [--nfs-version 2|3|4] [--xid HEX]
 
 Standard library only. Run as root inside a network namespace where IF is a veth end with no IPv4
 address. The simulator sets the MAC itself when IF does not already carry --mac (`ip link set
@@ -23,7 +23,9 @@ Steps, one progress line each on stderr:
      ip=dhcp client (net/ipv4/ipconfig.c: 576-byte datagram, no option 60, request list
      1,3,6,12,15,17,26,40,42, the fingerprint PI-NETBOOT.md section 1 describes); with
      --kernel-dhcp udhcpc, busybox udhcpc as an initramfs would run it;
-  4. NFS root check with libnfs nfs-ls / nfs-cat (only with --nfs-root).
+  4. NFS root check with libnfs nfs-ls / nfs-cat (only with --nfs-root); --nfs-version 2 instead
+     plays the kernel's own nfsroot mount with its default vers=2 (raw ONC RPC over TCP, as
+     fs/nfs/nfsroot.c NFS_DEF_OPTIONS "vers=2,tcp,rsize=4096,wsize=4096" asks).
 
 Exit codes: 0 boot completed; 1 usage or local error; 2 no acceptable DHCP offer/ACK before
 --dhcp-timeout; 3 no TFTP server address; 4 required file missing or other TFTP error;
@@ -850,10 +852,101 @@ def kernel_dhcp(args, log):
 # Step 4: NFS root check via libnfs utilities
 
 
+RPC_PMAP, RPC_MOUNT, RPC_NFS = 100000, 100005, 100003
+RPC_ACCEPT_NAMES = {0: "SUCCESS", 1: "PROG_UNAVAIL", 2: "PROG_MISMATCH", 3: "PROC_UNAVAIL",
+                    4: "GARBAGE_ARGS", 5: "SYSTEM_ERR"}
+
+
+def rpc_call_msg(xid, prog, vers, proc, body):
+    """An ONC RPC call (RFC 5531 s9) with AUTH_UNIX credentials (uid 0, as the kernel mounts)."""
+    cred = struct.pack(">I", int(time.time()) & 0xFFFFFFFF) + struct.pack(">I", 0) + \
+        struct.pack(">III", 0, 0, 0)  # stamp, machinename "", uid, gid, no gids
+    return (struct.pack(">IIIIII", xid, 0, 2, prog, vers, proc) +
+            struct.pack(">II", 1, len(cred)) + cred + struct.pack(">II", 0, 0) + body)
+
+
+def rpc_reply_stat(msg, xid):
+    """(accept_stat, (low, high) or None, results) of a reply to xid; raises on anything else."""
+    xid_r, mtype, rstat = struct.unpack(">III", msg[:12])
+    if xid_r != xid or mtype != 1:
+        raise SimExit(EXIT_NFS, f"RPC: unexpected message (xid {xid_r:#x}, type {mtype})")
+    if rstat != 0:
+        raise SimExit(EXIT_NFS, f"RPC: call denied (reject_stat {struct.unpack('>I', msg[12:16])[0]})")
+    vlen = struct.unpack(">I", msg[16:20])[0]
+    off = 20 + ((vlen + 3) & ~3)
+    astat = struct.unpack(">I", msg[off:off + 4])[0]
+    rng = struct.unpack(">II", msg[off + 4:off + 12]) if astat == 2 else None
+    return astat, rng, msg[off + 4:]
+
+
+def rpc_tcp_call(server, port, xid, prog, vers, proc, body, timeout):
+    """One call on its own TCP connection, record-marked (RFC 5531 s11), from a reserved port
+    as the kernel's mount does."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sk:
+        sk.settimeout(timeout)
+        for lport in range(800, 1000):  # privileged source port (nfsd's "secure" default)
+            try:
+                sk.bind(("0.0.0.0", lport))
+                break
+            except OSError:
+                continue
+        sk.connect((server, port))
+        msg = rpc_call_msg(xid, prog, vers, proc, body)
+        sk.sendall(struct.pack(">I", 0x80000000 | len(msg)) + msg)
+        data = b""
+        while True:
+            while len(data) < 4:
+                chunk = sk.recv(4096)
+                if not chunk:
+                    raise SimExit(EXIT_NFS, f"RPC: {server}:{port} closed the connection")
+                data += chunk
+            mark = struct.unpack(">I", data[:4])[0]
+            n = mark & 0x7FFFFFFF
+            while len(data) < 4 + n:
+                chunk = sk.recv(65536)
+                if not chunk:
+                    raise SimExit(EXIT_NFS, f"RPC: {server}:{port} closed mid-record")
+                data += chunk
+            if mark & 0x80000000:
+                return data[4:4 + n]
+            data = data[4 + n:]
+
+
+def nfs_root_v2(args, log, server, path):
+    """The kernel's nfsroot with its default vers=2: MOUNT v1 (the MOUNT version of NFSv2,
+    RFC 1094 appendix A) through rpcbind, then NFSv2 calls to 2049. A server without NFSv2 (knfsd
+    since nfs-utils 2.x, nfs-ganesha) answers PROG_MISMATCH with the versions it has."""
+    xid = random.randrange(1, 1 << 31)
+    t = args.nfs_timeout
+    getport = struct.pack(">IIII", RPC_MOUNT, 1, 6, 0)  # PMAPPROC_GETPORT, RFC 1833 s3.2
+    astat, _, res = rpc_reply_stat(rpc_tcp_call(server, 111, xid, RPC_PMAP, 2, 3, getport, t), xid)
+    mport = struct.unpack(">I", res[:4])[0] if astat == 0 else 0
+    log.step("nfs", f"portmap: MOUNT v1 over TCP at port {mport}")
+    if mport:
+        xid += 1
+        p = path.encode()
+        body = struct.pack(">I", len(p)) + p + bytes((4 - len(p) % 4) % 4)
+        astat, rng, res = rpc_reply_stat(rpc_tcp_call(server, mport, xid, RPC_MOUNT, 1, 1, body, t), xid)
+        if astat != 0:
+            raise SimExit(EXIT_NFS, f"MOUNT v1 refused: {RPC_ACCEPT_NAMES.get(astat, astat)}"
+                          + (f" (versions {rng[0]}-{rng[1]})" if rng else ""))
+        log.step("nfs", f"MNT v1 {path}: status {struct.unpack('>I', res[:4])[0]}")
+    # Linux then probes the server with GETATTR of the root handle (NFSPROC_GETATTR, RFC 1094
+    # s2.2.1); a 32-byte zero handle is enough to draw the version answer.
+    xid += 1
+    astat, rng, _ = rpc_reply_stat(rpc_tcp_call(server, 2049, xid, RPC_NFS, 2, 1, bytes(32), t), xid)
+    if astat != 0:
+        raise SimExit(EXIT_NFS, f"NFSv2 refused: {RPC_ACCEPT_NAMES.get(astat, astat)}"
+                      + (f" (server offers versions {rng[0]}-{rng[1]})" if rng else ""))
+    log.step("nfs", "NFSv2 GETATTR answered")
+
+
 def nfs_root(args, log):
     server, _, path = args.nfs_root.partition(":")
     if not server or not path.startswith("/"):
         raise SimExit(EXIT_USAGE, f"--nfs-root wants SERVER:/path, got {args.nfs_root!r}")
+    if args.nfs_version == 2:
+        return nfs_root_v2(args, log, server, path)
     query = f"?version={args.nfs_version}"
     base = f"nfs://{server}{path.rstrip('/')}"
     for tool, url in (("nfs-ls", f"{base}{query}"),
@@ -910,7 +1003,7 @@ def parse_args(argv):
     p.add_argument("--kernel-dhcp-tries", type=int, default=6, help="DISCOVERs (udhcpc -t)")
     p.add_argument("--kernel-vendor", help="option 60 for the kernel DHCP (e.g. 'Linux ipconfig')")
     p.add_argument("--nfs-root", help="SERVER:/path to check with nfs-ls / nfs-cat")
-    p.add_argument("--nfs-version", type=int, choices=(3, 4), default=3)
+    p.add_argument("--nfs-version", type=int, choices=(2, 3, 4), default=3)
     p.add_argument("--nfs-file", default="etc/hostname", help="file under the root for nfs-cat")
     p.add_argument("--nfs-timeout", type=float, default=30.0)
     p.add_argument("--xid", help="firmware DHCP xid in hex (Pi 3 default 0x26f30339)")

@@ -650,6 +650,26 @@ chk_pi4_nfs4_wrong_path() {
 	expect "$1" 'mount' 0 0
 }
 
+scn_register pi4-nfs-version-mismatch "pi4-nfs-version-mismatch.pcap" \
+	"Pi 4 (pisim --nfs-version 2) mounts its root as the kernel does with nfsroot= and no vers= option (fs/nfs/nfsroot.c asks vers=2): portmap GETPORT for MOUNT v1 over TCP (registered), then MNT v1, which nfs-ganesha (no NFSv2, so no MOUNT v1 procedures) refuses at the RPC level with PROC_UNAVAIL: the mount ends there. Users meet this with servers that dropped NFSv2 (nfs-utils 2.x, Debian 11+); the fix is vers=3 in nfsroot=."
+scn_pi4_nfs_version_mismatch() {
+	tree_pi4
+	nfs_pi
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-nfs-version-mismatch.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --nfs-root "$LAB_SRV_IP:/srv/nfs/pi" --nfs-version 2 &&
+		die "pisim should have failed to mount"
+	lab_capture_stop
+}
+chk_pi4_nfs_version_mismatch() {
+	expect "$1" "$F_KDHCP" 1
+	expect "$1" 'mount.procedure_v1 == 1 && rpc.msgtyp == 0' 1
+	expect "$1" 'rpc.program == 100005 && rpc.msgtyp == 1 && rpc.state_accept == 3' 1
+	expect "$1" 'nfs' 0 0
+}
+
 # ------------------------------------------------------------------------------------------
 scn_register pi3-clean "pi3-clean.pcap" \
 	"Pi 3 (pisim --model pi3): fixed xid 0x26f30339, DISCOVER/OFFER and no REQUEST, bootcode.bin from the TFTP root, then the serial folder (dnsmasq DHCP + TFTP), kernel DHCP, NFSv3 root."

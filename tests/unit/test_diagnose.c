@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "client_script.h"
+#include "nbt/proto/rpc.h"
 
 static int setup(void **state)
 {
@@ -623,6 +624,85 @@ static void test_nfs_mount_statuses(void **state)
 	}
 }
 
+/*
+ * The server has no NFSv2 (the kernel's nfsroot default where it is built in, fs/nfs/nfsroot.c):
+ * an NFSv2 call answered PROG_MISMATCH 3..4, portmap's port 0 for MOUNT v1, and a MOUNT v3
+ * refused PROG_MISMATCH are nfs-version-mismatch naming the versions, never a denied mount or
+ * "status 1"; a PROG_MISMATCH for NFSv4 suggests the highest version the server has.
+ */
+static void test_nfs_version_mismatch(void **state)
+{
+	(void)state;
+	struct sc *s = sc_new();
+	sc_to_kernel(s);
+	sc_getport(s, 5.1, CLI, 100005, 20048);
+	sc_mnt(s, 5.2, CLI, "/srv/nfs/pi", 0);
+	uint64_t call = sc_feed(s, sc_rpc(CLI, 100003, 2, 1, false), 5.3);
+	struct nbt_event *ev = sc_rpc(CLI, 100003, 2, 1, true);
+	ev->u.rpc.accept_stat = RPC_PROG_MISMATCH;
+	ev->u.rpc.mismatch_lo = 3;
+	ev->u.rpc.mismatch_hi = 4;
+	ev->u.rpc.call_frame = call;
+	uint64_t reply = sc_feed(s, ev, 5.301);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	sc_assert_code(r, DIAG_CODE_NFS_VERSION_MISMATCH);
+	const struct diag_finding *f = &r->f[r->primary];
+	assert_non_null(strstr(sc_sum(f), "NFS v2"));
+	assert_non_null(strstr(sc_sum(f), "versions 3 to 4"));
+	assert_non_null(strstr(f->hint, "vers=3"));
+	assert_non_null(strstr(f->hint, "/srv/nfs/pi"));
+	assert_true(sc_has_frame(f, call));
+	assert_true(sc_has_frame(f, reply));
+	sc_free(s);
+
+	s = sc_new();
+	sc_to_kernel(s);
+	ev = sc_rpc(CLI, 100000, 2, 3, false);
+	ev->u.rpc.u.pmap.prog = 100005;
+	ev->u.rpc.u.pmap.vers = 1;
+	ev->u.rpc.u.pmap.has_query = true;
+	sc_feed(s, ev, 5.1);
+	ev = sc_rpc(CLI, 100000, 2, 3, true);
+	ev->u.rpc.u.pmap.prog = 100005;
+	ev->u.rpc.u.pmap.vers = 1;
+	ev->u.rpc.u.pmap.has_query = true;
+	ev->u.rpc.u.pmap.has_port = true;
+	reply = sc_feed(s, ev, 5.101);
+	r = sc_diag(s, MAC_PI4);
+	sc_assert_code(r, DIAG_CODE_NFS_VERSION_MISMATCH);
+	assert_non_null(strstr(sc_sum(&r->f[r->primary]), "port 0"));
+	assert_non_null(strstr(r->f[r->primary].hint, "vers=3"));
+	assert_true(sc_has_frame(&r->f[r->primary], reply));
+	sc_free(s);
+
+	/* NFSv4 asked of a server with 3 only: the hint names 3, not the NFSv2 story. */
+	s = sc_new();
+	sc_to_kernel(s);
+	call = sc_feed(s, sc_rpc(CLI, 100003, 4, 1, false), 5.2);
+	ev = sc_rpc(CLI, 100003, 4, 1, true);
+	ev->u.rpc.accept_stat = RPC_PROG_MISMATCH;
+	ev->u.rpc.mismatch_lo = 3;
+	ev->u.rpc.mismatch_hi = 3;
+	ev->u.rpc.call_frame = call;
+	sc_feed(s, ev, 5.201);
+	r = sc_diag(s, MAC_PI4);
+	sc_assert_code(r, DIAG_CODE_NFS_VERSION_MISMATCH);
+	assert_non_null(strstr(r->f[r->primary].hint, "vers=3"));
+	assert_null(strstr(r->f[r->primary].hint, "NFSv2"));
+	sc_free(s);
+
+	/* An RPC refusal that is not about versions (SYSTEM_ERR) stays an NFS error. */
+	s = sc_new();
+	sc_to_kernel(s);
+	sc_feed(s, sc_rpc(CLI, 100003, 3, 1, false), 5.2);
+	ev = sc_rpc(CLI, 100003, 3, 1, true);
+	ev->u.rpc.accept_stat = RPC_SYSTEM_ERR;
+	sc_feed(s, ev, 5.201);
+	assert_int_not_equal(sc_code(sc_diag(s, MAC_PI4)), DIAG_CODE_NFS_VERSION_MISMATCH);
+	sc_free(s);
+}
+
 /* NFSv4: no portmap/MOUNT; NOENT / ACCESS on the export path are the failed mount. */
 static void test_nfs4_paths(void **state)
 {
@@ -934,6 +1014,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_nfs_portmap_failed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_nfs_portmap_unanswered, setup, teardown),
 	    cmocka_unit_test(test_nfs_mount_statuses),
+	    cmocka_unit_test(test_nfs_version_mismatch),
 	    cmocka_unit_test(test_nfs4_paths),
 	    cmocka_unit_test_setup_teardown(test_nfs_no_response, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_nfs_error_during_use, setup, teardown),
