@@ -73,6 +73,11 @@ struct client_dhcp {
 	struct client_mark first_usable_offer; /* Pi: with "Raspberry Pi Boot"; PXE: any */
 	struct client_mark first_bad_offer;    /* Pi: an offer without the option 43 text */
 	uint32_t discover_after_bad;           /* DISCOVERs after the first bad offer */
+	uint32_t discover_after_usable;        /* ... after the first usable one */
+	/* The usable offer came through a relay agent (RFC 2131 s4.1: giaddr set, the relay
+	 * sends it on): the relay's address (giaddr) and the frame's source. */
+	uint32_t relay, relay_src;
+	uint32_t subnet; /* the usable offer's option 1, 0 if none */
 	uint32_t xid;
 	bool cut;              /* some message cut by the snaplen: types/options unknown */
 	uint32_t offer_server; /* server id (54) or source of the usable offer */
@@ -185,7 +190,13 @@ struct client_attempt {
 	uint32_t arp_target[CLIENT_ARP_MAX];
 	struct client_mark arp_first[CLIENT_ARP_MAX], arp_answer[CLIENT_ARP_MAX];
 	uint32_t arp_count[CLIENT_ARP_MAX];
+	uint8_t arp_mac[CLIENT_ARP_MAX][6]; /* what the reply said */
 	uint8_t narp;
+	/* The client's TFTP/RPC frames to a server's IP but not to the MAC its ARP returned (all
+	 * zeros or aa:..:aa when the client's ARP failed, client_link.c): they reach no host. */
+	struct client_mark badmac_first, badmac_last;
+	uint32_t badmac_count, badmac_ip;
+	uint8_t badmac[6];
 	struct client_mark icmp; /* an ICMP unreachable for the client's packets */
 	uint8_t icmp_code;
 	uint16_t icmp_port;

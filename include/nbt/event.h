@@ -35,7 +35,7 @@ struct nbt_event {
 	/* Filled from the packet by dis_emit(); dissectors fill only `type` and `u`. */
 	uint64_t frame;
 	nbt_time ts;
-	bool has_mac;
+	bool has_mac, has_dst_mac; /* as in struct nbt_pkt */
 	uint8_t src_mac[6], dst_mac[6];
 	uint32_t src_ip, dst_ip;
 	uint16_t sport, dport;

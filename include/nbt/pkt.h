@@ -30,7 +30,8 @@ struct nbt_pkt {
 	uint32_t caplen, wirelen;
 	uint16_t vlan[2]; /* outer first; 802.1Q and QinQ */
 	uint8_t nvlan;
-	bool has_mac;
+	bool has_mac;     /* src_mac is known */
+	bool has_dst_mac; /* dst_mac too (Ethernet; a cooked header carries the sender's only) */
 	uint8_t src_mac[6], dst_mac[6];
 	uint16_t ethertype;
 	uint32_t src_ip, dst_ip; /* IPv4, host byte order */

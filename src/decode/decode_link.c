@@ -69,7 +69,7 @@ static enum decode_status decode_ether(struct cur *c, struct nbt_pkt *pkt)
 	uint16_t type = cur_be16(c);
 	if (!cur_ok(c))
 		return decode_status_of(c);
-	pkt->has_mac = true;
+	pkt->has_mac = pkt->has_dst_mac = true;
 	if (type < 0x0600)
 		return DECODE_SKIP;
 	return decode_vlan_tags(c, pkt, type);

@@ -57,6 +57,7 @@ static void pipe_emit(struct dis_ctx *dctx, struct nbt_event *ev)
 	ev->frame = pkt->frame;
 	ev->ts = pkt->ts;
 	ev->has_mac = pkt->has_mac;
+	ev->has_dst_mac = pkt->has_dst_mac;
 	memcpy(ev->src_mac, pkt->src_mac, 6);
 	memcpy(ev->dst_mac, pkt->dst_mac, 6);
 	ev->src_ip = pkt->src_ip;
@@ -337,6 +338,7 @@ static struct nbt_pkt pkt_reversed(const struct nbt_pkt *pkt)
 	/* Cooked captures carry only the sender's MAC: none is known for the peer. */
 	static const uint8_t zero[6];
 	r.has_mac = pkt->has_mac && memcmp(pkt->dst_mac, zero, 6) != 0;
+	r.has_dst_mac = pkt->has_mac;
 	return r;
 }
 

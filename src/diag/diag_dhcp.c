@@ -68,6 +68,34 @@ bool diag_dhcp(struct diag_ctx *x, const struct client_dhcp *d, enum client_stag
 		}
 		return true;
 	}
+	if (d->first_usable_offer.frame && d->relay && !d->request.count && !d->ack.count &&
+	    d->discover_after_usable) {
+		/* It asks again after a relayed offer it should take: two more DISCOVERs prove it
+		 * ignores offers through a relay (PI-NETBOOT.md s2). */
+		f = diag_stall(x, DIAG_CODE_OFFER_VIA_RELAY_IGNORED, st, d->first_usable_offer.ts,
+		               x->o->t.dhcp,
+		               d->discover_after_usable >= 2 ? DIAG_PROVEN : DIAG_SUSPECT);
+		if (f) {
+			diag_summary(
+			    f,
+			    "every usable offer came from %s via the DHCP relay %s (giaddr), "
+			    "and %s kept asking (%u DISCOVERs after the first): it does not "
+			    "take offers through a relay",
+			    fmt_ipv4(d->offer_server).s, fmt_ipv4(d->relay).s, who,
+			    d->discover_after_usable);
+			diag_hint(
+			    f,
+			    "answer DHCP on the Pi's own segment: a DHCP server there, or a "
+			    "proxyDHCP beside the router (dnsmasq: dhcp-range=%s,proxy with "
+			    "pxe-service=0,\"Raspberry Pi Boot\"), instead of the relay %s; or "
+			    "update the bootloader (rpi-eeprom-update)",
+			    fmt_ipv4(d->relay & (d->subnet ? d->subnet : 0xffffff00u)).s,
+			    fmt_ipv4(d->relay_src).s);
+			diag_evidence(f, d->first_usable_offer);
+			diag_evidence(f, d->discover.last);
+		}
+		return true;
+	}
 	if (d->first_usable_offer.frame && !d->request.count && !d->ack.count) {
 		/* An offer the client may still take: waiting, until its REQUEST is overdue. */
 		f = diag_stall(x, DIAG_CODE_NO_DHCP_ACK, st, d->offer.last.ts, x->o->t.dhcp_request,

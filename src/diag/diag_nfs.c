@@ -181,6 +181,9 @@ bool diag_rule_nfs(struct diag_ctx *x)
 		return diag_nfs_start(x);
 	if (diag_rule_mount(x))
 		return true;
+	if (s->unanswered_count && !s->root_in_use.frame &&
+	    diag_wrong_mac(x, CLIENT_ST_MOUNT, s->server, (struct client_mark){0, 0}))
+		return true;
 	if (s->unanswered_count &&
 	    (!s->root_in_use.frame || x->now - s->unanswered.ts >= x->o->t.nfs)) {
 		/* Calls in flight are normal (NFS pipelines them): unanswered calls make the server

@@ -99,7 +99,11 @@ bool diag_primary_is(const struct diag_result *r, enum diag_code code);
 
 /* "the kernel", "the Pi" or "the client": who sent what a stage's summary talks about. */
 const char *diag_who(const struct diag_ctx *x, enum client_stage st);
-/* ICMP unreachable after `after`, or ARP for `server` unanswered: names `code` the stall. */
+/* The client's frames for `server` (0: any) went to a MAC no host has (client-arp-failed). */
+bool diag_wrong_mac(struct diag_ctx *x, enum client_stage st, uint32_t server,
+                    struct client_mark after);
+/* That, an ICMP unreachable after `after`, or ARP for `server` unanswered: names `code` the
+ * stall (client-arp-failed for the first). */
 bool diag_unreachable(struct diag_ctx *x, enum client_stage st, uint32_t server,
                       enum diag_code code, struct client_mark after);
 

@@ -166,11 +166,56 @@ static int diag_arp(const struct client_attempt *a, uint32_t ip)
 	return -1;
 }
 
+bool diag_wrong_mac(struct diag_ctx *x, enum client_stage st, uint32_t server,
+                    struct client_mark after)
+{
+	const struct client_attempt *a = x->a;
+	if (!a->badmac_count || a->badmac_first.frame <= after.frame ||
+	    (server && a->badmac_ip != server))
+		return false;
+	/* No host takes a frame to a MAC that is not its own: sent is proof enough. */
+	struct diag_finding *f =
+	    diag_stall(x, DIAG_CODE_CLIENT_ARP_FAILED, st, a->badmac_first.ts, 0, DIAG_PROVEN);
+	if (!f)
+		return true;
+	int i = diag_arp(a, a->badmac_ip);
+	bool answered = i >= 0 && a->arp_answer[i].frame;
+	char why[DIAG_TEXT_MAX];
+	if (answered)
+		diag_text(why, sizeof(why),
+		          "although %s's ARP reply said %s: the client did not take the reply",
+		          fmt_ipv4(a->badmac_ip).s, fmt_mac(a->arp_mac[i]).s);
+	else if (i >= 0)
+		diag_text(why, sizeof(why), "after %u ARP requests for it that got no reply",
+		          a->arp_count[i]);
+	else
+		diag_text(why, sizeof(why), "with no ARP request for it in the capture");
+	diag_summary(f,
+	             "%s sent %u frames for %s to MAC %s, which no host has, %s; the server never "
+	             "receives them, so its silence is not the server's fault",
+	             diag_who(x, st), a->badmac_count, fmt_ipv4(a->badmac_ip).s,
+	             fmt_mac(a->badmac).s, why);
+	if (answered)
+		diag_hint(f, "the client's ARP failed although the server answered: update the "
+		             "bootloader (Pi 4/5: rpi-eeprom-update; Pi 3: a newer bootcode.bin on "
+		             "an SD card) and check for a switch or bridge that mangles ARP");
+	if (i >= 0)
+		diag_evidence(f, a->arp_first[i]);
+	if (answered)
+		diag_evidence(f, a->arp_answer[i]);
+	diag_evidence(f, a->badmac_first);
+	if (a->badmac_last.frame != a->badmac_first.frame)
+		diag_evidence(f, a->badmac_last);
+	return true;
+}
+
 bool diag_unreachable(struct diag_ctx *x, enum client_stage st, uint32_t server,
                       enum diag_code code, struct client_mark after)
 {
 	const struct client_attempt *a = x->a;
 	struct diag_finding *f;
+	if (diag_wrong_mac(x, st, server, after))
+		return true;
 	if (a->icmp.frame && a->icmp.frame > after.frame) {
 		f = diag_stall(x, code, st, a->icmp.ts, 0, DIAG_PROVEN);
 		if (f) {

@@ -166,6 +166,8 @@ static void client_dhcp_request(struct client_table *t, struct client *c,
 		client_span_add(&dh->discover, ev);
 		if (dh->first_bad_offer.frame)
 			dh->discover_after_bad++;
+		if (dh->first_usable_offer.frame)
+			dh->discover_after_usable++;
 	} else if (mt == DHCP_MSG_REQUEST) {
 		client_span_add(&dh->request, ev);
 		if (fw)
@@ -212,6 +214,9 @@ static void client_dhcp_reply(struct client_table *t, struct client *c, const st
 		if (usable && !dh->first_usable_offer.frame) {
 			client_mark_set(&dh->first_usable_offer, ev);
 			dh->offer_server = server;
+			dh->relay = d->giaddr;
+			dh->relay_src = d->giaddr ? ev->src_ip : 0;
+			dh->subnet = d->has_subnet ? d->subnet : 0;
 			client_dhcp_boot_params(dh, d);
 		} else if (!usable && !dh->first_bad_offer.frame) {
 			client_mark_set(&dh->first_bad_offer, ev);
@@ -234,8 +239,12 @@ static void client_dhcp_reply(struct client_table *t, struct client *c, const st
 	}
 	client_touch(a, st, ev);
 	t->cap.towards_clients++;
-	client_log(t, a, st, ev, "%s from %s yiaddr %s%s", cut ? "reply (cut)" : dhcp_type_name(mt),
-	           fmt_ipv4(server).s, fmt_ipv4(d->yiaddr).s,
+	char via[40] = "";
+	if (d->giaddr)
+		snprintf(via, sizeof(via), " via relay %s", fmt_ipv4(d->giaddr).s);
+	client_log(t, a, st, ev, "%s from %s%s yiaddr %s%s",
+	           cut ? "reply (cut)" : dhcp_type_name(mt), fmt_ipv4(server).s, via,
+	           fmt_ipv4(d->yiaddr).s,
 	           mt == DHCP_MSG_OFFER && fw && !cut && pi_is_model(c->model)
 	               ? (d->rpi_boot ? " with " DHCP_RPI_TEXT : " without " DHCP_RPI_TEXT)
 	               : "");

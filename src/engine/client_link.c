@@ -49,10 +49,44 @@ static void client_link_arp_reply(struct client_table *t, const struct nbt_event
 	for (uint8_t i = 0; i < a->narp; i++)
 		if (a->arp_target[i] == p->spa && !a->arp_answer[i].frame) {
 			client_mark_set(&a->arp_answer[i], ev);
+			memcpy(a->arp_mac[i], p->sha, 6);
 			client_log(t, a, client_link_stage(a), ev, "ARP reply: %s is at %s",
 			           fmt_ipv4(p->spa).s, fmt_mac(p->sha).s);
 		}
 	t->cap.towards_clients++;
+}
+
+/*
+ * A bootloader whose ARP failed still sends its frames: to 00:00:00:00:00:00, the empty
+ * neighbour entry, or to aa:aa:aa:aa:aa:aa (PI-NETBOOT.md s3); no host takes them. A frame to
+ * another MAC than the one ARP returned for that address is as lost (unless a router forwards
+ * it, which a frame to an address on the client's own segment never needs).
+ */
+void client_link_check_dst(struct client_table *t, struct client_attempt *a,
+                           const struct nbt_event *ev, const char *what)
+{
+	static const uint8_t zero[6], aa[6] = {0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa};
+	/* Linux loopback frames carry zeros for both MACs: no link there to fail. */
+	if (!ev->has_dst_mac || memcmp(ev->src_mac, zero, 6) == 0)
+		return;
+	const uint8_t *arp = NULL;
+	for (uint8_t i = 0; i < a->narp; i++)
+		if (a->arp_target[i] == ev->dst_ip && a->arp_answer[i].frame)
+			arp = a->arp_mac[i];
+	bool bogus = memcmp(ev->dst_mac, zero, 6) == 0 || memcmp(ev->dst_mac, aa, 6) == 0;
+	if (!bogus && !(arp && memcmp(ev->dst_mac, arp, 6) != 0 && !(ev->dst_mac[0] & 1)))
+		return;
+	if (!a->badmac_count++) {
+		client_mark_set(&a->badmac_first, ev);
+		a->badmac_ip = ev->dst_ip;
+		memcpy(a->badmac, ev->dst_mac, 6);
+		client_log(t, a, client_link_stage(a), ev, "%s for %s sent to MAC %s%s%s", what,
+		           fmt_ipv4(ev->dst_ip).s, fmt_mac(ev->dst_mac).s,
+		           arp ? ", not to the MAC its ARP reply gave: "
+		               : " (its ARP got no reply)",
+		           arp ? fmt_mac(arp).s : "");
+	}
+	client_mark_set(&a->badmac_last, ev);
 }
 
 void client_link_on_arp(struct client_table *t, const struct nbt_event *ev)

@@ -71,11 +71,14 @@ client_log(struct client_table *t, struct client_attempt *a, enum client_stage s
 
 /* ---- one handler per event type (client_on_event's table) ---- */
 
-void client_dhcp_on_event(struct client_table *t, const struct nbt_event *ev);      /* EV_DHCP */
-void client_tftp_on_event(struct client_table *t, const struct nbt_event *ev);      /* EV_TFTP */
-void client_rpc_on_event(struct client_table *t, const struct nbt_event *ev);       /* EV_RPC */
-void client_link_on_arp(struct client_table *t, const struct nbt_event *ev);        /* EV_ARP */
-void client_link_on_icmp(struct client_table *t, const struct nbt_event *ev);       /* EV_ICMP */
+void client_dhcp_on_event(struct client_table *t, const struct nbt_event *ev); /* EV_DHCP */
+void client_tftp_on_event(struct client_table *t, const struct nbt_event *ev); /* EV_TFTP */
+void client_rpc_on_event(struct client_table *t, const struct nbt_event *ev);  /* EV_RPC */
+void client_link_on_arp(struct client_table *t, const struct nbt_event *ev);   /* EV_ARP */
+void client_link_on_icmp(struct client_table *t, const struct nbt_event *ev);  /* EV_ICMP */
+/* The client's frame `what` ("RRQ") to an address but not to its MAC: noted and logged. */
+void client_link_check_dst(struct client_table *t, struct client_attempt *a,
+                           const struct nbt_event *ev, const char *what);
 void client_capture_on_anomaly(struct client_table *t, const struct nbt_event *ev); /* EV_ANOMALY */
 
 /* client_capture.c: the answers to senders of bad checksums, seen in every other event. */

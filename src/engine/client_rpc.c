@@ -267,6 +267,7 @@ void client_rpc_on_event(struct client_table *t, const struct nbt_event *ev)
 	} else {
 		t->cap.from_clients++;
 		s->server = ev->dst_ip;
+		client_link_check_dst(t, a, ev, "RPC call");
 		if (!s->unanswered_count++)
 			client_mark_set(&s->unanswered, ev);
 	}

@@ -162,6 +162,7 @@ void client_tftp_on_event(struct client_table *t, const struct nbt_event *ev)
 	client_touch(a, st, ev);
 	if (from_client) {
 		t->cap.from_clients++;
+		client_link_check_dst(t, a, ev, p->opcode == TFTP_OP_RRQ ? "RRQ" : "TFTP packet");
 		if (p->opcode == TFTP_OP_ACK)
 			a->tftp_client_acks++;
 	} else {

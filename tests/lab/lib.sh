@@ -162,19 +162,53 @@ lab_txcsum_off() {
 	lab_ns "$ns" python3 "$LAB_DIR/txcsum-off.py" "$@" || die "cannot turn checksum offload off on $*"
 }
 
-# lab_client NAME MAC: a client namespace ($(lab_cns NAME)) whose eth0 is a port of br0.
+# lab_client NAME MAC [NS BRIDGE]: a client namespace ($(lab_cns NAME)) whose eth0 is a port of
+# br0 in the server's namespace, or of BRIDGE in namespace NS (the relay's segment).
 lab_client() {
-	local name=$1 mac=$2 ns=$LAB_PFX-$1 peer=v$RANDOM$RANDOM
+	local name=$1 mac=$2 bns=${3:-$LAB_SRV} br=${4:-br0} ns=$LAB_PFX-$1 peer=v$RANDOM$RANDOM
 	peer=${peer:0:15}
 	lab_ns_add "$ns"
-	lab_ns "$LAB_SRV" ip link add "$peer" type veth peer name eth0 netns "$ns" ||
+	lab_ns "$bns" ip link add "$peer" type veth peer name eth0 netns "$ns" ||
 		die "veth for $name"
-	lab_ns "$LAB_SRV" ip link set "$peer" master br0
-	lab_ns "$LAB_SRV" ip link set "$peer" up
-	lab_txcsum_off "$LAB_SRV" "$peer"
+	lab_ns "$bns" ip link set "$peer" master "$br"
+	lab_ns "$bns" ip link set "$peer" up
+	lab_txcsum_off "$bns" "$peer"
 	[ -n "$mac" ] && lab_ns "$ns" ip link set eth0 address "$mac"
 	lab_ns "$ns" ip link set eth0 up
 	lab_txcsum_off "$ns" eth0
+}
+
+# lab_relay: a router namespace ($LAB_RELAY_NS) between br0 ($LAB_NET.254) and a segment of its
+# own, bridge br1 ($LAB_RELAY_NET.254/24), running ISC dhcrelay towards the server, which routes
+# $LAB_RELAY_NET.0/24 back through it. Clients join with: lab_client NAME MAC "$LAB_RELAY_NS" br1.
+LAB_RELAY_NET=10.98.0
+lab_relay() {
+	local peer=v$RANDOM$RANDOM
+	peer=${peer:0:15}
+	LAB_RELAY_NS=$LAB_PFX-relay
+	lab_need dhcrelay
+	lab_ns_add "$LAB_RELAY_NS"
+	lab_ns "$LAB_SRV" ip link add "$peer" type veth peer name eth0 netns "$LAB_RELAY_NS" ||
+		die "veth for the relay"
+	lab_ns "$LAB_SRV" ip link set "$peer" master br0
+	lab_ns "$LAB_SRV" ip link set "$peer" up
+	lab_txcsum_off "$LAB_SRV" "$peer"
+	lab_ns "$LAB_RELAY_NS" ip addr add "$LAB_NET.254/24" dev eth0
+	lab_ns "$LAB_RELAY_NS" ip link set eth0 up
+	lab_txcsum_off "$LAB_RELAY_NS" eth0
+	lab_ns "$LAB_RELAY_NS" ip link add br1 address 02:00:0a:62:00:fe type bridge
+	lab_ns "$LAB_RELAY_NS" ip link set br1 type bridge stp_state 0 forward_delay 0 2>/dev/null
+	lab_ns "$LAB_RELAY_NS" ip addr add "$LAB_RELAY_NET.254/24" dev br1
+	lab_ns "$LAB_RELAY_NS" ip link set br1 up
+	lab_txcsum_off "$LAB_RELAY_NS" br1
+	lab_ns "$LAB_RELAY_NS" sysctl -qw net.ipv4.ip_forward=1
+	lab_ns "$LAB_SRV" ip route add "$LAB_RELAY_NET.0/24" via "$LAB_NET.254"
+	# -iu: the server side, -id: the clients' side (dhcrelay(8)); -d: stay in the foreground.
+	ip netns exec "$LAB_RELAY_NS" dhcrelay -d -4 -iu eth0 -id br1 "$LAB_SRV_IP" \
+		>>"$LAB_TMP/log/dhcrelay.out" 2>&1 &
+	lab_track $!
+	sleep 0.5
+	kill -0 $! 2>/dev/null || die "dhcrelay did not start: $(cat "$LAB_TMP/log/dhcrelay.out")"
 }
 
 # The namespace of client NAME.

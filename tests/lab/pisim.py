@@ -289,6 +289,7 @@ def parse_reply(frame, mac, xid):
         "sport": sport,
         "yiaddr": socket.inet_ntoa(bootp[16:20]),
         "siaddr": socket.inet_ntoa(bootp[20:24]),
+        "giaddr": socket.inet_ntoa(bootp[24:28]),
         "opts": opts,
     }
 
@@ -361,6 +362,10 @@ class FirmwareDhcp:
             return False
         if rep["yiaddr"] == "0.0.0.0":
             self.log.step("dhcp", f"ignoring OFFER from {rep['src']}: no address (proxyDHCP not supported)")
+            return False
+        if self.args.relay_bug and rep["giaddr"] != "0.0.0.0":
+            # --relay-bug: a boot ROM that does not complete DHCP through a relay agent.
+            self.log.step("dhcp", f"ignoring OFFER from {rep['src']}: relayed (giaddr {rep['giaddr']})")
             return False
         return True
 
@@ -1002,6 +1007,9 @@ def parse_args(argv):
                    help="kernel DHCP client: built-in ip=dhcp look-alike (default) or busybox udhcpc")
     p.add_argument("--kernel-dhcp-tries", type=int, default=6, help="DISCOVERs (udhcpc -t)")
     p.add_argument("--kernel-vendor", help="option 60 for the kernel DHCP (e.g. 'Linux ipconfig')")
+    p.add_argument("--relay-bug", action="store_true",
+                   help="ignore OFFERs that came through a relay agent (giaddr set)")
+    p.add_argument("--arp-bug", help="zero | aa | MAC: send TFTP to this MAC, ignoring ARP")
     p.add_argument("--nfs-root", help="SERVER:/path to check with nfs-ls / nfs-cat")
     p.add_argument("--nfs-version", type=int, choices=(2, 3, 4), default=3)
     p.add_argument("--nfs-file", default="etc/hostname", help="file under the root for nfs-cat")
@@ -1088,6 +1096,22 @@ def prepare_link(args, log):
     log.step("link", f"{args.iface} up, mac {mac_str(args.mac_bytes)}, serial {args.serial_int:08x}")
 
 
+def arp_bug(args, server, local_ip, log):
+    """--arp-bug MAC: ask ARP who-has SERVER by hand (the reply comes and is ignored), then send
+    everything for SERVER to MAC, as a bootloader whose ARP failed does (PI-NETBOOT.md s3): the
+    kernel's neighbour entry is made permanent at that MAC, so its own ARP never runs."""
+    mac = parse_mac(args.mac)
+    bogus = {"zero": "00:00:00:00:00:00", "aa": "aa:aa:aa:aa:aa:aa"}.get(args.arp_bug, args.arp_bug)
+    arp = struct.pack(">HHBBH", 1, ETH_P_IP, 6, 4, 1) + mac + socket.inet_aton(local_ip) + \
+        bytes(6) + socket.inet_aton(server)
+    with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as sk:
+        sk.bind((args.iface, 0))
+        sk.send(b"\xff" * 6 + mac + struct.pack(">H", 0x0806) + arp + bytes(18))
+    time.sleep(0.2)
+    run(["ip", "neigh", "replace", server, "lladdr", bogus, "dev", args.iface, "nud", "permanent"])
+    log.step("tftp", f"ARP who-has {server} sent; its reply ignored, frames go to {bogus} (--arp-bug)")
+
+
 def simulate(args, log):
     model = dict(MODELS[args.model])
     if args.board_rev is not None:
@@ -1110,6 +1134,8 @@ def simulate(args, log):
         log.step("dhcp", f"warning: TFTP server {server} is off-link and pisim adds no route: "
                  "the RRQs will fail (exit 5)")
 
+    if args.arp_bug:
+        arp_bug(args, server, ack["yiaddr"], log)
     tftp_boot(args, model, server, ack["yiaddr"], log)
     log.step("tftp", "all boot files transferred")
 

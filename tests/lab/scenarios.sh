@@ -454,6 +454,42 @@ chk_pi4_tftp_silent() {
 	expect_tail "$1" "$F_RRQ" last "$((PI_FT + 2))"
 }
 
+scn_register pi4-arp-failed "pi4-arp-failed.pcap" \
+	"Pi 4 (pisim --arp-bug zero) asks ARP who-has 10.99.0.1 and gets the reply, then sends its RRQs for start4.elf to MAC 00:00:00:00:00:00 anyway, as Pi bootloaders whose ARP failed do (PI-NETBOOT.md s3): the bridge floods them, dnsmasq's host discards frames not for its MAC, nothing answers, the Pi retransmits and gives up."
+scn_pi4_arp_failed() {
+	tree_pi4
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-arp-failed.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --no-kernel-dhcp --arp-bug zero && die "pisim should have given up"
+	lab_capture_stop
+}
+chk_pi4_arp_failed() {
+	expect "$1" "arp.opcode == 2 && arp.src.proto_ipv4 == $LAB_SRV_IP" 1
+	expect "$1" "$F_RRQ && eth.dst == 00:00:00:00:00:00" 2
+	expect "$1" "$F_RRQ && eth.dst != 00:00:00:00:00:00" 0 0
+	expect "$1" "udp.srcport == 69 || (tftp && ip.src == $LAB_SRV_IP)" 0 0
+}
+
+scn_register pi4-dhcp-relay "pi4-dhcp-relay.pcap" \
+	"Pi 4 (pisim --relay-bug) on a segment of its own (10.98.0.0/24) behind a router running ISC dhcrelay towards dnsmasq on 10.99.0.1: every DISCOVER is relayed, every OFFER comes back from the relay (source 10.98.0.254, giaddr 10.98.0.254, server identifier 10.99.0.1) with the Raspberry Pi Boot option 43, and the Pi never REQUESTs, as Pi bootloaders that do not complete DHCP through a relay do (PI-NETBOOT.md s2). Captured on the Pi's segment (tcpdump -i br1 in the router)."
+scn_pi4_dhcp_relay() {
+	tree_pi4
+	lab_relay
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp" --dhcp-range="$LAB_RELAY_NET.100,$LAB_RELAY_NET.199,255.255.255.0,12h"
+	lab_client pi "$PI4_MAC" "$LAB_RELAY_NS" br1
+	LAB_CAP_NS=$LAB_RELAY_NS LAB_CAP_IF=br1 lab_capture_start "$CAP/pi4-dhcp-relay.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --no-kernel-dhcp --relay-bug && die "pisim should have given up"
+	lab_capture_stop
+}
+chk_pi4_dhcp_relay() {
+	expect "$1" "dhcp.option.dhcp == 2 && dhcp.ip.relay == $LAB_RELAY_NET.254 && ip.src == $LAB_RELAY_NET.254" 2
+	expect "$1" "dhcp.option.dhcp == 3" 0 0
+	expect "$1" "tftp" 0 0
+}
+
 scn_register pi4-beside-laptop "pi4-beside-laptop.pcap" \
 	"A clean Pi 4 boot (pisim, dnsmasq, NFSv3 root on nfs-ganesha) while a laptop on the same bridge (busybox udhcpc: its own vendor class and default option request list, no PXE options) takes a lease and then renews it: the laptop is no network boot."
 scn_pi4_beside_laptop() {

@@ -34,6 +34,7 @@ static const uint8_t MAC_SRV[6] = {0x7a, 0x2c, 0x95, 0x70, 0x3c, 0xea};
 static uint32_t sc_blk = 1024; /* blksize in force in the TFTP events below */
 static uint32_t sc_dhcp_srv = SRV;
 static uint16_t sc_dhcp_flags;
+static uint32_t sc_dhcp_relay; /* giaddr of the replies below (0: none); the relay sends them */
 /* DHCP_F_* of the replies built below */ /* server id of the replies built below */
 
 static inline struct sc *sc_new(void)
@@ -145,8 +146,9 @@ static inline uint64_t sc_dhcp_rep(struct sc *s, double sec, const uint8_t mac[6
 	ev->has_mac = true;
 	memcpy(ev->src_mac, MAC_SRV, 6);
 	memcpy(ev->dst_mac, mac, 6);
-	ev->src_ip = sc_dhcp_srv;
+	ev->src_ip = sc_dhcp_relay ? sc_dhcp_relay : sc_dhcp_srv;
 	ev->dst_ip = yiaddr;
+	d->giaddr = sc_dhcp_relay;
 	d->op = 2;
 	d->htype = 1;
 	d->hlen = 6;

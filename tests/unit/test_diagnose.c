@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "client_script.h"
+#include "nbt/fmt.h"
 #include "nbt/proto/rpc.h"
 
 static int setup(void **state)
@@ -295,6 +296,120 @@ static void test_tftp_no_response(void **state)
 	sc_rrq(s, 5.5, CLI, "38c128c0/start4.elf");
 	r = sc_diag(s, MAC_PI4); /* the retransmitted RRQs prove it, long before 30 s */
 	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_NO_RESPONSE, first, "4 times");
+}
+
+/*
+ * Offers through a relay (giaddr set) that the Pi does not take (PI-NETBOOT.md s2): suspect after
+ * one more DISCOVER, proven after two, naming the server and the relay; the same pattern without
+ * a relay is not this code, and a Pi that REQUESTs the relayed offer is fine.
+ */
+static void test_offer_via_relay_ignored(void **state)
+{
+	(void)state;
+	const uint32_t relay = IP4(10, 98, 0, 254), yi = IP4(10, 98, 0, 122);
+	sc_dhcp_relay = relay;
+	struct sc *s = sc_new();
+	sc_dhcp_req(s, 0, MAC_PI4, 1, 0x1234, SC_PI4);
+	uint64_t offer = sc_dhcp_rep(s, 0.1, MAC_PI4, 2, 0x1234, yi, SRV, "10.99.0.1", true);
+	sc_dhcp_req(s, 4, MAC_PI4, 1, 0x1234, SC_PI4);
+	sc_dhcp_rep(s, 4.1, MAC_PI4, 2, 0x1234, yi, SRV, "10.99.0.1", true);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_IN_PROGRESS);
+	sc_assert_code(r, DIAG_CODE_OFFER_VIA_RELAY_IGNORED);
+	uint64_t last = sc_dhcp_req(s, 8, MAC_PI4, 1, 0x1234, SC_PI4);
+	r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	sc_assert_code(r, DIAG_CODE_OFFER_VIA_RELAY_IGNORED);
+	const struct diag_finding *f = &r->f[r->primary];
+	assert_non_null(strstr(sc_sum(f), "10.99.0.1 via the DHCP relay 10.98.0.254"));
+	assert_non_null(strstr(f->hint, "proxy"));
+	assert_true(sc_has_frame(f, offer) && sc_has_frame(f, last));
+	sc_free(s);
+
+	/* Taken through the relay: DORA and the files, booted this far. */
+	s = sc_new();
+	sc_pi4_dora(s, 0, yi);
+	sc_dhcp_relay = 0;
+	assert_null(sc_find(sc_diag(s, MAC_PI4), DIAG_CODE_OFFER_VIA_RELAY_IGNORED));
+	sc_free(s);
+
+	/* No relay: not this code. */
+	s = sc_new();
+	for (int k = 0; k < 3; k++) {
+		sc_dhcp_req(s, 4 * k, MAC_PI4, 1, 0x1234, SC_PI4);
+		sc_dhcp_rep(s, 4 * k + 0.1, MAC_PI4, 2, 0x1234, yi, SRV, "10.99.0.1", true);
+	}
+	assert_int_not_equal(sc_code(sc_diag(s, MAC_PI4)), DIAG_CODE_OFFER_VIA_RELAY_IGNORED);
+	sc_free(s);
+}
+
+/* An RRQ from the Pi's MAC to `dst` (NULL: a cooked capture, no destination MAC known). */
+static uint64_t rrq_to_mac(struct sc *s, double sec, const uint8_t *src, const uint8_t *dst)
+{
+	struct nbt_event *ev = sc_tftp(1, CLI, "38c128c0/start4.elf", true);
+	ev->has_mac = true;
+	memcpy(ev->src_mac, src, 6);
+	ev->has_dst_mac = dst != NULL;
+	if (dst)
+		memcpy(ev->dst_mac, dst, 6);
+	return sc_feed(s, ev, sec);
+}
+
+/*
+ * ARP failed, frames sent anyway (PI-NETBOOT.md s3): RRQs to 00:00:00:00:00:00 (or aa:..:aa, or
+ * another MAC than the ARP reply's) are client-arp-failed with the ARP exchange and the frames,
+ * never tftp-no-response; a cooked capture (no destination MAC) or loopback (zero MACs both
+ * ways) is not evidence of it, nor an RRQ to the MAC ARP gave.
+ */
+static void test_client_arp_failed(void **state)
+{
+	(void)state;
+	static const uint8_t zero[6], aa[6] = {0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa},
+	                              other[6] = {0x02, 1, 2, 3, 4, 5};
+	const uint8_t *bad[] = {zero, aa, other};
+	for (size_t i = 0; i < 3; i++) {
+		struct sc *s = sc_new();
+		sc_pi4_dora(s, 0, CLI);
+		uint64_t ask = sc_arp(s, 0.9, MAC_PI4, CLI, SRV, false);
+		uint64_t told = sc_arp(s, 0.91, MAC_PI4, SRV, CLI, true);
+		uint64_t first = rrq_to_mac(s, 1, MAC_PI4, bad[i]);
+		uint64_t last = rrq_to_mac(s, 2.5, MAC_PI4, bad[i]);
+		const struct diag_result *r = sc_diag(s, MAC_PI4);
+		assert_int_equal(r->verdict, DIAG_STALLED);
+		sc_assert_code(r, DIAG_CODE_CLIENT_ARP_FAILED);
+		const struct diag_finding *f = &r->f[r->primary];
+		assert_non_null(strstr(sc_sum(f), fmt_mac(bad[i]).s));
+		assert_non_null(strstr(sc_sum(f), "did not take the reply"));
+		assert_true(sc_has_frame(f, ask) && sc_has_frame(f, told));
+		assert_true(sc_has_frame(f, first) && sc_has_frame(f, last));
+		sc_free(s);
+	}
+
+	/* No ARP reply at all, frames to zero: the summary says the ARP got none. */
+	struct sc *s = sc_new();
+	sc_pi4_dora(s, 0, CLI);
+	sc_arp(s, 0.9, MAC_PI4, CLI, SRV, false);
+	rrq_to_mac(s, 1, MAC_PI4, zero);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	sc_assert_code(r, DIAG_CODE_CLIENT_ARP_FAILED);
+	assert_non_null(strstr(sc_sum(&r->f[r->primary]), "no reply"));
+	sc_free(s);
+
+	/* Not evidence: the MAC ARP gave, a cooked capture, loopback's zero MACs. */
+	const uint8_t *fine[] = {MAC_SRV, NULL, zero};
+	for (size_t i = 0; i < 3; i++) {
+		s = sc_new();
+		sc_pi4_dora(s, 0, CLI);
+		sc_arp(s, 0.9, MAC_PI4, CLI, SRV, false);
+		sc_arp(s, 0.91, MAC_PI4, SRV, CLI, true);
+		for (int k = 0; k < 4; k++)
+			rrq_to_mac(s, 1 + 1.5 * k, i == 2 ? zero : MAC_PI4, fine[i]);
+		r = sc_diag(s, MAC_PI4);
+		assert_null(sc_find(r, DIAG_CODE_CLIENT_ARP_FAILED));
+		if (i < 2)
+			sc_assert_code(r, DIAG_CODE_TFTP_NO_RESPONSE);
+		sc_free(s);
+	}
 }
 
 /* A TFTP packet of `file` between the client and OTHER (not the server its RRQ went to). */
@@ -1015,6 +1130,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_nfs_portmap_unanswered, setup, teardown),
 	    cmocka_unit_test(test_nfs_mount_statuses),
 	    cmocka_unit_test(test_nfs_version_mismatch),
+	    cmocka_unit_test(test_client_arp_failed),
+	    cmocka_unit_test(test_offer_via_relay_ignored),
 	    cmocka_unit_test(test_nfs4_paths),
 	    cmocka_unit_test_setup_teardown(test_nfs_no_response, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_nfs_error_during_use, setup, teardown),
