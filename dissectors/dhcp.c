@@ -179,6 +179,12 @@ static void dhcp_pi97(struct ev_dhcp *d, struct cur o)
 	} else if (le[0] != PI97_FOURCC_4 && le[0] != PI97_FOURCC_5) {
 		bool rep = le[0] == le[1] && le[1] == le[2] && le[2] == le[3];
 		d->pi97 = rep ? DHCP_PI97_LEGACY : DHCP_PI97_UUID;
+		/* One byte 16 times is a placeholder, not a serial repeated (PI-NETBOOT.md s1): the
+		 * serial comes from the folder the Pi asks for. */
+		if (rep && le[0] == (le[0] & 0xffu) * 0x01010101u) {
+			d->pi97 = DHCP_PI97_FILLER;
+			return;
+		}
 		/* Legacy: byte order unknowable from the packet; little-endian like the new form.
 		 */
 		d->serial = rep ? le[0] : 0;

@@ -32,6 +32,7 @@ enum dhcp_pi97 {
 	DHCP_PI97_UUID,     /* type 0 + a 16-byte UUID (SMBIOS), e.g. generic PXE */
 	DHCP_PI97_RPI,      /* type 0 + fourcc, board revision, MAC low word, serial */
 	DHCP_PI97_LEGACY,   /* type 0 + the serial four times (Pi 3, DHCP_OPTION97=0) */
+	DHCP_PI97_FILLER,   /* type 0 + one byte 16 times (a Pi 3 ROM): no serial in it */
 };
 
 /* Bits of ev_dhcp.flags_nbt: what was seen and what went wrong. */

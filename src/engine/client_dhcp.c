@@ -67,7 +67,8 @@ static void client_dhcp_identify(struct client_table *t, struct client *c, const
 static bool client_dhcp_is_firmware(const struct ev_dhcp *d)
 {
 	return client_dhcp_vendor_is(d, DHCP_PXE_CLASS) || d->has_arch || d->has_ndi ||
-	       d->pi97 == DHCP_PI97_RPI || d->pi97 == DHCP_PI97_LEGACY;
+	       d->pi97 == DHCP_PI97_RPI || d->pi97 == DHCP_PI97_LEGACY ||
+	       d->pi97 == DHCP_PI97_FILLER;
 }
 
 /* A DHCP of some boot that is not a PXE ROM's: a kernel or initramfs asking for the root path

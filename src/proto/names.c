@@ -29,6 +29,8 @@ const char *dhcp_pi97_name(enum dhcp_pi97 l)
 		return "rpi";
 	case DHCP_PI97_LEGACY:
 		return "legacy";
+	case DHCP_PI97_FILLER:
+		return "filler";
 	case DHCP_PI97_NONE:
 	default:
 		return "none";

@@ -320,6 +320,8 @@ class FirmwareDhcp:
         else:
             self.xid = random.SystemRandom().getrandbits(32)
         self.opt97 = option97(model, self.mac, args.serial_int, args.legacy_opt97)
+        if args.opt97_filler is not None:  # a Pi 3 ROM seen sending 0 + 0x44 x 16 (firmware#859)
+            self.opt97 = b"\0" + bytes([int(args.opt97_filler, 16)]) * 16
         self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_IP))
         self.sock.bind((args.iface, ETH_P_IP))
 
@@ -1017,6 +1019,7 @@ def parse_args(argv):
     p.add_argument("--xid", help="firmware DHCP xid in hex (Pi 3 default 0x26f30339)")
     p.add_argument("--legacy-opt97", action="store_true", help="Pi 4/5 with DHCP_OPTION97=0")
     p.add_argument("--board-rev", help="board revision for option 97, hex")
+    p.add_argument("--opt97-filler", help="option 97 as type 0 + this byte (hex) 16 times")
     p.add_argument("--max-msg-size", type=int, default=0, help="also send option 57 with this value")
     p.add_argument("--keep-ipv6", action="store_true", help="do not disable IPv6 on IF")
     p.add_argument("--keep-offload", action="store_true",

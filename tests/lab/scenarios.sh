@@ -455,7 +455,7 @@ chk_pi4_tftp_silent() {
 }
 
 scn_register pi4-arp-failed "pi4-arp-failed.pcap" \
-	"Pi 4 (pisim --arp-bug zero) asks ARP who-has 10.99.0.1 and gets the reply, then sends its RRQs for start4.elf to MAC 00:00:00:00:00:00 anyway, as Pi bootloaders whose ARP failed do (PI-NETBOOT.md s3): the bridge floods them, dnsmasq's host discards frames not for its MAC, nothing answers, the Pi retransmits and gives up."
+	"Pi 4 (pisim --arp-bug zero) asks ARP who-has 10.99.0.1 and gets the reply, then sends its RRQs for start4.elf to MAC 00:00:00:00:00:00 anyway, as the Pi 3 bootcode.bin in raspberrypi/firmware#745 does (aa:aa:aa:aa:aa:aa in #983): the bridge floods them, dnsmasq's host discards frames not for its MAC, nothing answers, the Pi retransmits and gives up."
 scn_pi4_arp_failed() {
 	tree_pi4
 	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
@@ -473,7 +473,7 @@ chk_pi4_arp_failed() {
 }
 
 scn_register pi4-dhcp-relay "pi4-dhcp-relay.pcap" \
-	"Pi 4 (pisim --relay-bug) on a segment of its own (10.98.0.0/24) behind a router running ISC dhcrelay towards dnsmasq on 10.99.0.1: every DISCOVER is relayed, every OFFER comes back from the relay (source 10.98.0.254, giaddr 10.98.0.254, server identifier 10.99.0.1) with the Raspberry Pi Boot option 43, and the Pi never REQUESTs, as Pi bootloaders that do not complete DHCP through a relay do (PI-NETBOOT.md s2). Captured on the Pi's segment (tcpdump -i br1 in the router)."
+	"Pi 4 (pisim --relay-bug) on a segment of its own (10.98.0.0/24) behind a router running ISC dhcrelay towards dnsmasq on 10.99.0.1: every DISCOVER is relayed, every OFFER comes back from the relay (source 10.98.0.254, giaddr 10.98.0.254, server identifier 10.99.0.1) with the Raspberry Pi Boot option 43, and the Pi never REQUESTs, as in raspberrypi/rpi-eeprom#58 (Pi 4) and raspberrypi/linux#1638 (Pi 3). Captured on the Pi's segment (tcpdump -i br1 in the router)."
 scn_pi4_dhcp_relay() {
 	tree_pi4
 	lab_relay
@@ -727,6 +727,27 @@ chk_pi3_clean() {
 	expect "$1" "$F_REQUEST && dhcp.id == 0x26f30339" 0 0
 	expect "$1" "$F_RRQ && tftp.source_file == \"bootcode.bin\"" 1
 	expect "$1" "$F_RRQ && tftp.source_file contains \"${PI3_SERIAL_BASE}01/start.elf\"" 1
+	expect "$1" 'mount.procedure_v3 == 1 && rpc.msgtyp == 1 && mount.status == 0' 1
+}
+
+scn_register pi3-opt97-filler "pi3-opt97-filler.pcap" \
+	"Pi 3 (pisim --model pi3 --opt97-filler 44) whose option 97 is type 0 followed by 0x44 sixteen times, as a Pi 3 boot ROM's DISCOVER in raspberrypi/firmware#859 shows ('GUID Option 97, length 17: 0.68.68...'): not a serial. The rest is pi3-clean: bootcode.bin, the serial folder, kernel DHCP, NFSv3 root."
+scn_pi3_opt97_filler() {
+	local serial=${PI3_SERIAL_BASE}02
+	mkdir -p "$LAB_TMP/srv/tftp"
+	lab_bootroot_pi3 "$LAB_TMP/srv/tftp"
+	lab_bootdir "$LAB_TMP/srv/tftp" "$serial" pi3
+	nfs_pi
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_client pi b8:27:eb:00:00:02
+	lab_capture_start "$CAP/pi3-opt97-filler.pcap"
+	lab_pi "$(lab_cns pi)" --model pi3 --mac b8:27:eb:00:00:02 --serial "$serial" --opt97-filler 44 \
+		--file-timeout "$PI_FT" --nfs-root "$LAB_SRV_IP:/srv/nfs/pi" || die "pisim pi3 failed"
+	lab_capture_stop
+}
+chk_pi3_opt97_filler() {
+	expect "$1" "$F_PI_DISCOVER && dhcp.id == 0x26f30339 && dhcp.option.value contains 00:44:44:44:44:44:44:44:44:44:44:44:44:44:44:44:44" 1
+	expect "$1" "$F_RRQ && tftp.source_file contains \"${PI3_SERIAL_BASE}02/start.elf\"" 1
 	expect "$1" 'mount.procedure_v3 == 1 && rpc.msgtyp == 1 && mount.status == 0' 1
 }
 

@@ -292,6 +292,19 @@ static void test_pi97_legacy_and_uuid(void **state)
 	assert_non_null(d);
 	assert_int_equal(d->pi97, DHCP_PI97_UUID);
 	assert_int_equal(d->serial, 0);
+
+	/* One byte 16 times (a Pi 3 ROM's placeholder, and QEMU's zero UUID): no serial. */
+	for (int b = 0; b < 256; b += 0x55) {
+		uint8_t f[17] = {0};
+		memset(f + 1, b, 16);
+		build_pi4_discover(&m, f);
+		run(&m);
+		d = only_dhcp();
+		assert_non_null(d);
+		assert_int_equal(d->pi97, DHCP_PI97_FILLER);
+		assert_int_equal(d->serial, 0);
+		assert_string_equal(dhcp_pi97_name(d->pi97), "filler");
+	}
 }
 
 /* dnsmasq pxe-service offer: option 43 = 6 (3), 10 (prompt), 9 (menu), 255. */
