@@ -175,6 +175,9 @@ struct client_attempt {
 	struct client_span stage[CLIENT_ST__COUNT];
 	struct client_mark first, last;
 	struct client_dhcp fw, kernel;
+	/* A Pi 3's second firmware phase: bootcode.bin, loaded by the boot ROM, runs DHCP again
+	 * with the same xid before it asks for start.elf (PI-NETBOOT.md s1). */
+	struct client_dhcp bootcode;
 	bool fw_progress; /* REQUEST/ACK/NAK/TFTP seen: a new firmware DISCOVER starts over */
 	bool mid_boot;    /* the attempt's first event was not a firmware DHCP message */
 	struct client_file files[CLIENT_FILES_MAX];

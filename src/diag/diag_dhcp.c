@@ -96,6 +96,36 @@ bool diag_dhcp(struct diag_ctx *x, const struct client_dhcp *d, enum client_stag
 		}
 		return true;
 	}
+	if (d->first_usable_offer.frame && !d->request.count && !d->ack.count &&
+	    d->discover_after_usable) {
+		/* Usable offers, and the client asks again as if none came. On a Pi 3 this is the
+		 * network bug its maintainers describe: a reply held back until another broadcast
+		 * arrives (PI-NETBOOT.md s2). */
+		bool pi3 = x->c->model == CLIENT_MODEL_PI3;
+		f = diag_stall(x, DIAG_CODE_OFFERS_IGNORED, st, d->first_usable_offer.ts,
+		               x->o->t.dhcp,
+		               d->discover_after_usable >= 2 ? DIAG_PROVEN : DIAG_SUSPECT);
+		if (f) {
+			diag_summary(
+			    f,
+			    "%s got a usable offer from %s (with 'Raspberry Pi Boot') and kept "
+			    "sending DISCOVERs (%u after it)%s",
+			    who, fmt_ipv4(d->offer_server).s, d->discover_after_usable,
+			    pi3 ? ": likely the Pi 3 network bug that holds a reply back until "
+			          "another broadcast arrives"
+			        : "");
+			if (pi3)
+				diag_hint(f,
+				          "a broadcast on the segment wakes it: the maintainers' "
+				          "workaround is a broadcast ping during the boot (ping -b "
+				          "BROADCAST-ADDRESS); or boot with the newest "
+				          "bootcode.bin on an "
+				          "SD card");
+			diag_evidence(f, d->first_usable_offer);
+			diag_evidence(f, d->discover.last);
+		}
+		return true;
+	}
 	if (d->first_usable_offer.frame && !d->request.count && !d->ack.count) {
 		/* An offer the client may still take: waiting, until its REQUEST is overdue. */
 		f = diag_stall(x, DIAG_CODE_NO_DHCP_ACK, st, d->offer.last.ts, x->o->t.dhcp_request,
@@ -107,6 +137,31 @@ bool diag_dhcp(struct diag_ctx *x, const struct client_dhcp *d, enum client_stag
 		return true;
 	}
 	return false;
+}
+
+/* A Pi 3's bootcode.bin DHCP (its second firmware phase) that no file request followed yet. */
+bool diag_rule_bootcode_dhcp(struct diag_ctx *x)
+{
+	const struct client_attempt *a = x->a;
+	const struct client_dhcp *d = &a->bootcode;
+	if (!d->discover.count || x->kdhcp || x->rpc_any)
+		return false;
+	for (uint32_t i = 0; i < a->nfiles; i++)
+		if (a->files[i].last_rrq.frame > d->discover.first.frame)
+			return false;
+	/* Like the boot ROM it takes an OFFER without a REQUEST: start.elf should follow. */
+	if (d->first_usable_offer.frame && !d->discover_after_usable) {
+		struct diag_finding *f =
+		    diag_stall(x, DIAG_CODE_NO_TFTP_REQUEST, CLIENT_ST_TFTP_FW,
+		               d->first_usable_offer.ts, x->o->t.tftp_file, DIAG_WAITING);
+		if (f) {
+			diag_summary(f, "bootcode.bin got its DHCP offer and has not asked for "
+			                "start.elf yet");
+			diag_evidence(f, d->first_usable_offer);
+		}
+		return true;
+	}
+	return diag_dhcp(x, d, CLIENT_ST_FW_DHCP);
 }
 
 /* The firmware's exchange, until anything later (an RRQ, the kernel, RPC) shows it done. */

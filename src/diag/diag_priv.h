@@ -112,6 +112,7 @@ bool diag_unreachable(struct diag_ctx *x, enum client_stage st, uint32_t server,
 /* One DHCP exchange, firmware or kernel (diag_dhcp.c). */
 bool diag_dhcp(struct diag_ctx *x, const struct client_dhcp *d, enum client_stage st);
 bool diag_rule_fw_dhcp(struct diag_ctx *x);
+bool diag_rule_bootcode_dhcp(struct diag_ctx *x);
 /* DHCP done, no RRQ yet; then the files (diag_tftp.c). */
 bool diag_rule_tftp_start(struct diag_ctx *x);
 bool diag_rule_tftp_files(struct diag_ctx *x);

@@ -254,11 +254,9 @@ struct diag_rule {
 
 /* In boot order: the first rule that decides names the verdict. */
 static const struct diag_rule diag_stall_rules[] = {
-    {"firmware-dhcp", diag_rule_fw_dhcp},
-    {"tftp-start", diag_rule_tftp_start},
-    {"tftp-files", diag_rule_tftp_files},
-    {"kernel", diag_rule_kernel},
-    {"nfs", diag_rule_nfs},
+    {"firmware-dhcp", diag_rule_fw_dhcp}, {"bootcode-dhcp", diag_rule_bootcode_dhcp},
+    {"tftp-start", diag_rule_tftp_start}, {"tftp-files", diag_rule_tftp_files},
+    {"kernel", diag_rule_kernel},         {"nfs", diag_rule_nfs},
 };
 
 /* After the verdict: what does not stop a boot, and what the capture itself shows. */

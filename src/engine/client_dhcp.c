@@ -63,6 +63,17 @@ static void client_dhcp_identify(struct client_table *t, struct client *c, const
 		client_set_serial(t, c, d->serial, false);
 }
 
+/* bootcode.bin's DHCP began and it has asked for no file since: its exchange is under way. */
+static bool client_dhcp_in_bootcode(const struct client_attempt *a)
+{
+	if (!a->bootcode.discover.count || a->kernel.discover.count)
+		return false;
+	for (uint32_t i = 0; i < a->nfiles; i++)
+		if (a->files[i].last_rrq.frame > a->bootcode.discover.first.frame)
+			return false;
+	return true;
+}
+
 /* Firmware (boot ROM / EEPROM / PXE ROM) DHCP, told from the kernel's by its fingerprint. */
 static bool client_dhcp_is_firmware(const struct ev_dhcp *d)
 {
@@ -152,14 +163,19 @@ static void client_dhcp_request(struct client_table *t, struct client *c,
 	/* A plain BOOTP request (no option 53) starts an exchange as a DISCOVER does. */
 	uint8_t mt = d->msg_type ? d->msg_type : DHCP_MSG_DISCOVER;
 	/* A firmware DISCOVER after the firmware got somewhere is a new boot: the firmware
-	 * starts over after a timeout or a NAK (PI-NETBOOT.md s2). */
-	if (fw && mt == DHCP_MSG_DISCOVER && (!a || a->fw_progress)) {
+	 * starts over after a timeout or a NAK (PI-NETBOOT.md s2); but not bootcode.bin's own
+	 * DHCP in a Pi 3 boot, nor its retries before it asks for a file. */
+	bool bootcode = fw && a && (pi_bootcode_loaded(c, a) || client_dhcp_in_bootcode(a));
+	if (bootcode && !a->bootcode.discover.count && mt == DHCP_MSG_DISCOVER)
+		client_log(t, a, CLIENT_ST_FW_DHCP, ev,
+		           "bootcode.bin's own DHCP (the Pi 3 boot's second firmware phase)");
+	if (fw && mt == DHCP_MSG_DISCOVER && !bootcode && (!a || a->fw_progress)) {
 		a = client_new_attempt(t, c);
 	} else if (!a) {
 		a = client_new_attempt(t, c);
 		a->mid_boot = !fw || mt != DHCP_MSG_DISCOVER;
 	}
-	struct client_dhcp *dh = fw ? &a->fw : &a->kernel;
+	struct client_dhcp *dh = bootcode ? &a->bootcode : fw ? &a->fw : &a->kernel;
 	enum client_stage st = fw ? CLIENT_ST_FW_DHCP : CLIENT_ST_KERNEL_DHCP;
 	dh->cut |= cut;
 	dh->xid = d->xid;
@@ -188,6 +204,8 @@ static struct client_dhcp *client_dhcp_for_reply(struct client_attempt *a, uint3
 {
 	bool kernel_active = a->kernel.discover.count || a->kernel.request.count;
 	*fw = !(kernel_active && (a->kernel.xid == xid || a->fw.xid != xid));
+	if (*fw && client_dhcp_in_bootcode(a))
+		return &a->bootcode;
 	return *fw ? &a->fw : &a->kernel;
 }
 

@@ -210,3 +210,18 @@ bool pi_file_optional(const char *name)
 			return true;
 	return false;
 }
+
+bool pi_bootcode_loaded(const struct client *c, const struct client_attempt *a)
+{
+	bool loaded = false;
+	if (c->model != CLIENT_MODEL_PI3 || a->kernel.discover.count || a->bootcode.discover.count)
+		return false;
+	for (uint32_t i = 0; i < a->nfiles; i++) {
+		const struct client_file *f = &a->files[i];
+		if (strcmp(f->name, "bootcode.bin") == 0 && f->state == CLIENT_FILE_DONE)
+			loaded = true;
+		else if (strcmp(f->name, "bootsig.bin") != 0)
+			return false;
+	}
+	return loaded;
+}

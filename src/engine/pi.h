@@ -28,6 +28,9 @@ void pi_learn_prefix(struct client_table *t, struct client *c, const char *name)
 void pi_model_from_file(struct client *c, const char *name);
 /* Which stage a TFTP file name belongs to (kernel, dtb, overlays, initramfs: kernel). */
 enum client_stage pi_file_stage(const char *name);
+/* The Pi 3 boot ROM has loaded bootcode.bin and asked for nothing else but bootsig.bin: a
+ * firmware DHCP now is bootcode.bin's own, not a new boot. */
+bool pi_bootcode_loaded(const struct client *c, const struct client_attempt *a);
 /* Missing files that are normal (bootsig.bin, recovery.bin, pieeprom.*, ...). */
 bool pi_file_optional(const char *name);
 

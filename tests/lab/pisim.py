@@ -669,6 +669,24 @@ def tftp_prefix(args):
     return args.prefix  # TFTP_PREFIX_STR, used as given
 
 
+def bootcode_dhcp(args, model, log):
+    """--bootcode-dhcp: the loaded bootcode.bin of a Pi 3 runs DHCP again before it asks for
+    start.elf ('Sending DHCP request' on its UART, raspberrypi/firmware#1124): the same fixed
+    xid, DISCOVER and OFFER, no REQUEST."""
+    # The address is configured by now, so the server's unicast OFFER reaches the kernel's UDP
+    # stack too: a socket on port 68 keeps it from answering ICMP port unreachable, which the
+    # firmware's own stack does not send.
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as hold:
+        hold.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        hold.bind(("0.0.0.0", 68))
+        dhcp = FirmwareDhcp(args, model, log)
+        try:
+            dhcp.run()
+        finally:
+            dhcp.close()
+    log.step("dhcp", "bootcode.bin's DHCP answered")
+
+
 def tftp_boot(args, model, server, local_ip, log):
     tftp = Tftp(args, server, local_ip, log)
     prefix = tftp_prefix(args)
@@ -700,6 +718,8 @@ def tftp_boot(args, model, server, local_ip, log):
                           f"'{res[2]}'{also}")
         else:
             log.step("tftp", f"{name}: TFTP error {res[1]} '{res[2]}' (optional, continuing)")
+        if short == "bootsig.bin" and args.bootcode_dhcp:
+            bootcode_dhcp(args, model, log)
     if tftp.dropped:
         log.step("tftp", f"dropped {tftp.dropped} DATA packets on purpose (--drop-every)")
 
@@ -1009,6 +1029,8 @@ def parse_args(argv):
                    help="kernel DHCP client: built-in ip=dhcp look-alike (default) or busybox udhcpc")
     p.add_argument("--kernel-dhcp-tries", type=int, default=6, help="DISCOVERs (udhcpc -t)")
     p.add_argument("--kernel-vendor", help="option 60 for the kernel DHCP (e.g. 'Linux ipconfig')")
+    p.add_argument("--bootcode-dhcp", action="store_true",
+                   help="Pi 3: bootcode.bin's own DHCP after bootsig.bin")
     p.add_argument("--relay-bug", action="store_true",
                    help="ignore OFFERs that came through a relay agent (giaddr set)")
     p.add_argument("--arp-bug", help="zero | aa | MAC: send TFTP to this MAC, ignoring ARP")

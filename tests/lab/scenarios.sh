@@ -751,6 +751,28 @@ chk_pi3_opt97_filler() {
 	expect "$1" 'mount.procedure_v3 == 1 && rpc.msgtyp == 1 && mount.status == 0' 1
 }
 
+scn_register pi3-bootcode-dhcp "pi3-bootcode-dhcp.pcap" \
+	"Pi 3 (pisim --model pi3 --bootcode-dhcp): the boot ROM's DISCOVER/OFFER and bootcode.bin, then the loaded bootcode.bin runs DHCP itself (the same fixed xid 0x26f30339, DISCOVER and OFFER, no REQUEST; 'Sending DHCP request' on its UART in raspberrypi/firmware#1124) before start.elf from the serial folder, kernel DHCP and the NFSv3 root: one healthy boot in two firmware phases."
+scn_pi3_bootcode_dhcp() {
+	local serial=${PI3_SERIAL_BASE}03
+	mkdir -p "$LAB_TMP/srv/tftp"
+	lab_bootroot_pi3 "$LAB_TMP/srv/tftp"
+	lab_bootdir "$LAB_TMP/srv/tftp" "$serial" pi3
+	nfs_pi
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_client pi b8:27:eb:00:00:03
+	lab_capture_start "$CAP/pi3-bootcode-dhcp.pcap"
+	lab_pi "$(lab_cns pi)" --model pi3 --mac b8:27:eb:00:00:03 --serial "$serial" --bootcode-dhcp \
+		--file-timeout "$PI_FT" --nfs-root "$LAB_SRV_IP:/srv/nfs/pi" || die "pisim pi3 failed"
+	lab_capture_stop
+}
+chk_pi3_bootcode_dhcp() {
+	expect "$1" "$F_PI_DISCOVER && dhcp.id == 0x26f30339" 2
+	expect "$1" "$F_REQUEST && dhcp.id == 0x26f30339" 0 0
+	expect "$1" "$F_RRQ && tftp.source_file contains \"${PI3_SERIAL_BASE}03/start.elf\"" 1
+	expect "$1" 'mount.procedure_v3 == 1 && rpc.msgtyp == 1 && mount.status == 0' 1
+}
+
 scn_register pi5-clean "pi5-clean.pcap" \
 	"Pi 5 (pisim --model pi5): DHCP from dnsmasq, the Pi 5 file list (config.txt, kernel_2712.img, bcm2712-rpi-5-b.dtb) from tftpd-hpa in the serial folder, kernel DHCP, NFSv3 root."
 scn_pi5_clean() {

@@ -894,6 +894,73 @@ static void test_nfs_error_stall(void **state)
 	expect(r, DIAG_STALLED, DIAG_CODE_NFS_ERROR, 0, "status 70");
 }
 
+/* The Pi 3 boot ROM's DHCP and bootcode.bin, then bootcode.bin's own DHCP (same xid). */
+static void pi3_rom_phase(struct sc *s, uint32_t ip)
+{
+	sc_dhcp_req(s, 0, MAC_PI3A, 1, PI3_X, SC_PI3);
+	sc_dhcp_rep(s, 0.5, MAC_PI3A, 2, PI3_X, ip, SRV, "10.99.0.1", true);
+	sc_file(s, 1, ip, "bootcode.bin", 5000);
+	sc_rrq(s, 1.5, ip, "bootsig.bin");
+	sc_err(s, 1.501, ip, "bootsig.bin", 1, "File not found", false, false);
+}
+
+/*
+ * bootcode.bin's own DHCP (raspberrypi/firmware#1124) is the second phase of one Pi 3 boot, not
+ * attempt 2; when it fails, that phase's DHCP is judged: no offer, or usable offers it ignores
+ * (offers-ignored, "likely" the Pi 3 broadcast bug); a DISCOVER after start.elf is a new boot.
+ */
+static void test_pi3_bootcode_dhcp(void **state)
+{
+	(void)state;
+	const uint32_t ip = IP4(10, 99, 0, 10);
+	struct sc *s = sc_new();
+	pi3_rom_phase(s, ip);
+	sc_dhcp_req(s, 1.6, MAC_PI3A, 1, PI3_X, SC_PI3);
+	sc_dhcp_rep(s, 1.7, MAC_PI3A, 2, PI3_X, ip, SRV, "10.99.0.1", true);
+	const struct diag_result *r = sc_diag(s, MAC_PI3A);
+	expect_waiting(r, CLIENT_ST_TFTP_FW); /* for start.elf */
+	assert_int_equal(r->wait_code, DIAG_CODE_NO_TFTP_REQUEST);
+	sc_pi4_files(s, 2, ip, "01000001/");
+	sc_kernel_dora(s, 5, MAC_PI3A, ip);
+	sc_getport(s, 6, ip, 100005, 20048);
+	sc_mnt(s, 6.1, ip, "/srv/nfs/pi", 0);
+	sc_nfs3(s, 6.2, ip, 19, 0);
+	const struct client *c = sc_client(s, MAC_PI3A);
+	assert_int_equal(c->nattempts, 1);
+	assert_int_equal(sc_diag(s, MAC_PI3A)->verdict, DIAG_BOOTED);
+	/* The ROM starting over later is a new boot. */
+	sc_dhcp_req(s, 60, MAC_PI3A, 1, PI3_X, SC_PI3);
+	assert_int_equal(sc_client(s, MAC_PI3A)->nattempts, 2);
+	sc_free(s);
+
+	/* bootcode.bin's DISCOVERs unanswered: no-dhcp-offer, still one attempt. */
+	s = sc_new();
+	pi3_rom_phase(s, ip);
+	uint64_t first = sc_dhcp_req(s, 1.6, MAC_PI3A, 1, PI3_X, SC_PI3);
+	for (int k = 1; k < 4; k++)
+		sc_dhcp_req(s, 1.6 + 4 * k, MAC_PI3A, 1, PI3_X, SC_PI3);
+	r = sc_diag(s, MAC_PI3A);
+	assert_int_equal(sc_client(s, MAC_PI3A)->nattempts, 1);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	sc_assert_code(r, DIAG_CODE_NO_DHCP_OFFER);
+	assert_true(sc_has_frame(&r->f[r->primary], first));
+	sc_free(s);
+
+	/* Usable offers ignored by bootcode.bin (firmware#1124): offers-ignored, likely the bug. */
+	s = sc_new();
+	pi3_rom_phase(s, ip);
+	for (int k = 0; k < 3; k++) {
+		sc_dhcp_req(s, 1.6 + 4 * k, MAC_PI3A, 1, PI3_X, SC_PI3);
+		sc_dhcp_rep(s, 1.7 + 4 * k, MAC_PI3A, 2, PI3_X, ip, SRV, "10.99.0.1", true);
+	}
+	r = sc_diag(s, MAC_PI3A);
+	assert_int_equal(r->verdict, DIAG_STALLED);
+	sc_assert_code(r, DIAG_CODE_OFFERS_IGNORED);
+	assert_non_null(strstr(sc_sum(&r->f[r->primary]), "likely"));
+	assert_non_null(strstr(r->f[r->primary].hint, "ping -b"));
+	sc_free(s);
+}
+
 /* Pi 3: OFFER then TFTP (no REQUEST), fixed xid; three at once kept apart by MAC. */
 static void test_pi3_interleaved(void **state)
 {
@@ -1132,6 +1199,7 @@ int main(void)
 	    cmocka_unit_test(test_nfs_version_mismatch),
 	    cmocka_unit_test(test_client_arp_failed),
 	    cmocka_unit_test(test_offer_via_relay_ignored),
+	    cmocka_unit_test(test_pi3_bootcode_dhcp),
 	    cmocka_unit_test(test_nfs4_paths),
 	    cmocka_unit_test_setup_teardown(test_nfs_no_response, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_nfs_error_during_use, setup, teardown),
