@@ -98,6 +98,56 @@ void diag_note_tftp(struct diag_ctx *x)
 	}
 }
 
+/*
+ * The client sent its RRQs (or, with none, its first ARP after DHCP) to an address the offer did
+ * not name: a TFTP_IP in the Pi 4 EEPROM config, an option 66 it read wrongly, or an off-subnet
+ * server the Pi ARPs for directly instead of through its router (PI-NETBOOT.md s3).
+ */
+static void diag_note_unexpected_server(struct diag_ctx *x, const struct client_dhcp *d)
+{
+	const struct client_attempt *a = x->a;
+	uint32_t named[3] = {d->opt66_is_ip ? d->opt66_ip : 0, d->siaddr,
+	                     d->has_opt150 ? d->opt150_ip : 0};
+	uint32_t asked = 0;
+	struct client_mark at = {0, 0};
+	for (uint32_t i = 0; i < a->nfiles && !asked; i++)
+		if (a->files[i].rrqs && a->files[i].stage == CLIENT_ST_TFTP_FW) {
+			asked = a->files[i].server;
+			at = a->files[i].first_rrq;
+		}
+	for (int i = 0; i < a->narp && !asked && !a->kernel.discover.count; i++)
+		if (a->arp_first[i].frame > d->first_usable_offer.frame) {
+			asked = a->arp_target[i];
+			at = a->arp_first[i];
+		}
+	if (!asked || !d->first_usable_offer.frame || (!named[0] && !named[1] && !named[2]))
+		return;
+	for (int i = 0; i < 3; i++)
+		if (asked == named[i])
+			return;
+	struct diag_finding *f =
+	    diag_add(x, DIAG_CODE_TFTP_SERVER_UNEXPECTED, DIAG_SEV_WARNING, CLIENT_ST_TFTP_FW);
+	if (!f)
+		return;
+	char names[96];
+	diag_text(names, sizeof(names), "%s%s%s%s", named[0] ? "option 66 " : "",
+	          named[0] ? fmt_ipv4(named[0]).s : "", named[1] ? " / next-server " : "",
+	          named[1] ? fmt_ipv4(named[1]).s : "");
+	bool off = d->subnet && d->yiaddr && (asked & d->subnet) != (d->yiaddr & d->subnet);
+	int ia = diag_arp(a, asked);
+	diag_summary(f, "%s turned to %s for its files, but the offer named %s%s",
+	             diag_who(x, CLIENT_ST_TFTP_FW), fmt_ipv4(asked).s, names,
+	             off && ia >= 0 ? ": it is off the client's subnet and the client asked ARP "
+	                              "for it directly instead of its router"
+	                            : "");
+	diag_hint(f, off ? "put the TFTP server on the Pi's own subnet (the firmware does not "
+	                   "route), or answer its ARP there (a proxy ARP on the router)"
+	                 : "check TFTP_IP in the bootloader config (rpi-eeprom-config) and that "
+	                   "option 66 is a plain dotted address");
+	diag_evidence(f, d->first_usable_offer);
+	diag_evidence(f, at);
+}
+
 void diag_note_dhcp(struct diag_ctx *x)
 {
 	const struct client_dhcp *d = &x->a->fw;
@@ -131,14 +181,23 @@ void diag_note_dhcp(struct diag_ctx *x)
 	    (f = diag_add(x, DIAG_CODE_TFTP_SERVER_CONFLICT, DIAG_SEV_WARNING,
 	                  CLIENT_ST_FW_DHCP)) != NULL) {
 		uint32_t used = x->last ? x->last->server : 0;
-		diag_summary(f, "option 66 says %s but next-server says %s; the client used %s",
+		/* Without an RRQ its ARP tells which one it went for. */
+		int i66 = diag_arp(x->a, d->opt66_ip), isi = diag_arp(x->a, d->siaddr);
+		bool by_arp = !used && (i66 >= 0) != (isi >= 0);
+		if (by_arp)
+			used = i66 >= 0 ? d->opt66_ip : d->siaddr;
+		diag_summary(f, "option 66 says %s but next-server says %s; the client %s %s",
 		             fmt_ipv4(d->opt66_ip).s, fmt_ipv4(d->siaddr).s,
+		             by_arp ? "asked ARP for" : "used",
 		             used == d->opt66_ip ? "option 66"
 		             : used == d->siaddr ? "next-server"
-		                                 : "neither (no RRQ seen)");
+		                                 : "neither (no RRQ or ARP for either seen)");
 		diag_default_hint(f);
 		diag_evidence(f, d->first_usable_offer);
+		if (by_arp)
+			diag_evidence(f, x->a->arp_first[i66 >= 0 ? i66 : isi]);
 	}
+	diag_note_unexpected_server(x, d);
 	/* Slow: more than half the DHCP timeout (at least 10 s), yet the ACK came. */
 	nbt_time end = d->ack.count ? d->ack.last.ts : 0;
 	nbt_time slow = x->o->t.dhcp / 2 > DIAG_SEC(10) ? x->o->t.dhcp / 2 : DIAG_SEC(10);

@@ -18,8 +18,14 @@ bool diag_rule_tftp_start(struct diag_ctx *x)
 	if (!x->fw_done || x->has_rrq || x->kdhcp || x->rpc_any)
 		return false;
 	struct client_mark since = d->ack.count ? d->ack.last : d->first_usable_offer;
-	if (diag_unreachable(x, CLIENT_ST_TFTP_FW, x->tftp_server,
-	                     DIAG_CODE_TFTP_SERVER_UNREACHABLE, (struct client_mark){0, 0}))
+	/* The server the client looks for by ARP, when it is not the one the offer named (its
+	 * TFTP_IP, an off-subnet server: tftp-server-unexpected says which). */
+	uint32_t sought = x->tftp_server;
+	for (int i = 0; i < a->narp && diag_arp(a, sought) < 0; i++)
+		if (a->arp_first[i].frame > since.frame)
+			sought = a->arp_target[i];
+	if (diag_unreachable(x, CLIENT_ST_TFTP_FW, sought, DIAG_CODE_TFTP_SERVER_UNREACHABLE,
+	                     (struct client_mark){0, 0}))
 		return true;
 	if (!x->tftp_server && !(x->pxe && d->has_bootfile && d->offer_server)) {
 		f = diag_stall(x, DIAG_CODE_OFFER_MISSING_TFTP_SERVER, CLIENT_ST_TFTP_FW, since.ts,

@@ -157,8 +157,7 @@ const char *diag_who(const struct diag_ctx *x, enum client_stage st)
 	return x->pi ? "the Pi" : "the client";
 }
 
-/* The ARP target entry for ip, or -1. */
-static int diag_arp(const struct client_attempt *a, uint32_t ip)
+int diag_arp(const struct client_attempt *a, uint32_t ip)
 {
 	for (int i = 0; i < a->narp; i++)
 		if (a->arp_target[i] == ip)

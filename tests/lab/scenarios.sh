@@ -490,6 +490,23 @@ chk_pi4_dhcp_relay() {
 	expect "$1" "tftp" 0 0
 }
 
+scn_register pi4-tftp-ip-override "pi4-tftp-ip-override.pcap" \
+	"Pi 4 (pisim --tftp-server 10.99.0.77, the EEPROM's TFTP_IP) gets dnsmasq's offer naming 10.99.0.1 in option 66 and next-server, then asks ARP for 10.99.0.77, where nothing answers: the address it uses is not the one the offer named."
+scn_pi4_tftp_ip_override() {
+	tree_pi4
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-tftp-ip-override.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --no-kernel-dhcp --tftp-server "$LAB_NET.77" && die "pisim should have given up"
+	lab_capture_stop
+}
+chk_pi4_tftp_ip_override() {
+	expect "$1" "arp.opcode == 1 && arp.dst.proto_ipv4 == $LAB_NET.77" 2
+	expect "$1" "dhcp.option.tftp_server_name == \"$LAB_SRV_IP\"" 1
+	expect "$1" "tftp" 0 0
+}
+
 scn_register pi4-beside-laptop "pi4-beside-laptop.pcap" \
 	"A clean Pi 4 boot (pisim, dnsmasq, NFSv3 root on nfs-ganesha) while a laptop on the same bridge (busybox udhcpc: its own vendor class and default option request list, no PXE options) takes a lease and then renews it: the laptop is no network boot."
 scn_pi4_beside_laptop() {

@@ -35,6 +35,7 @@ static uint32_t sc_blk = 1024; /* blksize in force in the TFTP events below */
 static uint32_t sc_dhcp_srv = SRV;
 static uint16_t sc_dhcp_flags;
 static uint32_t sc_dhcp_relay; /* giaddr of the replies below (0: none); the relay sends them */
+static uint32_t sc_dhcp_mask;  /* option 1 of the replies below (0: none) */
 /* DHCP_F_* of the replies built below */ /* server id of the replies built below */
 
 static inline struct sc *sc_new(void)
@@ -149,6 +150,8 @@ static inline uint64_t sc_dhcp_rep(struct sc *s, double sec, const uint8_t mac[6
 	ev->src_ip = sc_dhcp_relay ? sc_dhcp_relay : sc_dhcp_srv;
 	ev->dst_ip = yiaddr;
 	d->giaddr = sc_dhcp_relay;
+	d->has_subnet = sc_dhcp_mask != 0;
+	d->subnet = sc_dhcp_mask;
 	d->op = 2;
 	d->htype = 1;
 	d->hlen = 6;

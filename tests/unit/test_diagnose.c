@@ -894,6 +894,50 @@ static void test_nfs_error_stall(void **state)
 	expect(r, DIAG_STALLED, DIAG_CODE_NFS_ERROR, 0, "status 70");
 }
 
+/*
+ * The client asks another address than the offer named (PI-NETBOOT.md s3): RRQs to it are
+ * tftp-server-unexpected naming both; an off-subnet one ARPed directly says so ([fw983]); and a
+ * 66/next-server conflict with no RRQ says which one the client's ARP went for.
+ */
+static void test_tftp_server_unexpected(void **state)
+{
+	(void)state;
+	const uint32_t other = IP4(10, 99, 0, 77), far = IP4(10, 98, 5, 5);
+	struct sc *s = sc_new();
+	sc_pi4_dora(s, 0, CLI);
+	struct nbt_event *ev = sc_tftp(1, CLI, "38c128c0/start4.elf", true);
+	ev->dst_ip = other;
+	uint64_t rrq = sc_feed(s, ev, 1);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	const struct diag_finding *f = sc_find(r, DIAG_CODE_TFTP_SERVER_UNEXPECTED);
+	assert_non_null(f);
+	assert_non_null(strstr(sc_sum(f), "10.99.0.77"));
+	assert_non_null(strstr(sc_sum(f), "option 66 10.99.0.1"));
+	assert_null(strstr(sc_sum(f), "off the client's subnet"));
+	assert_true(sc_has_frame(f, rrq));
+	sc_free(s);
+
+	sc_dhcp_mask = IP4(255, 255, 255, 0);
+	s = sc_new();
+	sc_pi4_dora(s, 0, CLI);
+	uint64_t arp = sc_arp(s, 0.9, MAC_PI4, CLI, far, false);
+	sc_arp(s, 1.9, MAC_PI4, CLI, far, false);
+	r = sc_diag(s, MAC_PI4);
+	f = sc_find(r, DIAG_CODE_TFTP_SERVER_UNEXPECTED);
+	assert_non_null(f);
+	assert_non_null(strstr(sc_sum(f), "off the client's subnet"));
+	assert_true(sc_has_frame(f, arp));
+	sc_free(s);
+	sc_dhcp_mask = 0;
+
+	/* The offer's own server: nothing to say. */
+	s = sc_new();
+	sc_pi4_dora(s, 0, CLI);
+	sc_rrq(s, 1, CLI, "38c128c0/start4.elf");
+	assert_null(sc_find(sc_diag(s, MAC_PI4), DIAG_CODE_TFTP_SERVER_UNEXPECTED));
+	sc_free(s);
+}
+
 /* The Pi 3 boot ROM's DHCP and bootcode.bin, then bootcode.bin's own DHCP (same xid). */
 static void pi3_rom_phase(struct sc *s, uint32_t ip)
 {
@@ -1200,6 +1244,7 @@ int main(void)
 	    cmocka_unit_test(test_client_arp_failed),
 	    cmocka_unit_test(test_offer_via_relay_ignored),
 	    cmocka_unit_test(test_pi3_bootcode_dhcp),
+	    cmocka_unit_test(test_tftp_server_unexpected),
 	    cmocka_unit_test(test_nfs4_paths),
 	    cmocka_unit_test_setup_teardown(test_nfs_no_response, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_nfs_error_during_use, setup, teardown),
