@@ -78,6 +78,11 @@ struct client_dhcp {
 	 * sends it on): the relay's address (giaddr) and the frame's source. */
 	uint32_t relay, relay_src;
 	uint32_t subnet; /* the usable offer's option 1, 0 if none */
+	/* The first OFFER came this long after the DISCOVER it answers, and the server looked for
+	 * the offered address by ARP in between (dnsmasq pings an address before it offers it). */
+	nbt_time offer_delay;
+	struct client_mark offer_asked, offer_probe; /* that DISCOVER, the server's first ARP */
+	uint32_t offer_probes;
 	uint32_t xid;
 	bool cut;              /* some message cut by the snaplen: types/options unknown */
 	uint32_t offer_server; /* server id (54) or source of the usable offer */

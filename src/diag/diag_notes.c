@@ -198,6 +198,24 @@ void diag_note_dhcp(struct diag_ctx *x)
 			diag_evidence(f, x->a->arp_first[i66 >= 0 ? i66 : isi]);
 	}
 	diag_note_unexpected_server(x, d);
+	/* dnsmasq pings an address before it offers it (dnsmasq(8), --no-ping): the server's ARP
+	 * for the offered address, then an offer seconds late. Harmless unless it meets the
+	 * client's own retry time. */
+	if (d->offer_probes && d->offer_delay >= DIAG_SEC(2) &&
+	    (f = diag_add(x, DIAG_CODE_DHCP_OFFER_DELAYED, DIAG_SEV_INFO, CLIENT_ST_FW_DHCP)) !=
+	        NULL) {
+		diag_summary(f,
+		             "the first offer came %.1f s after the DISCOVER; meanwhile %u ARP "
+		             "requests asked for %s, the address offered: the DHCP server was "
+		             "checking with a ping that it is free",
+		             (double)d->offer_delay / 1e9, d->offer_probes, fmt_ipv4(d->yiaddr).s);
+		diag_hint(
+		    f, "normal for dnsmasq (it waits up to 3 s for an answer); to offer at once: "
+		       "dnsmasq no-ping");
+		diag_evidence(f, d->offer_asked);
+		diag_evidence(f, d->offer_probe);
+		diag_evidence(f, d->offer.first);
+	}
 	/* Slow: more than half the DHCP timeout (at least 10 s), yet the ACK came. */
 	nbt_time end = d->ack.count ? d->ack.last.ts : 0;
 	nbt_time slow = x->o->t.dhcp / 2 > DIAG_SEC(10) ? x->o->t.dhcp / 2 : DIAG_SEC(10);

@@ -63,6 +63,22 @@ static void client_dhcp_identify(struct client_table *t, struct client *c, const
 		client_set_serial(t, c, d->serial, false);
 }
 
+/* How long the first OFFER took after the last DISCOVER, and the server's ARP requests for the
+ * offered address meanwhile (its check that the address is free, RFC 2131 s4.4.1). */
+static void client_dhcp_offer_delay(struct client_table *t, struct client_dhcp *dh,
+                                    const struct ev_dhcp *d, const struct nbt_event *ev)
+{
+	dh->offer_delay = ev->ts - dh->discover.last.ts;
+	dh->offer_asked = dh->discover.last;
+	for (uint32_t i = 0; i < CLIENT_PROBE_RING; i++) {
+		const struct client_probe *p = &t->probe[(t->probe_next + i) % CLIENT_PROBE_RING];
+		if (p->tpa != d->yiaddr || !d->yiaddr || p->at.frame < dh->discover.last.frame)
+			continue;
+		if (!dh->offer_probes++)
+			dh->offer_probe = p->at;
+	}
+}
+
 /* bootcode.bin's DHCP began and it has asked for no file since: its exchange is under way. */
 static bool client_dhcp_in_bootcode(const struct client_attempt *a)
 {
@@ -230,6 +246,8 @@ static void client_dhcp_reply(struct client_table *t, struct client *c, const st
 			client_dhcp_add_server(dh, server, ev);
 		/* A Pi takes only an offer naming "Raspberry Pi Boot" (PI-NETBOOT.md s2). */
 		bool usable = cut || !fw || !pi_is_model(c->model) || d->rpi_boot;
+		if (dh->offer.count == 1 && dh->discover.count)
+			client_dhcp_offer_delay(t, dh, d, ev);
 		if (usable && !dh->first_usable_offer.frame) {
 			client_mark_set(&dh->first_usable_offer, ev);
 			dh->offer_server = server;

@@ -93,9 +93,13 @@ void client_link_on_arp(struct client_table *t, const struct nbt_event *ev)
 {
 	const struct ev_arp *p = &ev->u.arp;
 	struct client *c;
-	if (p->op == ARP_OP_REQUEST && (c = client_find_by_mac(t, p->sha)) != NULL)
+	if (p->op == ARP_OP_REQUEST && (c = client_find_by_mac(t, p->sha)) != NULL) {
 		client_link_arp_request(t, c, ev);
-	else if (p->op == ARP_OP_REPLY)
+	} else if (p->op == ARP_OP_REQUEST && p->tpa) {
+		struct client_probe *pr = &t->probe[t->probe_next++ % CLIENT_PROBE_RING];
+		pr->tpa = p->tpa;
+		client_mark_set(&pr->at, ev);
+	} else if (p->op == ARP_OP_REPLY)
 		client_link_arp_reply(t, ev);
 }
 

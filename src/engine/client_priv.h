@@ -15,6 +15,8 @@ struct client_binding;
 /* Hash indexes (power of two, at least twice their tables): lookups stay O(1) with
  * thousands of clients. Clients are never removed, so the MAC and IP-only indexes are
  * open-addressed without deletion; bindings are overwritten in ring order, so chained. */
+#define CLIENT_PROBE_RING 32
+
 struct client_table {
 	struct client **c; /* max of them */
 	size_t n, max;
@@ -32,6 +34,13 @@ struct client_table {
 	client_log_fn log_fn;
 	void *log_arg;
 	struct keyset not_kept; /* machines past the cap, by MAC or IP: counted, not followed */
+	/* The last ARP requests by non-clients (a DHCP server checking an address before it offers
+	 * it, dnsmasq's ping): a ring, read when an OFFER names one of the targets. */
+	struct client_probe {
+		uint32_t tpa;
+		struct client_mark at;
+	} probe[CLIENT_PROBE_RING];
+	uint32_t probe_next;
 };
 
 /* ---- client.c: the table, attempts, stages, timeline ---- */

@@ -938,6 +938,39 @@ static void test_tftp_server_unexpected(void **state)
 	sc_free(s);
 }
 
+/* dnsmasq's ping before its offer: the server's ARP for the offered address, the offer 3 s late,
+ * is information with the frames; a late offer without it, or a prompt one, is not. */
+static void test_dhcp_offer_delayed(void **state)
+{
+	(void)state;
+	for (int probe = 0; probe < 2; probe++) {
+		struct sc *s = sc_new();
+		uint64_t disc = sc_dhcp_req(s, 0, MAC_PI4, 1, 0x1234, SC_PI4);
+		uint64_t arp = probe ? sc_arp(s, 0.01, MAC_SRV, SRV, CLI, false) : 0;
+		uint64_t offer =
+		    sc_dhcp_rep(s, 3.01, MAC_PI4, 2, 0x1234, CLI, SRV, "10.99.0.1", true);
+		sc_dhcp_req(s, 3.02, MAC_PI4, 3, 0x1234, SC_PI4);
+		sc_dhcp_rep(s, 3.03, MAC_PI4, 5, 0x1234, CLI, SRV, "10.99.0.1", true);
+		const struct diag_finding *f =
+		    sc_find(sc_diag(s, MAC_PI4), DIAG_CODE_DHCP_OFFER_DELAYED);
+		if (!probe) {
+			assert_null(f);
+		} else {
+			assert_non_null(f);
+			assert_non_null(strstr(sc_sum(f), "3.0 s"));
+			assert_true(sc_has_frame(f, disc) && sc_has_frame(f, arp) &&
+			            sc_has_frame(f, offer));
+		}
+		sc_free(s);
+	}
+	struct sc *s = sc_new();
+	sc_dhcp_req(s, 0, MAC_PI4, 1, 0x1234, SC_PI4);
+	sc_arp(s, 0.01, MAC_SRV, SRV, CLI, false);
+	sc_dhcp_rep(s, 0.5, MAC_PI4, 2, 0x1234, CLI, SRV, "10.99.0.1", true);
+	assert_null(sc_find(sc_diag(s, MAC_PI4), DIAG_CODE_DHCP_OFFER_DELAYED));
+	sc_free(s);
+}
+
 /* The Pi 3 boot ROM's DHCP and bootcode.bin, then bootcode.bin's own DHCP (same xid). */
 static void pi3_rom_phase(struct sc *s, uint32_t ip)
 {
@@ -1245,6 +1278,7 @@ int main(void)
 	    cmocka_unit_test(test_offer_via_relay_ignored),
 	    cmocka_unit_test(test_pi3_bootcode_dhcp),
 	    cmocka_unit_test(test_tftp_server_unexpected),
+	    cmocka_unit_test(test_dhcp_offer_delayed),
 	    cmocka_unit_test(test_nfs4_paths),
 	    cmocka_unit_test_setup_teardown(test_nfs_no_response, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_nfs_error_during_use, setup, teardown),
