@@ -133,6 +133,40 @@ static bool diag_tftp_silent(struct diag_ctx *x)
 	return true;
 }
 
+/* The trailing bytes of a file name that no real name ends in: C0 controls, DEL, and bytes never
+ * valid in UTF-8 (0xC0, 0xC1, 0xF5-0xFF), e.g. the 0xFF an old PXE ROM appends when it reads
+ * option 67 past its length (PI-NETBOOT.md s3). */
+static size_t diag_junk_tail(const char *name)
+{
+	size_t n = strlen(name), k = 0;
+	while (k < n) {
+		uint8_t b = (uint8_t)name[n - 1 - k];
+		if (!(b < 0x20 || b == 0x7f || b == 0xc0 || b == 0xc1 || b >= 0xf5))
+			break;
+		k++;
+	}
+	return k;
+}
+
+/* A name with junk at its end: the sentence that says so, naming the bytes. */
+static void diag_junk_text(const struct diag_ctx *x, const char *name, char *out, size_t size)
+{
+	size_t k = diag_junk_tail(name), n = strlen(name);
+	out[0] = '\0';
+	if (!k)
+		return;
+	char bytes[40] = "";
+	for (size_t i = 0; i < k && i < 6; i++)
+		snprintf(bytes + strlen(bytes), sizeof(bytes) - strlen(bytes), "%s0x%02X",
+		         i ? " " : "", (unsigned)(uint8_t)name[n - k + i]);
+	const struct client_dhcp *d = &x->a->fw;
+	bool from67 = d->has_bootfile && strlen(d->bootfile) == n - k &&
+	              strncmp(d->bootfile, name, n - k) == 0;
+	diag_text(out, size, "; the name ends in byte%s %s, which no file name on the server has%s",
+	          k > 1 ? "s" : "", bytes,
+	          from67 ? ": the client read the offer's boot file name past its end" : "");
+}
+
 /* The server's "file not found" for a file the boot needs names the file and its folder;
  * any other ERROR (or the client's own) is tftp-error with its text. */
 static void diag_file_error(struct diag_ctx *x, const struct client_file *l)
@@ -141,17 +175,25 @@ static void diag_file_error(struct diag_ctx *x, const struct client_file *l)
 	struct diag_finding *f;
 	diag_folder(l->name, dir, sizeof(dir));
 	if (l->err_code == TFTP_ERR_NOTFOUND && !l->err_by_client) {
+		char junk[DIAG_TEXT_MAX];
+		diag_junk_text(x, l->name, junk, sizeof(junk));
 		f = diag_stall(x, DIAG_CODE_TFTP_FILE_NOT_FOUND, l->stage, l->error.ts, 0,
 		               DIAG_PROVEN);
 		diag_summary(f,
 		             "%s asked for %s and the server answered \"%s\"; nothing was "
-		             "served after it",
-		             diag_who(x, l->stage), l->name, l->err_msg);
-		diag_hint(
-		    f,
-		    "put %s in <tftp-root>/%s (dnsmasq tftp-root=, tftpd-hpa TFTP_DIRECTORY); "
-		    "names are case-sensitive",
-		    l->name + strlen(dir), dir);
+		             "served after it%s",
+		             diag_who(x, l->stage), l->name, l->err_msg, junk);
+		if (junk[0])
+			diag_hint(
+			    f,
+			    "send the boot file name so that the client finds its end: option 67 "
+			    "with a NUL after the name, or the BOOTP file field (ISC dhcpd, "
+			    "dnsmasq dhcp-boot=), or give the file on the server that name too");
+		else
+			diag_hint(f,
+			          "put %s in <tftp-root>/%s (dnsmasq tftp-root=, tftpd-hpa "
+			          "TFTP_DIRECTORY); names are case-sensitive",
+			          l->name + strlen(dir), dir);
 	} else {
 		f = diag_stall(x, DIAG_CODE_TFTP_ERROR, l->stage, l->error.ts, 0, DIAG_PROVEN);
 		diag_summary(f, "the transfer of %s ended with %s ERROR %u \"%s\"", l->name,

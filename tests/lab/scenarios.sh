@@ -507,6 +507,44 @@ chk_pi4_tftp_ip_override() {
 	expect "$1" "tftp" 0 0
 }
 
+scn_register pxe-bootfile-junk "pxe-bootfile-junk.pcap" \
+	"A PXE client (busybox udhcpc with the PXE vendor class, asking for options 66 and 67) gets dnsmasq's offer with option 67 'netboot.xyz.kpxe', then asks TFTP for 'netboot.xyz.kpxe' followed by byte 0xFF (sent by a Python socket, as the old PXE ROMs in netbootxyz/netboot.xyz#1198 do when they read option 67 past its length); dnsmasq answers file not found to each of its three RRQs."
+scn_pxe_bootfile_junk() {
+	local root=$LAB_TMP/srv/tftp ns
+	mkdir -p "$root"
+	lab_fake_file "$root/netboot.xyz.kpxe" 4000
+	lab_dnsmasq main --enable-tftp --tftp-root=/srv/tftp --dhcp-option=66,"$LAB_SRV_IP" \
+		--dhcp-option=67,netboot.xyz.kpxe
+	lab_client pxe 52:54:00:12:34:56
+	ns=$(lab_cns pxe)
+	lab_capture_start "$CAP/pxe-bootfile-junk.pcap"
+	lab_udhcpc "$ns" -V "PXEClient:Arch:00000:UNDI:002001" -O 66 -O 67 >/dev/null ||
+		die "udhcpc got no lease"
+	lab_ns "$ns" python3 - "$LAB_SRV_IP" <<'PY' || die "no TFTP answer"
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(1.0)
+got = 0
+for _ in range(3):
+    s.sendto(b"\x00\x01netboot.xyz.kpxe\xff\x00octet\x00", (sys.argv[1], 69))
+    try:
+        s.recvfrom(1024)
+        got += 1
+    except socket.timeout:
+        pass
+sys.exit(0 if got else 1)
+PY
+	sleep 1
+	lab_capture_stop
+}
+chk_pxe_bootfile_junk() {
+	expect "$1" "dhcp.option.dhcp == 5 && dhcp.option.bootfile_name == \"netboot.xyz.kpxe\"" 1
+	expect "$1" "udp.dstport == 69" 3 3
+	# tshark does not follow a TFTP session whose request name is not valid text: the replies
+	# are the server's datagrams to the client's request port, not DHCP.
+	expect "$1" "ip.src == $LAB_SRV_IP && udp.srcport != 67 && udp.srcport != 69 && !dhcp" 3 3
+}
+
 scn_register pi4-beside-laptop "pi4-beside-laptop.pcap" \
 	"A clean Pi 4 boot (pisim, dnsmasq, NFSv3 root on nfs-ganesha) while a laptop on the same bridge (busybox udhcpc: its own vendor class and default option request list, no PXE options) takes a lease and then renews it: the laptop is no network boot."
 scn_pi4_beside_laptop() {
