@@ -742,7 +742,7 @@ chk_pi4_nfs4_wrong_path() {
 }
 
 scn_register pi4-nfs-version-mismatch "pi4-nfs-version-mismatch.pcap" \
-	"Pi 4 (pisim --nfs-version 2) mounts its root as the kernel does with nfsroot= and no vers= option (fs/nfs/nfsroot.c asks vers=2): portmap GETPORT for MOUNT v1 over TCP (registered), then MNT v1, which nfs-ganesha (no NFSv2, so no MOUNT v1 procedures) refuses at the RPC level with PROC_UNAVAIL: the mount ends there. Users meet this with servers that dropped NFSv2 (nfs-utils 2.x, Debian 11+); the fix is vers=3 in nfsroot=."
+	"Pi 4 (pisim --nfs-version 2) mounts its root as the kernel does with nfsroot= and no vers= option (fs/nfs/nfsroot.c asks vers=2): portmap GETPORT for MOUNT v1 over TCP (registered), then MNT v1, which nfs-ganesha (no NFSv2, so no MOUNT v1 procedures) refuses at the RPC level with PROC_UNAVAIL: the mount ends there. Published: raspberrypi/firmware#863 (a Pi 3's V2 NULL call, then 'unable to mount root fs'), raspberrypi/linux#2187, raspberrypi/documentation#503 (server log 'unknown version (2 for prog 100003, nfsd)'); the fix is vers=3 in nfsroot=."
 scn_pi4_nfs_version_mismatch() {
 	tree_pi4
 	nfs_pi
