@@ -308,6 +308,8 @@ const struct client_capture *client_table_capture(const struct client_table *t);
 const struct client_attempt *client_last_attempt(const struct client *c);
 
 const char *client_model_name(enum client_model m);
+/* A Raspberry Pi of any model (CLIENT_MODEL_PI and the specific ones): Pi notions apply. */
+bool client_model_is_pi(enum client_model m);
 /* The same for narrow screen columns ("Pi4", "PXE-EFI"). */
 const char *client_model_short(enum client_model m);
 /* "requested", "probed", "transferring", "done", "error"; short: "transfer", "ERROR". */

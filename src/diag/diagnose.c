@@ -114,16 +114,10 @@ bool diag_primary_is(const struct diag_result *r, enum diag_code code)
 
 /* ---- facts ---- */
 
-static bool diag_is_pi(enum client_model m)
-{
-	return m == CLIENT_MODEL_PI || m == CLIENT_MODEL_PI3 || m == CLIENT_MODEL_PI4 ||
-	       m == CLIENT_MODEL_PI5;
-}
-
 static void diag_facts(struct diag_ctx *x)
 {
 	const struct client_attempt *a = x->a;
-	x->pi = diag_is_pi(x->c->model);
+	x->pi = client_model_is_pi(x->c->model);
 	x->pxe = !x->pi;
 	for (uint32_t i = 0; i < a->nfiles; i++) {
 		const struct client_file *f = &a->files[i];

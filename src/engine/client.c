@@ -45,6 +45,12 @@ const char *client_model_name(enum client_model m)
 	return NAMES_GET(client_models, m, false, "unknown");
 }
 
+bool client_model_is_pi(enum client_model m)
+{
+	return m == CLIENT_MODEL_PI || m == CLIENT_MODEL_PI3 || m == CLIENT_MODEL_PI4 ||
+	       m == CLIENT_MODEL_PI5;
+}
+
 const char *client_model_short(enum client_model m)
 {
 	return NAMES_GET(client_models, m, true, "?");

@@ -38,7 +38,7 @@ static void client_dhcp_set_model(struct client *c, enum client_model m)
 	if (m == CLIENT_MODEL_UNKNOWN || c->model == m)
 		return;
 	bool vague = c->model == CLIENT_MODEL_UNKNOWN || c->model == CLIENT_MODEL_PI ||
-	             (m == CLIENT_MODEL_IPXE && !pi_is_model(c->model));
+	             (m == CLIENT_MODEL_IPXE && !client_model_is_pi(c->model));
 	if (vague)
 		c->model = m;
 }
@@ -245,7 +245,7 @@ static void client_dhcp_reply(struct client_table *t, struct client *c, const st
 		if (!(d->flags_nbt & DHCP_F_PROXY))
 			client_dhcp_add_server(dh, server, ev);
 		/* A Pi takes only an offer naming "Raspberry Pi Boot" (PI-NETBOOT.md s2). */
-		bool usable = cut || !fw || !pi_is_model(c->model) || d->rpi_boot;
+		bool usable = cut || !fw || !client_model_is_pi(c->model) || d->rpi_boot;
 		if (dh->offer.count == 1 && dh->discover.count)
 			client_dhcp_offer_delay(t, dh, d, ev);
 		if (usable && !dh->first_usable_offer.frame) {
@@ -282,7 +282,7 @@ static void client_dhcp_reply(struct client_table *t, struct client *c, const st
 	client_log(t, a, st, ev, "%s from %s%s yiaddr %s%s",
 	           cut ? "reply (cut)" : dhcp_type_name(mt), fmt_ipv4(server).s, via,
 	           fmt_ipv4(d->yiaddr).s,
-	           mt == DHCP_MSG_OFFER && fw && !cut && pi_is_model(c->model)
+	           mt == DHCP_MSG_OFFER && fw && !cut && client_model_is_pi(c->model)
 	               ? (d->rpi_boot ? " with " DHCP_RPI_TEXT : " without " DHCP_RPI_TEXT)
 	               : "");
 }

@@ -34,12 +34,6 @@ static bool pi_is_pi3_oui(const struct client *c)
 	return c->has_mac && memcmp(c->mac, pi_ouis[0], 3) == 0;
 }
 
-bool pi_is_model(enum client_model m)
-{
-	return m == CLIENT_MODEL_PI || m == CLIENT_MODEL_PI3 || m == CLIENT_MODEL_PI4 ||
-	       m == CLIENT_MODEL_PI5;
-}
-
 /* Board revision code, new style (bit 23): bits 4-11 are the board type. */
 static enum client_model pi_model_from_rev(uint32_t rev)
 {

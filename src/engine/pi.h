@@ -12,8 +12,6 @@ struct client_table;
 
 /* OUIs of Raspberry Pi Foundation / Ltd (PI-NETBOOT.md s1). */
 bool pi_is_oui(const uint8_t mac[6]);
-/* CLIENT_MODEL_PI or one of the specific Pi models. */
-bool pi_is_model(enum client_model m);
 /*
  * The Pi model a firmware DHCP request shows (board revision and fourcc of option 97, the
  * Pi 3 boot ROM's xid, the OUI), CLIENT_MODEL_UNKNOWN when it shows none; sets the client's

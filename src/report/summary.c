@@ -95,7 +95,8 @@ static void summary_identity(const struct summary_ctx *s, const struct client *c
 	if (c->has_serial)
 		fprintf(out, "  serial   %08x (%s)\n", c->serial,
 		        c->serial_from_folder ? "from the TFTP folder" : "from option 97");
-	if (c->prefix != CLIENT_PREFIX_UNKNOWN) {
+	/* TFTP_PREFIX is the Pi bootloader's setting: other loaders have no such notion. */
+	if (c->prefix != CLIENT_PREFIX_UNKNOWN && client_model_is_pi(c->model)) {
 		fprintf(out, "  tftp     prefix %s%s", client_prefix_name(c->prefix),
 		        c->prefix_str[0] ? " " : "");
 		textesc_line(out, "", c->prefix_str, "");

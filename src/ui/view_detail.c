@@ -52,8 +52,7 @@ static void view_dt_identity(struct ui *u, const struct client *c)
 
 static bool view_is_pi(const struct client *c)
 {
-	return (c->model >= CLIENT_MODEL_PI && c->model <= CLIENT_MODEL_PI5) ||
-	       (c->has_mac && client_is_pi_oui(c->mac));
+	return client_model_is_pi(c->model) || (c->has_mac && client_is_pi_oui(c->mac));
 }
 
 /* Option 43 as the Pi judged it: the boot ROM only takes offers carrying "Raspberry Pi Boot". */
