@@ -467,6 +467,7 @@ static void dhcp_finish(struct ev_dhcp *d)
 	d->rpi_boot = dhcp_contains(d->pxe_menu.s, d->pxe_menu.len, DHCP_RPI_TEXT) ||
 	              dhcp_contains(d->pxe_prompt.s, d->pxe_prompt.len, DHCP_RPI_TEXT) ||
 	              dhcp_contains(d->opt43, d->opt43_len, DHCP_RPI_TEXT);
+	d->rpi_boot_spaced = dhcp_contains(d->opt43, d->opt43_len, DHCP_RPI_TEXT "   ");
 }
 
 /* After the cookie: options, then file, then sname when overloaded (RFC 2131 s4.1). */

@@ -77,7 +77,8 @@ struct client_dhcp {
 	/* The usable offer came through a relay agent (RFC 2131 s4.1: giaddr set, the relay
 	 * sends it on): the relay's address (giaddr) and the frame's source. */
 	uint32_t relay, relay_src;
-	uint32_t subnet; /* the usable offer's option 1, 0 if none */
+	uint32_t subnet;  /* the usable offer's option 1, 0 if none */
+	bool menu_spaced; /* its option 43 text has the three trailing spaces (PI-NETBOOT.md s2) */
 	/* The first OFFER came this long after the DISCOVER it answers, and the server looked for
 	 * the offered address by ARP in between (dnsmasq pings an address before it offers it). */
 	nbt_time offer_delay;

@@ -92,7 +92,8 @@ struct ev_dhcp {
 	bool has_opt43;
 	uint8_t opt43_len;
 	uint8_t opt43[DHCP_OPT_STRMAX];
-	bool rpi_boot; /* "Raspberry Pi Boot" in the menu, the prompt or the raw bytes */
+	bool rpi_boot;        /* "Raspberry Pi Boot" in the menu, the prompt or the raw bytes */
+	bool rpi_boot_spaced; /* ... followed by three spaces, as some Pi 3 ROMs need */
 	bool has_pxe_disc, has_pxe_servers, has_pxe_menu, has_pxe_prompt;
 	uint8_t pxe_disc;         /* sub-option 6 */
 	uint16_t pxe_server_type; /* sub-option 8, first entry */

@@ -106,21 +106,29 @@ bool diag_dhcp(struct diag_ctx *x, const struct client_dhcp *d, enum client_stag
 		               x->o->t.dhcp,
 		               d->discover_after_usable >= 2 ? DIAG_PROVEN : DIAG_SUSPECT);
 		if (f) {
+			bool spaces = pi3 && !d->menu_spaced;
 			diag_summary(
 			    f,
 			    "%s got a usable offer from %s (with 'Raspberry Pi Boot') and kept "
-			    "sending DISCOVERs (%u after it)%s",
+			    "sending DISCOVERs (%u after it)%s%s",
 			    who, fmt_ipv4(d->offer_server).s, d->discover_after_usable,
 			    pi3 ? ": likely the Pi 3 network bug that holds a reply back until "
 			          "another broadcast arrives"
-			        : "");
+			        : "",
+			    spaces ? ", or a Pi 3 ROM that matches the menu text only when "
+			             "three spaces follow it"
+			           : "");
 			if (pi3)
-				diag_hint(f,
-				          "a broadcast on the segment wakes it: the maintainers' "
-				          "workaround is a broadcast ping during the boot (ping -b "
-				          "BROADCAST-ADDRESS); or boot with the newest "
-				          "bootcode.bin on an "
-				          "SD card");
+				diag_hint(
+				    f,
+				    "a broadcast on the segment wakes it: the maintainers' "
+				    "workaround "
+				    "is a broadcast ping during the boot (ping -b "
+				    "BROADCAST-ADDRESS)%s; "
+				    "or boot with the newest bootcode.bin on an SD card",
+				    spaces ? "; and give the menu text its three spaces: dnsmasq "
+				             "pxe-service=0,\"Raspberry Pi Boot   \""
+				           : "");
 			diag_evidence(f, d->first_usable_offer);
 			diag_evidence(f, d->discover.last);
 		}

@@ -254,6 +254,7 @@ static void client_dhcp_reply(struct client_table *t, struct client *c, const st
 			dh->relay = d->giaddr;
 			dh->relay_src = d->giaddr ? ev->src_ip : 0;
 			dh->subnet = d->has_subnet ? d->subnet : 0;
+			dh->menu_spaced = d->rpi_boot_spaced;
 			client_dhcp_boot_params(dh, d);
 		} else if (!usable && !dh->first_bad_offer.frame) {
 			client_mark_set(&dh->first_bad_offer, ev);

@@ -1035,6 +1035,9 @@ static void test_pi3_bootcode_dhcp(void **state)
 	sc_assert_code(r, DIAG_CODE_OFFERS_IGNORED);
 	assert_non_null(strstr(sc_sum(&r->f[r->primary]), "likely"));
 	assert_non_null(strstr(r->f[r->primary].hint, "ping -b"));
+	/* The menu text had no trailing spaces: the other likely cause ([fw941]). */
+	assert_non_null(strstr(sc_sum(&r->f[r->primary]), "three spaces"));
+	assert_non_null(strstr(r->f[r->primary].hint, "\"Raspberry Pi Boot   \""));
 	sc_free(s);
 }
 
