@@ -764,19 +764,23 @@ chk_pi4_nfs_version_mismatch() {
 # ------------------------------------------------------------------------------------------
 scn_register pi3-clean "pi3-clean.pcap" \
 	"Pi 3 (pisim --model pi3): fixed xid 0x26f30339, DISCOVER/OFFER and no REQUEST, bootcode.bin from the TFTP root, then the serial folder (dnsmasq DHCP + TFTP), kernel DHCP, NFSv3 root."
-scn_pi3_clean() {
-	local serial=${PI3_SERIAL_BASE}01
+# boot_pi3 N CAPTURE [PISIM OPTIONS...]: a Pi 3 (serial ${PI3_SERIAL_BASE}0N, MAC
+# b8:27:eb:00:00:0N) boots from dnsmasq to the NFSv3 root, captured into CAPTURE.
+boot_pi3() {
+	local n=$1 cap=$2 serial=${PI3_SERIAL_BASE}0$1
+	shift 2
 	mkdir -p "$LAB_TMP/srv/tftp"
 	lab_bootroot_pi3 "$LAB_TMP/srv/tftp"
 	lab_bootdir "$LAB_TMP/srv/tftp" "$serial" pi3
 	nfs_pi
 	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
-	lab_client pi b8:27:eb:00:00:01
-	lab_capture_start "$CAP/pi3-clean.pcap"
-	lab_pi "$(lab_cns pi)" --model pi3 --mac b8:27:eb:00:00:01 --serial "$serial" \
+	lab_client pi "b8:27:eb:00:00:0$n"
+	lab_capture_start "$CAP/$cap"
+	lab_pi "$(lab_cns pi)" --model pi3 --mac "b8:27:eb:00:00:0$n" --serial "$serial" "$@" \
 		--file-timeout "$PI_FT" --nfs-root "$LAB_SRV_IP:/srv/nfs/pi" || die "pisim pi3 failed"
 	lab_capture_stop
 }
+scn_pi3_clean() { boot_pi3 1 pi3-clean.pcap; }
 chk_pi3_clean() {
 	expect "$1" "$F_PI_DISCOVER && dhcp.id == 0x26f30339" 1
 	expect "$1" "$F_REQUEST && dhcp.id == 0x26f30339" 0 0
@@ -787,19 +791,7 @@ chk_pi3_clean() {
 
 scn_register pi3-opt97-filler "pi3-opt97-filler.pcap" \
 	"Pi 3 (pisim --model pi3 --opt97-filler 44) whose option 97 is type 0 followed by 0x44 sixteen times, as a Pi 3 boot ROM's DISCOVER in raspberrypi/firmware#859 shows ('GUID Option 97, length 17: 0.68.68...'): not a serial. The rest is pi3-clean: bootcode.bin, the serial folder, kernel DHCP, NFSv3 root."
-scn_pi3_opt97_filler() {
-	local serial=${PI3_SERIAL_BASE}02
-	mkdir -p "$LAB_TMP/srv/tftp"
-	lab_bootroot_pi3 "$LAB_TMP/srv/tftp"
-	lab_bootdir "$LAB_TMP/srv/tftp" "$serial" pi3
-	nfs_pi
-	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
-	lab_client pi b8:27:eb:00:00:02
-	lab_capture_start "$CAP/pi3-opt97-filler.pcap"
-	lab_pi "$(lab_cns pi)" --model pi3 --mac b8:27:eb:00:00:02 --serial "$serial" --opt97-filler 44 \
-		--file-timeout "$PI_FT" --nfs-root "$LAB_SRV_IP:/srv/nfs/pi" || die "pisim pi3 failed"
-	lab_capture_stop
-}
+scn_pi3_opt97_filler() { boot_pi3 2 pi3-opt97-filler.pcap --opt97-filler 44; }
 chk_pi3_opt97_filler() {
 	expect "$1" "$F_PI_DISCOVER && dhcp.id == 0x26f30339 && dhcp.option.value contains 00:44:44:44:44:44:44:44:44:44:44:44:44:44:44:44:44" 1
 	expect "$1" "$F_RRQ && tftp.source_file contains \"${PI3_SERIAL_BASE}02/start.elf\"" 1
@@ -808,19 +800,7 @@ chk_pi3_opt97_filler() {
 
 scn_register pi3-bootcode-dhcp "pi3-bootcode-dhcp.pcap" \
 	"Pi 3 (pisim --model pi3 --bootcode-dhcp): the boot ROM's DISCOVER/OFFER and bootcode.bin, then the loaded bootcode.bin runs DHCP itself (the same fixed xid 0x26f30339, DISCOVER and OFFER, no REQUEST; 'Sending DHCP request' on its UART in raspberrypi/firmware#1124) before start.elf from the serial folder, kernel DHCP and the NFSv3 root: one healthy boot in two firmware phases."
-scn_pi3_bootcode_dhcp() {
-	local serial=${PI3_SERIAL_BASE}03
-	mkdir -p "$LAB_TMP/srv/tftp"
-	lab_bootroot_pi3 "$LAB_TMP/srv/tftp"
-	lab_bootdir "$LAB_TMP/srv/tftp" "$serial" pi3
-	nfs_pi
-	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
-	lab_client pi b8:27:eb:00:00:03
-	lab_capture_start "$CAP/pi3-bootcode-dhcp.pcap"
-	lab_pi "$(lab_cns pi)" --model pi3 --mac b8:27:eb:00:00:03 --serial "$serial" --bootcode-dhcp \
-		--file-timeout "$PI_FT" --nfs-root "$LAB_SRV_IP:/srv/nfs/pi" || die "pisim pi3 failed"
-	lab_capture_stop
-}
+scn_pi3_bootcode_dhcp() { boot_pi3 3 pi3-bootcode-dhcp.pcap --bootcode-dhcp; }
 chk_pi3_bootcode_dhcp() {
 	expect "$1" "$F_PI_DISCOVER && dhcp.id == 0x26f30339" 2
 	expect "$1" "$F_REQUEST && dhcp.id == 0x26f30339" 0 0
