@@ -121,11 +121,10 @@ bool diag_dhcp(struct diag_ctx *x, const struct client_dhcp *d, enum client_stag
 			if (pi3)
 				diag_hint(
 				    f,
-				    "a broadcast on the segment wakes it: the maintainers' "
-				    "workaround "
-				    "is a broadcast ping during the boot (ping -b "
-				    "BROADCAST-ADDRESS)%s; "
-				    "or boot with the newest bootcode.bin on an SD card",
+				    "a broadcast on the segment wakes it: the "
+				    "maintainers' workaround is a broadcast ping "
+				    "during the boot (ping -b BROADCAST-ADDRESS)%s; or "
+				    "boot with the newest bootcode.bin on an SD card",
 				    spaces ? "; and give the menu text its three spaces: dnsmasq "
 				             "pxe-service=0,\"Raspberry Pi Boot   \""
 				           : "");

@@ -33,7 +33,7 @@ static void diag_nfs_version(struct diag_ctx *x, const struct client_rpc *s)
 	if (!f)
 		return;
 	bool mount = s->vers_prog == RPC_PROG_MOUNT;
-	/* MOUNT v1 and v2 serve NFSv2, v3 NFSv3 (RFC 1813 s5); NFS versions are themselves. */
+	/* MOUNT v1 serves NFSv2 (RFC 1094 appendix A), v3 NFSv3 (RFC 1813 appendix I). */
 	uint32_t nfs = mount ? (s->vers_asked < 3 ? 2 : 3) : s->vers_asked;
 	char asked[48];
 	diag_text(asked, sizeof(asked), "%s v%u%s", mount ? "MOUNT" : "NFS", s->vers_asked,
@@ -58,8 +58,7 @@ static void diag_nfs_version(struct diag_ctx *x, const struct client_rpc *s)
 		    f,
 		    "a kernel built with NFSv2 mounts its root with it unless told otherwise: "
 		    "add vers=3 to nfsroot= in cmdline.txt (nfsroot=%s:%s,vers=3), or enable NFSv2 "
-		    "on the "
-		    "server (nfs.conf [nfsd] vers2=y)",
+		    "on the server (nfs.conf [nfsd] vers2=y)",
 		    fmt_ipv4(s->server).s, s->mnt_path[0] ? s->mnt_path : "/path");
 	else if (s->vers_stat == RPC_PROG_MISMATCH && s->vers_lo <= s->vers_hi)
 		diag_hint(f,

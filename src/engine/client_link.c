@@ -70,9 +70,12 @@ void client_link_check_dst(struct client_table *t, struct client_attempt *a,
 	if (!ev->has_dst_mac || memcmp(ev->src_mac, zero, 6) == 0)
 		return;
 	const uint8_t *arp = NULL;
+	bool asked = false;
 	for (uint8_t i = 0; i < a->narp; i++)
-		if (a->arp_target[i] == ev->dst_ip && a->arp_answer[i].frame)
-			arp = a->arp_mac[i];
+		if (a->arp_target[i] == ev->dst_ip) {
+			asked = true;
+			arp = a->arp_answer[i].frame ? a->arp_mac[i] : NULL;
+		}
 	bool bogus = memcmp(ev->dst_mac, zero, 6) == 0 || memcmp(ev->dst_mac, aa, 6) == 0;
 	if (!bogus && !(arp && memcmp(ev->dst_mac, arp, 6) != 0 && !(ev->dst_mac[0] & 1)))
 		return;
@@ -82,8 +85,9 @@ void client_link_check_dst(struct client_table *t, struct client_attempt *a,
 		memcpy(a->badmac, ev->dst_mac, 6);
 		client_log(t, a, client_link_stage(a), ev, "%s for %s sent to MAC %s%s%s", what,
 		           fmt_ipv4(ev->dst_ip).s, fmt_mac(ev->dst_mac).s,
-		           arp ? ", not to the MAC its ARP reply gave: "
-		               : " (its ARP got no reply)",
+		           arp     ? ", not to the MAC its ARP reply gave: "
+		           : asked ? " (its ARP got no reply)"
+		                   : "",
 		           arp ? fmt_mac(arp).s : "");
 	}
 	client_mark_set(&a->badmac_last, ev);
