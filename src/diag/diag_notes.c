@@ -29,14 +29,15 @@ void diag_note_optional(struct diag_ctx *x)
 	char names[DIAG_TEXT_MAX / 2] = "";
 	size_t used = 0;
 	unsigned n = 0;
-	struct client_mark first = {0, 0};
+	struct client_mark seen[DIAG_EVIDENCE_MAX]; /* each file's own "not found", in order */
 	for (uint32_t i = 0; i < x->a->nfiles; i++) {
 		const struct client_file *f = &x->a->files[i];
 		if (f->state != CLIENT_FILE_ERROR || f->err_code != TFTP_ERR_NOTFOUND ||
 		    !client_file_optional(f->name))
 			continue;
-		if (!n++)
-			first = f->error;
+		if (n < DIAG_EVIDENCE_MAX)
+			seen[n] = f->error;
+		n++;
 		int w =
 		    snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", f->name);
 		if (w > 0 && (size_t)w < sizeof(names) - used)
@@ -50,7 +51,8 @@ void diag_note_optional(struct diag_ctx *x)
 	             "not found, which is normal (optional probes: signatures, recovery and "
 	             "EEPROM updates, overlay map): %s",
 	             names);
-	diag_evidence(f, first);
+	for (unsigned i = 0; i < n && i < DIAG_EVIDENCE_MAX; i++)
+		diag_evidence(f, seen[i]);
 }
 
 void diag_note_tftp(struct diag_ctx *x)

@@ -194,10 +194,12 @@ enum client_stage pi_file_stage(const char *name)
 
 bool pi_file_optional(const char *name)
 {
-	/* Probes of the firmware: a missing one is normal (PI-NETBOOT.md s3). */
-	static const char *const optional[] = {"bootsig.bin",  "recovery.bin", "recovery.elf",
-	                                       "pieeprom.",    "vl805.",       "autoboot.txt",
-	                                       "bootcode.sig", "recovery.sig", "overlay_map.dtb"};
+	/* Probes of the firmware: a missing one is normal (PI-NETBOOT.md s3; recover4.elf in the
+	 * Pi 4 trace of rpi-eeprom#74, dt-blob.bin the firmware's optional device blob). */
+	static const char *const optional[] = {"bootsig.bin",     "recovery.bin", "recovery.elf",
+	                                       "recover4.elf",    "pieeprom.",    "vl805.",
+	                                       "autoboot.txt",    "bootcode.sig", "recovery.sig",
+	                                       "overlay_map.dtb", "dt-blob.bin",  "bootcfg.txt"};
 	const char *b = pi_basename(name);
 	for (size_t i = 0; i < sizeof(optional) / sizeof(optional[0]); i++)
 		if (pi_starts(b, optional[i]))
