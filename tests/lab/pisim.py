@@ -941,8 +941,9 @@ def rpc_tcp_call(server, port, xid, prog, vers, proc, body, timeout):
 
 def nfs_root_v2(args, log, server, path):
     """The kernel's nfsroot with its default vers=2: MOUNT v1 (the MOUNT version of NFSv2,
-    RFC 1094 appendix A) through rpcbind, then NFSv2 calls to 2049. A server without NFSv2 (knfsd
-    since nfs-utils 2.x, nfs-ganesha) answers PROG_MISMATCH with the versions it has."""
+    RFC 1094 appendix A) through rpcbind, then NFSv2 calls to 2049. A server without NFSv2 refuses
+    one of them: portmap has no MOUNT v1, the NFS program answers PROG_MISMATCH with the versions
+    it has, or (nfs-ganesha) MNT v1 gets PROC_UNAVAIL."""
     xid = random.randrange(1, 1 << 31)
     t = args.nfs_timeout
     getport = struct.pack(">IIII", RPC_MOUNT, 1, 6, 0)  # PMAPPROC_GETPORT, RFC 1833 s3.2
