@@ -72,6 +72,7 @@ struct client_dhcp {
 	struct client_span discover, offer, request, ack, nak;
 	struct client_mark first_usable_offer; /* Pi: with "Raspberry Pi Boot"; PXE: any */
 	struct client_mark first_bad_offer;    /* Pi: an offer without the option 43 text */
+	uint16_t bad_opt43_len;                /* that offer's option 43 bytes (0: it had none) */
 	uint32_t discover_after_bad;           /* DISCOVERs after the first bad offer */
 	uint32_t discover_after_usable;        /* ... after the first usable one */
 	/* The usable offer came through a relay agent (RFC 2131 s4.1: giaddr set, the relay

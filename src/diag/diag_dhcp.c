@@ -45,10 +45,17 @@ bool diag_dhcp(struct diag_ctx *x, const struct client_dhcp *d, enum client_stag
 		               x->o->t.dhcp,
 		               d->discover_after_bad >= 2 ? DIAG_PROVEN : DIAG_SUSPECT);
 		if (f) {
-			diag_summary(f,
-			             "the offer from %s has no option 43 'Raspberry Pi Boot', so "
-			             "the Pi ignores it and keeps asking (%u DISCOVERs after it)",
-			             fmt_ipv4(d->servers[0]).s, d->discover_after_bad);
+			char o43[64] = "no option 43 'Raspberry Pi Boot'";
+			if (d->bad_opt43_len)
+				diag_text(
+				    o43, sizeof(o43),
+				    "an option 43 (%u bytes) without the 'Raspberry Pi Boot' menu",
+				    (unsigned)d->bad_opt43_len);
+			diag_summary(
+			    f,
+			    "the offer from %s has %s, so the Pi ignores it and keeps asking "
+			    "(%u DISCOVERs after it)",
+			    fmt_ipv4(d->servers[0]).s, o43, d->discover_after_bad);
 			diag_evidence(f, d->first_bad_offer);
 			diag_evidence(f, d->discover.last);
 		}

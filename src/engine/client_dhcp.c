@@ -258,6 +258,7 @@ static void client_dhcp_reply(struct client_table *t, struct client *c, const st
 			client_dhcp_boot_params(dh, d);
 		} else if (!usable && !dh->first_bad_offer.frame) {
 			client_mark_set(&dh->first_bad_offer, ev);
+			dh->bad_opt43_len = d->has_opt43 ? d->opt43_len : 0;
 		}
 	} else if (mt == DHCP_MSG_ACK) {
 		client_span_add(&dh->ack, ev);

@@ -290,6 +290,24 @@ chk_pi4_offer_no_opt43() {
 	expect "$1" 'tftp' 0 0
 }
 
+scn_register pi4-offer-foreign-opt43 "pi4-offer-foreign-opt43.pcap" \
+	"Pi 4 (pisim) gets OFFERs from dnsmasq whose option 43 carries something else (--dhcp-option=43,01:04:0a:63:00:01, the shape of a UniFi controller address) and no Raspberry Pi Boot menu: the Pi ignores them and keeps DISCOVERing until its DHCP timeout."
+scn_pi4_offer_foreign_opt43() {
+	tree_pi4
+	lab_dnsmasq main --enable-tftp --tftp-root=/srv/tftp --dhcp-option=66,"$LAB_SRV_IP" \
+		--dhcp-option=43,01:04:0a:63:00:01
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-offer-foreign-opt43.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) && die "pisim should have given up"
+	lab_capture_stop
+}
+chk_pi4_offer_foreign_opt43() {
+	expect "$1" "$F_OFFER && dhcp.option.type == 43" 2
+	expect "$1" "$F_REQUEST" 0 0
+	expect "$1" 'tftp' 0 0
+}
+
 scn_register pi4-no-tftp-server-option "pi4-no-opt66-no-siaddr.pcap" \
 	"busybox udhcpd (dnsmasq always fills siaddr) offers a PXE option 43 with the Raspberry Pi Boot menu but neither option 66 nor a next-server (siaddr 0.0.0.0): the Pi 4 (pisim) completes DHCP and never sends an RRQ."
 scn_pi4_no_tftp_server_option() {

@@ -36,6 +36,7 @@ static uint32_t sc_dhcp_srv = SRV;
 static uint16_t sc_dhcp_flags;
 static uint32_t sc_dhcp_relay; /* giaddr of the replies below (0: none); the relay sends them */
 static uint32_t sc_dhcp_mask;  /* option 1 of the replies below (0: none) */
+static uint8_t sc_dhcp_opt43;  /* bytes of an option 43 without the Pi menu (0: none) */
 /* DHCP_F_* of the replies built below */ /* server id of the replies built below */
 
 static inline struct sc *sc_new(void)
@@ -167,7 +168,8 @@ static inline uint64_t sc_dhcp_rep(struct sc *s, double sec, const uint8_t mac[6
 	if (opt66)
 		sc_str(&d->tftp_name, opt66);
 	d->rpi_boot = rpi;
-	d->has_opt43 = rpi;
+	d->has_opt43 = rpi || sc_dhcp_opt43;
+	d->opt43_len = rpi ? 0 : sc_dhcp_opt43;
 	return sc_feed(s, ev, sec);
 }
 

@@ -97,6 +97,21 @@ static void test_offer_missing_opt43(void **state)
 	r = sc_diag(s, MAC_PI4);
 	expect(r, DIAG_STALLED, DIAG_CODE_OFFER_MISSING_PXE_OPTION43, offer, "10.99.0.1");
 	assert_non_null(strstr(r->f[r->primary].hint, "Raspberry Pi Boot"));
+	assert_non_null(strstr(sc_sum(&r->f[r->primary]), "no option 43"));
+
+	/* An option 43 of something else (a controller address, a vendor blob): said so, not
+	 * "no option 43". */
+	struct sc *o = sc_new();
+	sc_dhcp_opt43 = 12;
+	sc_dhcp_req(o, 0, MAC_PI4, 1, 0x10, SC_PI4);
+	sc_dhcp_rep(o, 0.01, MAC_PI4, 2, 0x10, CLI, SRV, "10.99.0.1", false);
+	sc_dhcp_req(o, 4, MAC_PI4, 1, 0x10, SC_PI4);
+	sc_dhcp_req(o, 8, MAC_PI4, 1, 0x10, SC_PI4);
+	sc_dhcp_opt43 = 0;
+	r = sc_diag(o, MAC_PI4);
+	sc_assert_code(r, DIAG_CODE_OFFER_MISSING_PXE_OPTION43);
+	assert_non_null(strstr(sc_sum(&r->f[r->primary]), "an option 43 (12 bytes) without"));
+	sc_free(o);
 }
 
 /* A generic PXE client does not need option 43: the same offer is fine for it. */
