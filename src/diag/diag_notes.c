@@ -117,11 +117,11 @@ static void diag_note_unexpected_server(struct diag_ctx *x, const struct client_
 			asked = a->files[i].server;
 			at = a->files[i].first_rrq;
 		}
-	for (int i = 0; i < a->narp && !asked && !a->kernel.discover.count; i++)
-		if (a->arp_first[i].frame > d->first_usable_offer.frame) {
-			asked = a->arp_target[i];
-			at = a->arp_first[i];
-		}
+	int later = diag_arp_after(a, d->first_usable_offer.frame);
+	if (!asked && !a->kernel.discover.count && later >= 0) {
+		asked = a->arp_target[later];
+		at = a->arp_first[later];
+	}
 	if (!asked || !d->first_usable_offer.frame || (!named[0] && !named[1] && !named[2]))
 		return;
 	for (int i = 0; i < 3; i++)

@@ -101,6 +101,8 @@ bool diag_primary_is(const struct diag_result *r, enum diag_code code);
 const char *diag_who(const struct diag_ctx *x, enum client_stage st);
 /* The attempt's ARP target entry for ip (arp_target[]), or -1. */
 int diag_arp(const struct client_attempt *a, uint32_t ip);
+/* The first ARP target the client asked for after `frame`, or -1. */
+int diag_arp_after(const struct client_attempt *a, uint64_t frame);
 /* The client's frames for `server` (0: any) went to a MAC no host has (client-arp-failed). */
 bool diag_wrong_mac(struct diag_ctx *x, enum client_stage st, uint32_t server,
                     struct client_mark after);

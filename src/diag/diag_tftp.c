@@ -21,9 +21,9 @@ bool diag_rule_tftp_start(struct diag_ctx *x)
 	/* The server the client looks for by ARP, when it is not the one the offer named (its
 	 * TFTP_IP, an off-subnet server: tftp-server-unexpected says which). */
 	uint32_t sought = x->tftp_server;
-	for (int i = 0; i < a->narp && diag_arp(a, sought) < 0; i++)
-		if (a->arp_first[i].frame > since.frame)
-			sought = a->arp_target[i];
+	int later = diag_arp_after(a, since.frame);
+	if (diag_arp(a, sought) < 0 && later >= 0)
+		sought = a->arp_target[later];
 	if (diag_unreachable(x, CLIENT_ST_TFTP_FW, sought, DIAG_CODE_TFTP_SERVER_UNREACHABLE,
 	                     (struct client_mark){0, 0}))
 		return true;

@@ -159,6 +159,14 @@ int diag_arp(const struct client_attempt *a, uint32_t ip)
 	return -1;
 }
 
+int diag_arp_after(const struct client_attempt *a, uint64_t frame)
+{
+	for (int i = 0; i < a->narp; i++)
+		if (a->arp_first[i].frame > frame)
+			return i;
+	return -1;
+}
+
 bool diag_wrong_mac(struct diag_ctx *x, enum client_stage st, uint32_t server,
                     struct client_mark after)
 {
