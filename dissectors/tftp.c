@@ -443,8 +443,10 @@ static enum dis_status tftp_dissect(struct cur *c, const struct nbt_pkt *pkt, st
 	struct tftp_flow scratch;
 	struct tftp_flow *fs = dis_flow_state(ctx);
 	struct nbt_event ev;
-	/* Only the header and this union member: DATA/ACK come at line rate, the union is ~4 KB. */
-	memset(&ev, 0, offsetof(struct nbt_event, u) + sizeof ev.u.tftp);
+	/* Only the header and this union member's head: DATA/ACK come at line rate, the union is
+	 * ~4 KB. */
+	memset(&ev, 0, offsetof(struct nbt_event, u) + EV_TFTP_ZEROED);
+	ev.u.tftp.err_msg[0] = '\0';
 	ev.type = EV_TFTP;
 	bool blank = false;
 	if (!fs) {

@@ -116,7 +116,12 @@ const uint8_t *cur_take(struct cur *c, size_t n);
 bool cur_copy(struct cur *c, void *dst, size_t n);
 void cur_skip(struct cur *c, size_t n);
 /* Peeks at the byte `ahead` bytes on without advancing; -1 if not captured (no failure). */
-int cur_peek(const struct cur *c, size_t ahead);
+static inline int cur_peek(const struct cur *c, size_t ahead)
+{
+	if (c->err != CUR_OK || c->off >= c->cap || ahead >= c->cap - c->off)
+		return -1;
+	return c->p[c->off + ahead];
+}
 /* Distance from the position to the first captured byte equal to b, without advancing
  * (a C string's terminator, say); false if no captured byte is b or the cursor failed. */
 bool cur_find(const struct cur *c, uint8_t b, size_t *at);

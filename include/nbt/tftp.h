@@ -3,6 +3,7 @@
 #define NBT_TFTP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* RFC 1350 s5 and RFC 2347 (OACK) opcodes. */
@@ -92,10 +93,8 @@ struct ev_tftp {
 	struct tftp_opts opts; /* requested (RRQ/WRQ) or acknowledged (OACK) */
 	uint8_t nopts;
 	bool opts_cut;
-	struct tftp_opt opt[TFTP_OPTS_MAX];
 
-	uint16_t err_code; /* ERROR */
-	char err_msg[TFTP_ERRMSG_MAX];
+	uint16_t err_code;    /* ERROR */
 	bool early_terminate; /* ERROR 0 by the client right after an OACK: a tsize probe */
 
 	/* Session state after this packet. */
@@ -108,7 +107,13 @@ struct ev_tftp {
 	bool has_tsize;
 	uint64_t tsize; /* OACK's, else the request's */
 	bool finished;  /* a DATA shorter than blksize was seen */
+
+	/* The tail is not zeroed per packet (a DATA/ACK at line rate would clear 450 bytes for
+	 * nothing): opt[] holds nopts entries, err_msg is a string (always NUL-terminated). */
+	struct tftp_opt opt[TFTP_OPTS_MAX];
+	char err_msg[TFTP_ERRMSG_MAX];
 };
+#define EV_TFTP_ZEROED offsetof(struct ev_tftp, opt)
 
 /* Static names for reports: "RRQ", "DATA", ...; "File not found", ... */
 const char *tftp_opcode_name(unsigned op);

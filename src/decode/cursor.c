@@ -60,13 +60,6 @@ void cur_skip(struct cur *c, size_t n)
 	c->off += n;
 }
 
-int cur_peek(const struct cur *c, size_t ahead)
-{
-	if (c->err != CUR_OK || c->off >= c->cap || ahead >= c->cap - c->off)
-		return -1;
-	return c->p[c->off + ahead];
-}
-
 bool cur_find(const struct cur *c, uint8_t b, size_t *at)
 {
 	if (c->err != CUR_OK || c->off >= c->cap)
