@@ -35,6 +35,7 @@ enum client_model {
 	CLIENT_MODEL_IPXE,    /* iPXE (option 175 / user class) */
 	CLIENT_MODEL_PXE,     /* PXE ROM, BIOS */
 	CLIENT_MODEL_PXE_EFI, /* PXE, UEFI */
+	CLIENT_MODEL_UBOOT,   /* U-Boot (option 60 "U-Boot.<arch>") */
 };
 
 enum client_prefix {
@@ -325,6 +326,8 @@ bool client_is_pi_oui(const uint8_t mac[6]);
 enum client_stage client_file_stage(const char *name);
 /* Missing files that are normal (bootsig.bin, recovery.bin, pieeprom.*, ...). */
 bool client_file_optional(const char *name);
+/* The last name of a loader's probe chain (pxelinux.cfg/default, grub.cfg). */
+bool client_file_chain_end(const char *name);
 /* True when at least one TFTP file of the attempt was served to its end. */
 bool client_attempt_served(const struct client_attempt *a);
 

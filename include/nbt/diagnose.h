@@ -17,9 +17,12 @@
 
 enum diag_verdict {
 	DIAG_IN_PROGRESS = 0, /* waiting in a stage, or suspect: nothing proves a stall yet */
-	DIAG_BOOTED,          /* reached the NFS root (or handed over to a PXE boot program) */
+	DIAG_BOOTED,          /* reached the NFS root */
 	DIAG_STALLED,         /* stopped: the primary finding says where and why */
 	DIAG_UNKNOWN,         /* cannot tell, because the capture does not show enough */
+	/* A PXE client loaded its boot program (iPXE, pxelinux, GRUB) and nothing after it is on
+	 * this wire (HTTP, iSCSI, a disk, another segment): followed that far, not "booted". */
+	DIAG_HANDED_OVER,
 };
 
 enum diag_severity {
@@ -106,6 +109,7 @@ enum diag_state {
 	DIAG_STATE_BOOTED,
 	DIAG_STATE_STALLED,
 	DIAG_STATE_UNKNOWN,
+	DIAG_STATE_HANDED_OVER,
 };
 enum diag_state diag_state_of(const struct diag_result *r);
 /* How long a waiting client has waited at the instant of the judgement (0 if not waiting). */

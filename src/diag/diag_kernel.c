@@ -5,11 +5,11 @@
 #include "diag_priv.h"
 
 /* A PXE client served its boot program and no kernel file: iPXE, pxelinux or GRUB now runs, and
- * what it does next is not on this wire, so the boot counts as handed over (booted). */
+ * what it does next (HTTP, iSCSI, a local disk) is not on this wire: handed over, not booted. */
 static void diag_boot_program(struct diag_ctx *x)
 {
 	const struct client_attempt *a = x->a;
-	x->r->verdict = DIAG_BOOTED;
+	x->r->verdict = DIAG_HANDED_OVER;
 	struct diag_finding *f =
 	    diag_add(x, DIAG_CODE_BOOT_PROGRAM_LOADED, DIAG_SEV_INFO, CLIENT_ST_TFTP_FW);
 	const struct client_file *boot = NULL;
@@ -25,11 +25,14 @@ static void diag_boot_program(struct diag_ctx *x)
 	if (f && boot) {
 		diag_summary(
 		    f,
-		    "the boot file %s%s was served (%u file%s in all); netboot-trace "
-		    "cannot follow the boot program past TFTP without a kernel DHCP or NFS",
+		    "boot program loaded; the rest is not visible here: the boot file %s%s was "
+		    "served (%u file%s in all), and whatever it fetched next (HTTP, iSCSI, a "
+		    "disk) did not pass this capture point as DHCP, TFTP or NFS",
 		    boot->name,
 		    strcmp(boot->name, a->fw.bootfile) == 0 ? " named in option 67" : "", served,
 		    served == 1 ? "" : "s");
+		diag_hint(f, "to judge such clients in CI by what this capture point can see, use "
+		             "--expect tftp (exit 0 once the boot program is loaded)");
 		diag_evidence(f, boot->done);
 		diag_evidence(f, x->last_done->done);
 	}

@@ -28,7 +28,7 @@ void diag_note_optional(struct diag_ctx *x)
 {
 	char names[DIAG_TEXT_MAX / 2] = "";
 	size_t used = 0;
-	unsigned n = 0;
+	unsigned n = 0, listed = 0;
 	struct client_mark seen[DIAG_EVIDENCE_MAX]; /* each file's own "not found", in order */
 	for (uint32_t i = 0; i < x->a->nfiles; i++) {
 		const struct client_file *f = &x->a->files[i];
@@ -38,19 +38,35 @@ void diag_note_optional(struct diag_ctx *x)
 		if (n < DIAG_EVIDENCE_MAX)
 			seen[n] = f->error;
 		n++;
+		/* Whole names only: one that does not fit ends the list ("and N more"). */
+		if (listed < n - 1)
+			continue;
 		int w =
 		    snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", f->name);
-		if (w > 0 && (size_t)w < sizeof(names) - used)
+		if (w > 0 && (size_t)w < sizeof(names) - used - sizeof(" and 9999 more")) {
 			used += (size_t)w;
+			listed++;
+		} else {
+			names[used] = '\0';
+		}
 	}
+	if (listed < n)
+		snprintf(names + used, sizeof(names) - used, " and %u more", n - listed);
 	/* None missing: no finding, and the writers below skip a NULL one. */
 	struct diag_finding *f =
 	    n ? diag_add(x, DIAG_CODE_OPTIONAL_FILE_MISSING, DIAG_SEV_INFO, CLIENT_ST_TFTP_FW)
 	      : NULL;
-	diag_summary(f,
-	             "not found, which is normal (optional probes: signatures, recovery and "
-	             "EEPROM updates, overlay map): %s",
-	             names);
+	if (client_model_is_pi(x->c->model))
+		diag_summary(f,
+		             "not found, which is normal (optional probes: signatures, recovery "
+		             "and EEPROM updates, overlay map): %s",
+		             names);
+	else
+		diag_summary(f,
+		             "not found, which is normal (the loader tries its configuration names "
+		             "from the most specific to the most general and takes the first one "
+		             "found): %s",
+		             names);
 	for (unsigned i = 0; i < n && i < DIAG_EVIDENCE_MAX; i++)
 		diag_evidence(f, seen[i]);
 }

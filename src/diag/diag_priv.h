@@ -133,12 +133,15 @@ bool diag_rule_nfs(struct diag_ctx *x);
 void diag_cannot_tell(struct diag_ctx *x, enum diag_code capture_code, const char *because);
 /* RRQs but no TFTP reply at all while the client went on as if it got them: a port filter. */
 bool diag_filtered(const struct diag_ctx *x);
+/* The boot went past a stage whose unicast the capture lacks (a router's switched ports). */
+bool diag_unicast_blind(const struct diag_ctx *x, char *why, size_t size);
 /* A wait for traffic the capture may simply not hold (a filter that drops it): the wait is
  * suspect, so diag_blind() can say "cannot tell" instead of "waiting". */
 enum diag_proof diag_proof_of_silence(const struct diag_ctx *x);
 /* After the stall rules: a stall the capture itself may explain becomes cannot-tell. */
 void diag_blind(struct diag_ctx *x);
 void diag_note_filter(struct diag_ctx *x);
+void diag_note_unicast_blind(struct diag_ctx *x);
 void diag_note_mid_boot(struct diag_ctx *x);
 
 /* ---- notes: warnings and information that do not stop a boot (diag_notes.c) ---- */

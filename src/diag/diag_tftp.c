@@ -169,6 +169,26 @@ static void diag_junk_text(const struct diag_ctx *x, const char *name, char *out
 
 /* The server's "file not found" for a file the boot needs names the file and its folder;
  * any other ERROR (or the client's own) is tftp-error with its text. */
+/* How many configuration probes were missed before l, the end of a loader's probe chain
+ * (pxelinux.cfg/default, grub.cfg); 0 when l is no such end. */
+static unsigned diag_chain_probes(const struct diag_ctx *x, const struct client_file *l)
+{
+	unsigned n = 0;
+	char dir[TFTP_FILE_MAX], gdir[TFTP_FILE_MAX];
+	if (!client_file_chain_end(l->name))
+		return 0;
+	diag_folder(l->name, dir, sizeof(dir));
+	for (uint32_t i = 0; i < x->a->nfiles; i++) {
+		const struct client_file *g = &x->a->files[i];
+		if (g == l || g->state != CLIENT_FILE_ERROR || g->err_code != TFTP_ERR_NOTFOUND ||
+		    g->error.frame > l->error.frame || !client_file_optional(g->name))
+			continue;
+		diag_folder(g->name, gdir, sizeof(gdir));
+		n += strcmp(dir, gdir) == 0; /* the chain's own folder: not boot.scr.uimg */
+	}
+	return n;
+}
+
 static void diag_file_error(struct diag_ctx *x, const struct client_file *l)
 {
 	char dir[TFTP_FILE_MAX];
@@ -183,7 +203,22 @@ static void diag_file_error(struct diag_ctx *x, const struct client_file *l)
 		             "%s asked for %s and the server answered \"%s\"; nothing was "
 		             "served after it%s",
 		             diag_who(x, l->stage), l->name, l->err_msg, junk);
-		if (junk[0])
+		unsigned probes = diag_chain_probes(x, l);
+		if (probes && !junk[0]) {
+			f->detail = "probe-chain-empty";
+			diag_summary(
+			    f,
+			    "%s tried %u configuration names and found none: the last, %s, "
+			    "was answered \"%s\" too, so it has nothing to boot",
+			    diag_who(x, l->stage), probes + 1, l->name, l->err_msg);
+		}
+		if (probes && !junk[0])
+			diag_hint(
+			    f,
+			    "create <tftp-root>/%s (for every machine) or one of the more "
+			    "specific names it tried for this one (see optional-file-missing)",
+			    l->name);
+		else if (junk[0])
 			diag_hint(
 			    f,
 			    "send the boot file name so that the client finds its end: option 67 "

@@ -262,8 +262,8 @@ static const struct diag_rule diag_stall_rules[] = {
 
 /* After the verdict: what does not stop a boot, and what the capture itself shows. */
 static void (*const diag_note_rules[])(struct diag_ctx *) = {
-    diag_note_mid_boot, diag_note_filter, diag_note_root_folder, diag_note_optional,
-    diag_note_dhcp,     diag_note_tftp,   diag_note_nfs,
+    diag_note_mid_boot, diag_note_filter, diag_note_unicast_blind, diag_note_root_folder,
+    diag_note_optional, diag_note_dhcp,   diag_note_tftp,          diag_note_nfs,
 };
 
 /* ---- public ---- */
@@ -422,10 +422,9 @@ void diag_client(const struct client *c, const struct client_capture *cap,
 
 /* The verdict's names (the screen shows the state instead, diag_state_short). */
 static const struct name_pair diag_verdicts[] = {
-    [DIAG_IN_PROGRESS] = {"in-progress", NULL},
-    [DIAG_BOOTED] = {"booted", NULL},
-    [DIAG_STALLED] = {"stalled", NULL},
-    [DIAG_UNKNOWN] = {"unknown", NULL},
+    [DIAG_IN_PROGRESS] = {"in-progress", NULL}, [DIAG_BOOTED] = {"booted", NULL},
+    [DIAG_STALLED] = {"stalled", NULL},         [DIAG_UNKNOWN] = {"unknown", NULL},
+    [DIAG_HANDED_OVER] = {"handed-over", NULL},
 };
 
 const char *diag_verdict_name(enum diag_verdict v)
@@ -434,9 +433,12 @@ const char *diag_verdict_name(enum diag_verdict v)
 }
 
 static const struct name_pair diag_states[] = {
-    [DIAG_STATE_WAITING] = {"waiting", "waiting"}, [DIAG_STATE_SUSPECT] = {"suspect", "suspect"},
-    [DIAG_STATE_BOOTED] = {"booted", "booted"},    [DIAG_STATE_STALLED] = {"stalled", "STALLED"},
+    [DIAG_STATE_WAITING] = {"waiting", "waiting"},
+    [DIAG_STATE_SUSPECT] = {"suspect", "suspect"},
+    [DIAG_STATE_BOOTED] = {"booted", "booted"},
+    [DIAG_STATE_STALLED] = {"stalled", "STALLED"},
     [DIAG_STATE_UNKNOWN] = {"unknown", "unknown"},
+    [DIAG_STATE_HANDED_OVER] = {"handed-over", "handed"},
 };
 
 enum diag_state diag_state_of(const struct diag_result *r)
@@ -448,6 +450,8 @@ enum diag_state diag_state_of(const struct diag_result *r)
 		return DIAG_STATE_STALLED;
 	case DIAG_UNKNOWN:
 		return DIAG_STATE_UNKNOWN;
+	case DIAG_HANDED_OVER:
+		return DIAG_STATE_HANDED_OVER;
 	case DIAG_IN_PROGRESS:
 		break;
 	}

@@ -70,7 +70,8 @@ static bool outcome_met(const struct client_attempt *a, const struct diag_result
 			return true;
 		/* fall through */
 	case OUTCOME_EXPECT_KERNEL:
-		return r->reached >= CLIENT_ST_KERNEL_DHCP;
+		/* handed-over: the boot program loaded, nothing later is on the wire */
+		return r->verdict != DIAG_HANDED_OVER && r->reached >= CLIENT_ST_KERNEL_DHCP;
 	case OUTCOME_EXPECT_BOOTED:
 		break;
 	}

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "client_priv.h"
+#include "pxe.h"
 #include "nbt/hosts.h"
 #include "nbt/xalloc.h"
 #include "nbt/names.h"
@@ -30,6 +31,7 @@ static const struct name_pair client_models[] = {
     [CLIENT_MODEL_IPXE] = {"iPXE", "iPXE"},
     [CLIENT_MODEL_PXE] = {"PXE (BIOS)", "PXE"},
     [CLIENT_MODEL_PXE_EFI] = {"PXE (UEFI)", "PXE-EFI"},
+    [CLIENT_MODEL_UBOOT] = {"U-Boot", "U-Boot"},
 };
 
 static const struct name_pair client_file_states[] = {
@@ -104,7 +106,12 @@ enum client_stage client_file_stage(const char *name)
 
 bool client_file_optional(const char *name)
 {
-	return pi_file_optional(name);
+	return pi_file_optional(name) || pxe_file_optional(name);
+}
+
+bool client_file_chain_end(const char *name)
+{
+	return pxe_file_chain_end(name);
 }
 
 void client_copy(char *dst, size_t size, const char *src)

@@ -7,6 +7,7 @@
 #include "nbt/fmt.h"
 #include "nbt/proto/dhcp.h"
 #include "pi.h"
+#include "pxe.h"
 
 static bool client_dhcp_memfind(const uint8_t *p, size_t len, const char *needle)
 {
@@ -37,8 +38,12 @@ static void client_dhcp_set_model(struct client *c, enum client_model m)
 {
 	if (m == CLIENT_MODEL_UNKNOWN || c->model == m)
 		return;
+	/* U-Boot's own EFI step asks as "PXEClient:Arch:00011" (bootcmd_dhcp of
+	 * config_distro_bootcmd.h): its U-Boot fingerprint is the more specific one. */
+	bool pxe = c->model == CLIENT_MODEL_PXE || c->model == CLIENT_MODEL_PXE_EFI;
 	bool vague = c->model == CLIENT_MODEL_UNKNOWN || c->model == CLIENT_MODEL_PI ||
-	             (m == CLIENT_MODEL_IPXE && !client_model_is_pi(c->model));
+	             (m == CLIENT_MODEL_IPXE && !client_model_is_pi(c->model)) ||
+	             (m == CLIENT_MODEL_UBOOT && pxe);
 	if (vague)
 		c->model = m;
 }
@@ -49,7 +54,9 @@ static void client_dhcp_identify(struct client_table *t, struct client *c, const
 	bool ipxe = client_dhcp_is_ipxe(d);
 	enum client_model m;
 	bool pi97 = pi_dhcp_identify(c, d, ipxe, &m);
-	if (m == CLIENT_MODEL_UNKNOWN && (client_dhcp_vendor_is(d, DHCP_PXE_CLASS) || ipxe)) {
+	if (m == CLIENT_MODEL_UNKNOWN && pxe_dhcp_is_uboot(d))
+		m = CLIENT_MODEL_UBOOT;
+	else if (m == CLIENT_MODEL_UNKNOWN && (client_dhcp_vendor_is(d, DHCP_PXE_CLASS) || ipxe)) {
 		if (ipxe)
 			m = CLIENT_MODEL_IPXE;
 		else if (d->has_arch && d->arch >= DHCP_ARCH_EFI_IA32)

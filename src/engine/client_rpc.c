@@ -251,6 +251,14 @@ static struct client *client_rpc_client(struct client_table *t, const struct nbt
 		client_bind(t, ip, ev->src_mac);
 		return c;
 	}
+	/* A Raspberry Pi calling portmap/MOUNT/NFS in a capture that began after its DHCP: a Pi
+	 * whose boot is under way (its NFS root in use), reported with what the capture shows
+	 * (the attempt starts mid-boot). Any other machine's NFS is not a sign of a boot. */
+	if (ev->has_mac && !r->is_reply && client_is_pi_oui(ev->src_mac) &&
+	    (c = client_add(t, ev->src_mac, ip)) != NULL) {
+		client_bind(t, ip, ev->src_mac);
+		return c;
+	}
 	return NULL; /* NFS of a machine whose boot was not seen: not a booting client */
 }
 

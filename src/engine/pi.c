@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "client_priv.h"
+#include "filename.h"
 #include "nbt/fmt.h"
 #include "nbt/hosts.h"
 #include "nbt/proto/dhcp.h"
@@ -142,37 +143,15 @@ void pi_learn_prefix(struct client_table *t, struct client *c, const char *name)
 
 /* ---- TFTP files ---- */
 
-static const char *pi_basename(const char *name)
-{
-	const char *s = strrchr(name, '/');
-	return s ? s + 1 : name;
-}
-
-/* Case-insensitive prefix test; prefix is lower case. */
-static bool pi_starts(const char *s, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	for (size_t i = 0; i < n; i++)
-		if (tolower((unsigned char)s[i]) != prefix[i])
-			return false;
-	return true;
-}
-
-static bool pi_ends(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && pi_starts(s + n - m, suffix);
-}
-
 void pi_model_from_file(struct client *c, const char *name)
 {
-	const char *b = pi_basename(name);
+	const char *b = filename_base(name);
 	if (c->model != CLIENT_MODEL_PI &&
 	    !(c->model == CLIENT_MODEL_UNKNOWN && c->has_mac && pi_is_oui(c->mac)))
 		return;
 	/* start4/fixup4 and the BCM2711 device tree are the Pi 4's, BCM2712 the Pi 5's; only the
 	 * Pi 3 ROM asks for bootcode.bin (PI-NETBOOT.md s3). */
-	if (pi_starts(b, "start4") || pi_starts(b, "fixup4") || strstr(b, "bcm2711"))
+	if (filename_starts(b, "start4") || filename_starts(b, "fixup4") || strstr(b, "bcm2711"))
 		c->model = CLIENT_MODEL_PI4;
 	else if (strstr(b, "2712"))
 		c->model = CLIENT_MODEL_PI5;
@@ -182,12 +161,13 @@ void pi_model_from_file(struct client *c, const char *name)
 
 enum client_stage pi_file_stage(const char *name)
 {
-	const char *b = pi_basename(name);
-	if (strstr(name, "overlays/") || pi_ends(b, ".dtb") || pi_ends(b, ".dtbo"))
+	const char *b = filename_base(name);
+	if (strstr(name, "overlays/") || filename_ends(b, ".dtb") || filename_ends(b, ".dtbo"))
 		return CLIENT_ST_TFTP_KERNEL;
-	if ((pi_starts(b, "kernel") && pi_ends(b, ".img")) || pi_starts(b, "vmlinuz") ||
-	    pi_starts(b, "zimage") || strcmp(b, "Image") == 0 || pi_starts(b, "initrd") ||
-	    pi_starts(b, "initramfs") || pi_starts(b, "cmdline.txt"))
+	if ((filename_starts(b, "kernel") && filename_ends(b, ".img")) ||
+	    filename_starts(b, "vmlinuz") || filename_starts(b, "zimage") ||
+	    strcmp(b, "Image") == 0 || filename_starts(b, "initrd") ||
+	    filename_starts(b, "initramfs") || filename_starts(b, "cmdline.txt"))
 		return CLIENT_ST_TFTP_KERNEL;
 	return CLIENT_ST_TFTP_FW;
 }
@@ -200,9 +180,9 @@ bool pi_file_optional(const char *name)
 	                                       "recover4.elf",    "pieeprom.",    "vl805.",
 	                                       "autoboot.txt",    "bootcode.sig", "recovery.sig",
 	                                       "overlay_map.dtb", "dt-blob.bin",  "bootcfg.txt"};
-	const char *b = pi_basename(name);
+	const char *b = filename_base(name);
 	for (size_t i = 0; i < sizeof(optional) / sizeof(optional[0]); i++)
-		if (pi_starts(b, optional[i]))
+		if (filename_starts(b, optional[i]))
 			return true;
 	return false;
 }

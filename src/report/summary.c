@@ -20,8 +20,9 @@ static void summary_color_on(const struct summary_ctx *s, const char *what)
 	static const struct {
 		const char *name, *sgr;
 	} map[] = {
-	    {"booted", "1;32"}, {"stalled", "1;31"}, {"stall", "1;31"}, {"in-progress", "1;33"},
-	    {"suspect", "33"},  {"unknown", "1;35"}, {"warning", "33"}, {"capture", "35"},
+	    {"booted", "1;32"},      {"stalled", "1;31"}, {"stall", "1;31"},
+	    {"in-progress", "1;33"}, {"suspect", "33"},   {"unknown", "1;35"},
+	    {"handed-over", "36"},   {"warning", "33"},   {"capture", "35"},
 	};
 	if (!s->color)
 		return;

@@ -39,6 +39,7 @@ static void view_segments(struct ui_row *row, const struct client_attempt *a,
 	const struct diag_finding *p = r->primary >= 0 ? &r->f[r->primary] : NULL;
 	switch (r->verdict) {
 	case DIAG_BOOTED:
+	case DIAG_HANDED_OVER: /* what the wire shows is done; the rest is out of sight */
 		row->seg[cur] = UI_SEG_DONE;
 		break;
 	case DIAG_STALLED: {
@@ -92,12 +93,10 @@ static int view_rank(const struct ui_row *r)
 {
 	if (!r->has_attempt)
 		return 4;
-	static const int rank[] = {[DIAG_STATE_STALLED] = 0,
-	                           [DIAG_STATE_UNKNOWN] = 1,
-	                           [DIAG_STATE_SUSPECT] = 2,
-	                           [DIAG_STATE_WAITING] = 3,
-	                           [DIAG_STATE_BOOTED] = 5};
-	return (unsigned)r->state <= DIAG_STATE_UNKNOWN ? rank[r->state] : 6;
+	static const int rank[] = {
+	    [DIAG_STATE_STALLED] = 0, [DIAG_STATE_UNKNOWN] = 1,     [DIAG_STATE_SUSPECT] = 2,
+	    [DIAG_STATE_WAITING] = 3, [DIAG_STATE_HANDED_OVER] = 4, [DIAG_STATE_BOOTED] = 5};
+	return (unsigned)r->state <= DIAG_STATE_HANDED_OVER ? rank[r->state] : 6;
 }
 
 static int view_cmp_state(const void *pa, const void *pb)
@@ -265,12 +264,11 @@ static enum ui_color view_verdict_color(const struct ui_row *r)
 	if (!r->has_attempt)
 		return UI_C_NORMAL;
 	/* Waiting is neutral; suspect is the warning colour, distinct from a stall's red. */
-	static const enum ui_color c[] = {[DIAG_STATE_WAITING] = UI_C_NORMAL,
-	                                  [DIAG_STATE_SUSPECT] = UI_C_PROGRESS,
-	                                  [DIAG_STATE_BOOTED] = UI_C_DONE,
-	                                  [DIAG_STATE_STALLED] = UI_C_STALL,
-	                                  [DIAG_STATE_UNKNOWN] = UI_C_UNKNOWN};
-	return (unsigned)r->state <= DIAG_STATE_UNKNOWN ? c[r->state] : UI_C_NORMAL;
+	static const enum ui_color c[] = {
+	    [DIAG_STATE_WAITING] = UI_C_NORMAL,  [DIAG_STATE_SUSPECT] = UI_C_PROGRESS,
+	    [DIAG_STATE_BOOTED] = UI_C_DONE,     [DIAG_STATE_STALLED] = UI_C_STALL,
+	    [DIAG_STATE_UNKNOWN] = UI_C_UNKNOWN, [DIAG_STATE_HANDED_OVER] = UI_C_NORMAL};
+	return (unsigned)r->state <= DIAG_STATE_HANDED_OVER ? c[r->state] : UI_C_NORMAL;
 }
 
 void view_clients_draw_row(void *ctx, const struct panel *p, int i, int y, bool selected)

@@ -136,6 +136,9 @@ void view_detail_build(struct ui *u, const struct ui_row *r)
 			            client_stage_name(d->wait_stage), age);
 		} else if (d->verdict == DIAG_BOOTED)
 			ui_line_add(u->dl, &u->ndl, UI_C_DONE, "booted: no stall found");
+		else if (d->verdict == DIAG_HANDED_OVER)
+			ui_line_add(u->dl, &u->ndl, UI_C_NORMAL,
+			            "boot program loaded; the rest is not visible here");
 		for (uint8_t i = 0; i < d->n; i++)
 			if ((int)i != d->primary)
 				view_dt_finding(u, &d->f[i], t0, w);

@@ -73,6 +73,18 @@ lab_wait() {
 	return $rc
 }
 
+# lab_wait_for PID FILE REGEX SECONDS: true once FILE matches REGEX (grep -E); false when PID
+# exits or SECONDS pass first (a QEMU guest driven through its log).
+lab_wait_for() {
+	local pid=$1 file=$2 re=$3 i
+	for i in $(seq 1 $(($4 * 2))); do
+		grep -Eq "$re" "$file" 2>/dev/null && return 0
+		kill -0 "$pid" 2>/dev/null || return 1
+		sleep 0.5
+	done
+	return 1
+}
+
 lab_kill_pid() {
 	local pid=$1 i
 	kill -0 "$pid" 2>/dev/null || return 0

@@ -591,6 +591,46 @@ chk_pi4_beside_laptop() {
 	expect "$f" 'mount.procedure_v3 == 1 && mount.status == 0' 1
 }
 
+scn_register pi4-router-blind "pi4-router-blind.pcap" \
+	"A clean Pi 4 boot (pisim, NFSv3 root) as a home router captures it when its LAN ports are switched in hardware: DHCP is the router's own (dnsmasq, option 66 = 10.99.0.2), the files and the root come from a server at 10.99.0.2 behind the switch, and the capture (tcpdump filter 'ether broadcast or ether multicast or udp port 67 or udp port 68') holds only broadcasts and the router's DHCP: the Pi's ARP requests, both DHCP exchanges, and none of the unicast ARP replies, TFTP or NFS. Published: raspberrypi/firmware#941 (a capture lacking replies that must have come, 'otherwise the TFTP wouldn't have started', and the maintainer asking for a capture without a filter) and #764 (a dump taken on the router itself)."
+scn_pi4_router_blind() {
+	tree_pi4
+	nfs_pi
+	lab_alias 10.99.0.2
+	lab_dnsmasq main --enable-tftp --tftp-root=/srv/tftp \
+		'--pxe-service=0,"Raspberry Pi Boot"' --dhcp-option=66,10.99.0.2
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-router-blind.pcap" \
+		'ether broadcast or ether multicast or udp port 67 or udp port 68'
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --nfs-root "10.99.0.2:/srv/nfs/pi" --nfs-version 3 ||
+		die "pisim failed on a clean boot"
+	lab_capture_stop
+}
+chk_pi4_router_blind() {
+	expect "$1" "$F_PI_DISCOVER" 1
+	expect "$1" "$F_ACK" 2
+	expect "$1" 'arp.opcode == 1 && arp.dst.proto_ipv4 == 10.99.0.2' 2
+	expect "$1" 'arp.opcode == 2' 0 0
+	expect "$1" 'tftp || rpc' 0 0
+}
+
+scn_register pi4-capture-starts-in-nfs "pi4-capture-starts-in-nfs.pcap" \
+	"A clean Pi 4 NFSv3 boot (pisim, nfs-ganesha) whose capture begins only once the root is in use, as when tcpdump is started after the Pi was powered on: the pi4-clean-nfs3 boot, captured whole, then cut by editcap from its first NFS frame on, so the capture holds only the Pi's NFS calls and replies (and a later portmap/MOUNT). The Pi must still be reported, as seen from the middle of its boot."
+scn_pi4_capture_starts_in_nfs() {
+	local whole=$LAB_TMP/whole.pcap first
+	lab_need editcap
+	boot_pi4_clean "$whole"
+	first=$(tshark -r "$whole" -Y nfs -T fields -e frame.number 2>/dev/null | head -n 1)
+	[ -n "$first" ] || die "no NFS frame in the boot"
+	editcap -r "$whole" "$CAP/pi4-capture-starts-in-nfs.pcap" "$first-1000000" || die "editcap failed"
+}
+chk_pi4_capture_starts_in_nfs() {
+	expect "$1" 'frame.number == 1 && nfs' 1 1
+	expect "$1" 'dhcp || tftp' 0 0
+	expect "$1" 'nfs && rpc.msgtyp == 1' 1
+}
+
 scn_register pi4-tftp-wrong-source "pi4-tftp-wrong-source.pcap" \
 	"DHCP and TFTP from dnsmasq (option 66 = 10.99.0.1), but the server's transfer datagrams leave from 10.99.0.9 (an nftables source NAT rule on the server, as a multi-homed server or a router's NAT would send them): the Pi (pisim) drops each OACK from the unknown address and asks again until it gives up. The capture goes on 4 s after, with background mDNS and ARP from the server."
 scn_pi4_tftp_wrong_source() {
@@ -922,7 +962,7 @@ chk_multi_pi() {
 scn_register ipxe-pxe-boot "ipxe-pxe-boot.pcap" \
 	"QEMU (TCG) with the Debian iPXE ROM (pxe-e1000.rom) network-boots: iPXE DHCP (option 60 PXEClient, option 175) with dnsmasq, then TFTP of the boot file from option 67 (boot.ipxe, an iPXE script that fetches hello.txt)."
 scn_ipxe_pxe_boot() {
-	local rom=/usr/lib/ipxe/qemu/pxe-e1000.rom i done=0
+	local rom=/usr/lib/ipxe/qemu/pxe-e1000.rom done=0
 	lab_need qemu-system-x86_64
 	[ -f "$rom" ] || die "missing $rom (package ipxe-qemu)"
 	mkdir -p "$LAB_TMP/srv/tftp"
@@ -942,14 +982,7 @@ scn_ipxe_pxe_boot() {
 	local qpid=$!
 	lab_track $qpid
 	# Done when dnsmasq has sent the second file (the script ran), or after 90 s.
-	for i in $(seq 1 180); do
-		if grep -q 'sent .*hello.txt' "$LAB_TMP/log/dnsmasq-main.log" 2>/dev/null; then
-			done=1
-			break
-		fi
-		kill -0 $qpid 2>/dev/null || break
-		sleep 0.5
-	done
+	lab_wait_for $qpid "$LAB_TMP/log/dnsmasq-main.log" 'sent .*hello.txt' 90 && done=1
 	sleep 1
 	lab_kill_pid $qpid
 	lab_capture_stop
@@ -960,6 +993,67 @@ chk_ipxe_pxe_boot() {
 	expect "$1" "$F_ACK && dhcp.option.bootfile_name == \"boot.ipxe\"" 1
 	expect "$1" "$F_RRQ && tftp.source_file == \"boot.ipxe\"" 1
 	expect "$1" "$F_RRQ && tftp.source_file == \"hello.txt\"" 1
+}
+
+# ------------------------------------------------------------------------------------------
+scn_register uboot-pxe-chain "uboot-pxe-chain.pcap" \
+	"QEMU (TCG, virt arm64) runs Debian's U-Boot (u-boot-qemu, qemu_arm64) with no disk: its distro boot falls to the network. DHCP (vendor class U-Boot.armv8, arch 22) with dnsmasq, boot.scr.uimg not found, then the pxelinux probe chain of 'pxe get' (pxelinux.cfg/<uuid>, 01-<mac>, the address in hex cut one digit at a time, default-arm, default) until pxelinux.cfg/default is found; U-Boot 2023.01 sends 52:52:52:52:52:52 on this virtio-net, not the MAC QEMU was given, then the kernel it names (a dummy Image U-Boot refuses to start). Published: armbian/build PR #3444 and Xilinx issue 99 show the same chain from real boards."
+# boot_uboot CAPTURE WAIT_FOR: QEMU (virt arm64) runs Debian's U-Boot from dnsmasq's TFTP root
+# (prepared by the caller) until dnsmasq's log shows WAIT_FOR (a regex), captured into CAPTURE.
+# The console is a FIFO: once the distro boot has given up (its DHCP script and EFI attempts),
+# the prompt gets 'pxe get; pxe boot', as a board whose boot_targets list pxe would run it.
+boot_uboot() {
+	local cap=$1 want=$2 fw=/usr/lib/u-boot/qemu_arm64/u-boot.bin done=0
+	lab_need qemu-system-aarch64
+	[ -f "$fw" ] || die "missing $fw (package u-boot-qemu)"
+	lab_dnsmasq main --enable-tftp --tftp-root=/srv/tftp
+	lab_ns "$LAB_SRV" ip tuntap add tap0 mode tap || die "cannot create a tap device"
+	lab_ns "$LAB_SRV" ip link set tap0 master br0
+	lab_ns "$LAB_SRV" ip link set tap0 up
+	lab_capture_start "$cap"
+	mkfifo "$LAB_TMP/uboot.in" || die mkfifo
+	ip netns exec "$LAB_SRV" qemu-system-aarch64 -machine virt,accel=tcg -cpu cortex-a57 -m 256 \
+		-nodefaults -no-user-config -display none -serial stdio \
+		-bios "$fw" -netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
+		-device "virtio-net-pci,netdev=n0,mac=52:54:00:12:34:57" \
+		<"$LAB_TMP/uboot.in" >"$LAB_TMP/log/qemu.serial" 2>&1 &
+	local qpid=$!
+	lab_track $qpid
+	exec 7>"$LAB_TMP/uboot.in"
+	lab_wait_for $qpid "$LAB_TMP/log/qemu.serial" '=> *$' 120
+	printf 'pxe get; pxe boot\r' >&7
+	lab_wait_for $qpid "$LAB_TMP/log/dnsmasq-main.log" "$want" 120 && done=1
+	sleep 2
+	exec 7>&-
+	lab_kill_pid $qpid
+	lab_capture_stop
+	[ "$done" = 1 ] || die "U-Boot did not get as far as '$want': $(tail -3 "$LAB_TMP/log/dnsmasq-main.log") $(tail -5 "$LAB_TMP/log/qemu.serial")"
+}
+scn_uboot_pxe_chain() {
+	mkdir -p "$LAB_TMP/srv/tftp/pxelinux.cfg"
+	printf 'default nbt\nlabel nbt\n  kernel Image\n  append root=/dev/nfs ip=dhcp\n' \
+		>"$LAB_TMP/srv/tftp/pxelinux.cfg/default"
+	lab_fake_file "$LAB_TMP/srv/tftp/Image" 4000
+	boot_uboot "$CAP/uboot-pxe-chain.pcap" 'sent .*/Image'
+}
+chk_uboot_pxe_chain() {
+	expect "$1" "$F_DISCOVER && dhcp.option.vendor_class_id contains \"U-Boot\"" 1
+	expect "$1" "$F_RRQ && tftp.source_file contains \"pxelinux.cfg/01-\"" 1
+	expect "$1" "$F_RRQ && tftp.source_file == \"pxelinux.cfg/default\"" 1
+	expect "$1" "$F_RRQ && tftp.source_file == \"Image\"" 1
+}
+
+scn_register uboot-pxe-nothing-found "uboot-pxe-nothing-found.pcap" \
+	"The uboot-pxe-chain boot with an empty pxelinux.cfg/ folder on the server: U-Boot's 'pxe get' walks the whole probe chain down to pxelinux.cfg/default and finds nothing, so it has no kernel to load. Published: the same ending in armbian/build PR #3444 (TFTP error on pxelinux.cfg/default) and armbian/build#2541."
+scn_uboot_pxe_nothing_found() {
+	mkdir -p "$LAB_TMP/srv/tftp/pxelinux.cfg"
+	boot_uboot "$CAP/uboot-pxe-nothing-found.pcap" 'pxelinux.cfg/default not found'
+}
+chk_uboot_pxe_nothing_found() {
+	expect "$1" "$F_DISCOVER && dhcp.option.vendor_class_id contains \"U-Boot\"" 1
+	expect "$1" "$F_RRQ && tftp.source_file == \"pxelinux.cfg/default\"" 1
+	expect "$1" 'tftp.opcode == 5 && tftp.error.code == 1' 10
+	expect "$1" 'tftp.opcode == 3' 0 0
 }
 
 # ------------------------------------------------------------------------------------------

@@ -23,9 +23,16 @@ want() {
 }
 # Default (--expect booted): the verdict of every capture decides.
 for c in pi4-clean-nfs3.pcap pi4-clean-nfs3.pcapng pi4-clean-nfs4.pcap pi3-clean.pcap \
-	pi5-clean.pcap multi-pi-interleaved.pcap ipxe-pxe-boot.pcap pi4-clean-nfs3-vlan10.pcap; do
+	pi5-clean.pcap multi-pi-interleaved.pcap pi4-clean-nfs3-vlan10.pcap; do
 	want 0 -r "$C/$c" $T
 done
+# handed-over (iPXE loaded its script; the rest is off this wire): tftp, not booted or kernel.
+want 1 -r "$C/ipxe-pxe-boot.pcap" $T
+want 0 -r "$C/ipxe-pxe-boot.pcap" $T --expect tftp
+want 1 -r "$C/ipxe-pxe-boot.pcap" $T --expect kernel
+# unknown (a router capture blind to the unicast) and a probe chain that found nothing give 1.
+want 1 -r "$C/pi4-router-blind.pcap" $T
+want 1 -r "$C/uboot-pxe-nothing-found.pcap" $T
 for c in pi4-dtb-missing.pcap pi4-dhcp-nak.pcap pi4-dhcp-no-ack.pcap pi4-no-dhcp-server.pcap pi4-offer-no-opt43.pcap \
 	pi4-nfs-export-denied.pcap pi4-tftp-silent.pcap pi4-transfer-stops-midfile.pcap \
 	pi4-transfer-abandoned.pcap; do

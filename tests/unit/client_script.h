@@ -37,6 +37,7 @@ static uint16_t sc_dhcp_flags;
 static uint32_t sc_dhcp_relay; /* giaddr of the replies below (0: none); the relay sends them */
 static uint32_t sc_dhcp_mask;  /* option 1 of the replies below (0: none) */
 static uint8_t sc_dhcp_opt43;  /* bytes of an option 43 without the Pi menu (0: none) */
+static const char *sc_dhcp_bootfile;      /* option 67 of the replies below (NULL: none) */
 /* DHCP_F_* of the replies built below */ /* server id of the replies built below */
 
 static inline struct sc *sc_new(void)
@@ -90,7 +91,17 @@ static inline struct nbt_event *sc_ev(enum nbt_ev_type type)
 
 /* SC_KERNEL: Linux ip=dhcp (asks for the root path, 17); SC_LAPTOP: a desktop's DHCP;
  * SC_LOADER: a boot loader asking for a TFTP server and boot file (66, 67). */
-enum sc_kind { SC_PI4, SC_PI3, SC_PXE, SC_IPXE, SC_KERNEL, SC_KLIBC, SC_LAPTOP, SC_LOADER };
+enum sc_kind {
+	SC_PI4,
+	SC_PI3,
+	SC_PXE,
+	SC_IPXE,
+	SC_KERNEL,
+	SC_KLIBC,
+	SC_LAPTOP,
+	SC_LOADER,
+	SC_UBOOT
+};
 
 /* A client DHCP message: firmware (Pi 4 with option 97, Pi 3, PXE ROM) or kernel. */
 static inline uint64_t sc_dhcp_req(struct sc *s, double sec, const uint8_t mac[6], uint8_t type,
@@ -124,6 +135,10 @@ static inline uint64_t sc_dhcp_req(struct sc *s, double sec, const uint8_t mac[6
 		d->present[175 >> 3] |= (uint8_t)(1u << (175 & 7));
 	} else if (k == SC_KLIBC) {
 		sc_str(&d->vendor, "Linux ipconfig");
+	} else if (k == SC_UBOOT) {
+		sc_str(&d->vendor, "U-Boot.armv8"); /* the lab's qemu_arm64 U-Boot */
+		d->has_arch = true;
+		d->arch = 22;
 	} else if (k == SC_KERNEL || k == SC_LAPTOP) {
 		/* PI-NETBOOT.md s1: the kernel's list; a laptop's (dhclient-like) lacks 17. */
 		static const uint8_t kernel[] = {1, 3, 6, 12, 15, 17, 26, 40, 42};
@@ -167,6 +182,8 @@ static inline uint64_t sc_dhcp_rep(struct sc *s, double sec, const uint8_t mac[6
 	d->flags_nbt = sc_dhcp_flags;
 	if (opt66)
 		sc_str(&d->tftp_name, opt66);
+	if (sc_dhcp_bootfile)
+		sc_str(&d->bootfile, sc_dhcp_bootfile);
 	d->rpi_boot = rpi;
 	d->has_opt43 = rpi || sc_dhcp_opt43;
 	d->opt43_len = rpi ? 0 : sc_dhcp_opt43;

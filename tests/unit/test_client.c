@@ -88,6 +88,19 @@ static void test_models(void **state)
 	assert_true(client_is_pi_oui(MAC_PI3A));
 	assert_false(client_is_pi_oui(MAC_PC));
 	assert_string_equal(client_model_name(CLIENT_MODEL_PI4), "Raspberry Pi 4");
+	/* U-Boot by its option 60; its own EFI step's "PXEClient" DHCP does not make it a UEFI
+	 * PXE ROM, and a client first seen as PXE becomes U-Boot when U-Boot's DHCP shows. */
+	static const uint8_t ub[6] = {0x52, 0x52, 0x52, 0x52, 0x52, 0x52};
+	static const uint8_t ub2[6] = {0x52, 0x52, 0x52, 0x52, 0x52, 0x53};
+	sc_dhcp_req(s, 1, ub, 1, 6, SC_UBOOT);
+	assert_int_equal(sc_client(s, ub)->model, CLIENT_MODEL_UBOOT);
+	sc_dhcp_req(s, 1.5, ub, 1, 7, SC_PXE);
+	assert_int_equal(sc_client(s, ub)->model, CLIENT_MODEL_UBOOT);
+	sc_dhcp_req(s, 2, ub2, 1, 8, SC_PXE);
+	assert_int_equal(sc_client(s, ub2)->model, CLIENT_MODEL_PXE);
+	sc_dhcp_req(s, 2.5, ub2, 1, 9, SC_UBOOT);
+	assert_int_equal(sc_client(s, ub2)->model, CLIENT_MODEL_UBOOT);
+	assert_string_equal(client_model_name(CLIENT_MODEL_UBOOT), "U-Boot");
 }
 
 /* Serial from option 97; from the TFTP folder when 97 is absent; prefix modes. */
@@ -153,6 +166,24 @@ static void test_file_stages(void **state)
 	assert_true(client_file_optional("38c128c0/pieeprom.sig"));
 	assert_false(client_file_optional("38c128c0/start4.elf"));
 	assert_false(client_file_optional("kernel8.img"));
+	/* Loader probe chains (the uboot-pxe-chain capture, GRUB's manual): every name but the
+	 * chain's last is a probe. */
+	assert_true(client_file_optional("pxelinux.cfg/01-52-52-52-52-52-52"));
+	assert_true(client_file_optional("pxelinux.cfg/0A63008C"));
+	assert_true(client_file_optional("pxelinux.cfg/default-arm"));
+	assert_true(client_file_optional("boot/grub/grub.cfg-0A000082"));
+	assert_true(client_file_optional("boot.scr.uimg"));
+	assert_true(client_file_optional("autoexec.ipxe"));
+	assert_true(client_file_optional("0A640273.img"));
+	assert_false(client_file_optional("0A64027.img"));
+	assert_false(client_file_optional("kernel_2712.img"));
+	assert_false(client_file_optional("pxelinux.cfg/default"));
+	assert_false(client_file_optional("boot/grub/grub.cfg"));
+	assert_false(client_file_optional("pxelinux.0"));
+	assert_true(client_file_chain_end("pxelinux.cfg/default"));
+	assert_true(client_file_chain_end("boot/grub/grub.cfg"));
+	assert_false(client_file_chain_end("default"));
+	assert_false(client_file_chain_end("pxelinux.cfg/0A"));
 }
 
 /* Stage spans keep first/last frame; the timeline is ordered by frame. */
@@ -340,6 +371,32 @@ static void test_report_deterministic(void **state)
 	sc_free(s2);
 }
 
+/* A capture begun after the boot: a Pi seen first in its NFS calls is a client (started mid-boot,
+ * root in use); another machine's NFS is not a boot. */
+static void test_first_seen_in_nfs(void **state)
+{
+	struct sc *s = *state;
+	static const uint8_t laptop[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
+	const uint8_t *macs[2] = {MAC_PI4, laptop};
+	uint32_t ips[2] = {CLI, IP4(10, 99, 0, 77)};
+	for (int k = 0; k < 2; k++) {
+		struct nbt_event *ev = sc_rpc(ips[k], 100003, 3, 4, false);
+		ev->has_mac = true;
+		memcpy(ev->src_mac, macs[k], 6);
+		memcpy(ev->dst_mac, MAC_SRV, 6);
+		sc_feed(s, ev, 1 + k);
+		ev = sc_rpc(ips[k], 100003, 3, 4, true);
+		ev->u.rpc.u.nfs3.has_status = true;
+		sc_feed(s, ev, 1.001 + k);
+	}
+	const struct client *c = sc_client(s, MAC_PI4);
+	assert_non_null(c);
+	assert_true(c->netboot);
+	assert_true(client_last_attempt(c)->mid_boot);
+	assert_true(client_last_attempt(c)->rpc.root_in_use.frame > 0);
+	assert_null(sc_client(s, laptop));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +411,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_netboot_signs, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sorted_by_mac, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_names_from_hosts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_first_seen_in_nfs, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_report_deterministic, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

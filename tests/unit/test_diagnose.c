@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "client_script.h"
+#include "nbt/outcome.h"
 #include "nbt/fmt.h"
 #include "nbt/proto/rpc.h"
 
@@ -125,6 +126,107 @@ static void test_pxe_offer_without_opt43_is_usable(void **state)
 	const struct diag_result *r = sc_diag(s, MAC_PC);
 	/* No boot file name in 67/file: a PXE client has nothing to ask for (s5 #6). */
 	expect(r, DIAG_STALLED, DIAG_CODE_NO_TFTP_REQUEST, ack, "boot file");
+}
+
+/* A loader's probe chain (the uboot-pxe-chain capture): the misses before a name it finds are
+ * optional-file-missing, never a stall; the whole chain missing is the chain's end not found. */
+static void test_loader_probe_chain(void **state)
+{
+	struct sc *s = *state;
+	static const uint8_t ub[6] = {0x52, 0x52, 0x52, 0x52, 0x52, 0x52};
+	static const char *const chain[] = {"boot.scr.uimg", "pxelinux.cfg/01-52-52-52-52-52-52",
+	                                    "pxelinux.cfg/0A63008C", "pxelinux.cfg/0A63008",
+	                                    "pxelinux.cfg/default-arm"};
+	sc_dhcp_req(s, 0, ub, 1, 0x10, SC_UBOOT);
+	sc_dhcp_rep(s, 0.01, ub, 2, 0x10, CLI, SRV, NULL, false);
+	sc_dhcp_req(s, 0.02, ub, 3, 0x10, SC_UBOOT);
+	sc_dhcp_rep(s, 0.03, ub, 5, 0x10, CLI, SRV, NULL, false);
+	uint64_t miss = 0;
+	for (size_t i = 0; i < sizeof(chain) / sizeof(chain[0]); i++) {
+		sc_rrq(s, 0.1 + (double)i * 0.01, CLI, chain[i]);
+		uint64_t e = sc_err(s, 0.105 + (double)i * 0.01, CLI, chain[i], 1, "not found",
+		                    false, false);
+		miss = miss ? miss : e;
+	}
+	const struct diag_result *r = sc_diag(s, ub);
+	assert_int_not_equal(r->verdict, DIAG_STALLED); /* the chain is still being walked */
+	uint64_t last = sc_rrq(s, 0.2, CLI, "pxelinux.cfg/default");
+	sc_err(s, 0.201, CLI, "pxelinux.cfg/default", 1, "not found", false, false);
+	r = sc_diag(s, ub);
+	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_FILE_NOT_FOUND, last, "tried 5 configuration names");
+	assert_string_equal(r->f[r->primary].detail, "probe-chain-empty");
+	const struct diag_finding *opt = sc_find(r, DIAG_CODE_OPTIONAL_FILE_MISSING);
+	assert_non_null(opt);
+	assert_true(sc_has_frame(opt, miss));
+	assert_non_null(strstr(opt->summary, "configuration names"));
+	assert_non_null(strstr(opt->summary, "pxelinux.cfg/0A63008C"));
+	/* Found on a later try: the misses are normal, the config file was served. */
+	sc_file(s, 0.3, CLI, "pxelinux.cfg/default", 68);
+	r = sc_diag(s, ub);
+	assert_int_not_equal(r->verdict, DIAG_STALLED);
+	assert_non_null(sc_find(r, DIAG_CODE_OPTIONAL_FILE_MISSING));
+}
+
+/* A router capture blind to unicast (the pi4-router-blind capture): DHCP and the Pi's ARP
+ * requests only; the kernel's DHCP proves the files were loaded, so nothing after it is a
+ * stall: unknown, with the blind spot named. An ARP reply in the capture is no such spot. */
+static void test_unicast_blind(void **state)
+{
+	struct sc *s = *state;
+	sc_pi4_dora(s, 0, CLI);
+	uint64_t arp = sc_arp(s, 0.1, MAC_PI4, CLI, SRV, false);
+	sc_kernel_dora(s, 0.6, MAC_PI4, CLI);
+	sc_arp(s, 0.7, MAC_PI4, CLI, SRV, false);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_UNKNOWN);
+	const struct diag_finding *f = sc_find(r, DIAG_CODE_CAPTURE_UNICAST_BLIND);
+	assert_non_null(f);
+	assert_non_null(strstr(f->summary, "does not see the unicast traffic"));
+	assert_non_null(strstr(f->hint, "dc:a6:32:79:26:df"));
+	assert_true(sc_has_frame(f, arp));
+	/* The same boot with the server's ARP reply visible: the capture sees unicast. */
+	struct sc *t = sc_new();
+	sc_pi4_dora(t, 0, CLI);
+	sc_arp(t, 0.1, MAC_PI4, CLI, SRV, false);
+	sc_arp(t, 0.101, MAC_PI4, SRV, CLI, true);
+	sc_kernel_dora(t, 0.6, MAC_PI4, CLI);
+	r = sc_diag(t, MAC_PI4);
+	assert_int_not_equal(r->verdict, DIAG_UNKNOWN);
+	assert_null(sc_find(r, DIAG_CODE_CAPTURE_UNICAST_BLIND));
+	sc_free(t);
+}
+
+/* A PXE boot program served and nothing after it on the wire: handed over, not booted; it
+ * meets --expect tftp and dhcp, not kernel or booted. */
+static void test_boot_program_handed_over(void **state)
+{
+	struct sc *s = *state;
+	sc_dhcp_bootfile = "boot.ipxe";
+	sc_dhcp_req(s, 0, MAC_PC, 1, 0x10, SC_IPXE);
+	sc_dhcp_rep(s, 0.01, MAC_PC, 2, 0x10, CLI, SRV, NULL, false);
+	sc_dhcp_req(s, 0.02, MAC_PC, 3, 0x10, SC_IPXE);
+	sc_dhcp_rep(s, 0.03, MAC_PC, 5, 0x10, CLI, SRV, NULL, false);
+	sc_dhcp_bootfile = NULL;
+	sc_file(s, 0.1, CLI, "boot.ipxe", 110);
+	const struct diag_result *r = sc_diag(s, MAC_PC);
+	assert_int_equal(r->verdict, DIAG_HANDED_OVER);
+	assert_int_equal(diag_state_of(r), DIAG_STATE_HANDED_OVER);
+	assert_string_equal(diag_verdict_name(r->verdict), "handed-over");
+	const struct diag_finding *f = sc_find(r, DIAG_CODE_BOOT_PROGRAM_LOADED);
+	assert_non_null(f);
+	assert_non_null(strstr(f->summary, "not visible here"));
+	static const enum outcome_expect met[] = {OUTCOME_EXPECT_TFTP, OUTCOME_EXPECT_DHCP};
+	static const enum outcome_expect unmet[] = {OUTCOME_EXPECT_BOOTED, OUTCOME_EXPECT_KERNEL};
+	for (int k = 0; k < 2; k++) {
+		struct outcome_opts oo = {.expect = met[k]};
+		struct outcome_view v = outcome_view_at_end(s->t, &s->o, &oo);
+		struct outcome_client oc;
+		outcome_judge(&v, sc_client(s, MAC_PC), &oc);
+		assert_true(oc.met);
+		oo.expect = unmet[k];
+		outcome_judge(&v, sc_client(s, MAC_PC), &oc);
+		assert_false(oc.met);
+	}
 }
 
 /* s5 #3: no option 66 and siaddr 0; and 66 given as a name. */
@@ -1261,6 +1363,9 @@ int main(void)
 	    cmocka_unit_test(test_code_registry),
 	    cmocka_unit_test_setup_teardown(test_no_dhcp_offer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_offer_missing_opt43, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_loader_probe_chain, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_boot_program_handed_over, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unicast_blind, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_pxe_offer_without_opt43_is_usable, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_offer_missing_tftp_server, setup, teardown),

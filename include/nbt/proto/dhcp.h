@@ -72,6 +72,9 @@
  * iPXE's option 77 (user class) holds "iPXE". */
 #define DHCP_PXE_CLASS       "PXEClient"
 #define DHCP_IPXE_USER_CLASS "iPXE"
+/* U-Boot's option 60 is its BOOTP_VCI_STRING: "U-Boot.armv8", "U-Boot.armv7", "U-Boot.arm" or
+ * "U-Boot" by CPU (net/Kconfig; the lab's qemu_arm64 build sends "U-Boot.armv8", arch 22). */
+#define DHCP_UBOOT_CLASS "U-Boot"
 
 /* Option 52 values (RFC 2132 s9.3). */
 #define DHCP_OVERLOAD_FILE  1
