@@ -3,6 +3,8 @@
  * fallback, optional probes not found, NFS errors once the root is in use; PI-NETBOOT.md s3). */
 #include <stdio.h>
 
+#include <string.h>
+
 #include "diag_priv.h"
 #include "nbt/fmt.h"
 #include "nbt/tftp.h"
@@ -184,7 +186,9 @@ void diag_note_dhcp(struct diag_ctx *x)
 		diag_evidence(f, d->server_first[1]);
 	}
 	/* Not again as a note when the stall already says it. */
-	if (d->has_opt66 && !d->opt66_is_ip &&
+	const struct diag_finding *pf = x->r->primary >= 0 ? &x->r->f[x->r->primary] : NULL;
+	bool said = pf && pf->detail && strcmp(pf->detail, "option66-is-name") == 0;
+	if (d->has_opt66 && !d->opt66_is_ip && !said &&
 	    !diag_primary_is(x->r, DIAG_CODE_OFFER_MISSING_TFTP_SERVER) &&
 	    (f = diag_add(x, DIAG_CODE_OPTION66_IS_NAME, DIAG_SEV_WARNING, CLIENT_ST_FW_DHCP)) !=
 	        NULL) {

@@ -8,6 +8,32 @@
 #include "nbt/fmt.h"
 #include "nbt/tftp.h"
 
+/*
+ * Option 66 was a host name, which the Pi does not resolve (PI-NETBOOT.md s2), so the server it
+ * could not reach is its fallback (next-server, which dnsmasq fills with its own address):
+ * the stall's real cause, said first with the fix for the usual DHCP servers.
+ */
+static void diag_opt66_name_cause(struct diag_ctx *x, uint32_t used)
+{
+	const struct client_dhcp *d = &x->a->fw;
+	if (x->r->primary < 0 || !d->has_opt66 || d->opt66_is_ip || !x->pi)
+		return;
+	struct diag_finding *p = &x->r->f[x->r->primary];
+	char was[DIAG_TEXT_MAX];
+	diag_text(was, sizeof(was), "%s", p->summary);
+	p->detail = "option66-is-name";
+	diag_summary(p,
+	             "option 66 is the host name '%s', which the Pi does not resolve, so it asked "
+	             "%s (%s) instead: %s",
+	             d->opt66, fmt_ipv4(used).s, used == d->siaddr ? "next-server" : "its fallback",
+	             was);
+	diag_hint(p,
+	          "give the TFTP server as an IP address: dnsmasq dhcp-option=66,\"IP\" (or "
+	          "dhcp-boot=,,IP); ISC dhcpd: next-server IP and option tftp-server-name \"IP\"; "
+	          "OpenWrt: dhcp_option '66,IP'; Windows DHCP: option 066 = IP");
+	diag_evidence(p, d->first_usable_offer);
+}
+
 /* DHCP is done and no RRQ came: the server cannot be reached, the offer named no server to
  * ask, or (PXE) no boot file to ask for. */
 bool diag_rule_tftp_start(struct diag_ctx *x)
@@ -25,8 +51,10 @@ bool diag_rule_tftp_start(struct diag_ctx *x)
 	if (diag_arp(a, sought) < 0 && later >= 0)
 		sought = a->arp_target[later];
 	if (diag_unreachable(x, CLIENT_ST_TFTP_FW, sought, DIAG_CODE_TFTP_SERVER_UNREACHABLE,
-	                     (struct client_mark){0, 0}))
+	                     (struct client_mark){0, 0})) {
+		diag_opt66_name_cause(x, sought);
 		return true;
+	}
 	if (!x->tftp_server && !(x->pxe && d->has_bootfile && d->offer_server)) {
 		f = diag_stall(x, DIAG_CODE_OFFER_MISSING_TFTP_SERVER, CLIENT_ST_TFTP_FW, since.ts,
 		               0, DIAG_PROVEN);
@@ -112,8 +140,10 @@ static bool diag_tftp_silent(struct diag_ctx *x)
 	const struct client_file *l = x->last;
 	struct diag_finding *f;
 	if (diag_unreachable(x, CLIENT_ST_TFTP_FW, l->server, DIAG_CODE_TFTP_SERVER_UNREACHABLE,
-	                     (struct client_mark){0, 0}))
+	                     (struct client_mark){0, 0})) {
+		diag_opt66_name_cause(x, l->server);
 		return true;
+	}
 	bool conflict = d->opt66_is_ip && d->siaddr && d->opt66_ip != d->siaddr;
 	/* The client's retransmitted RRQs, unanswered, are the proof. */
 	f = diag_stall(x, conflict ? DIAG_CODE_TFTP_SERVER_CONFLICT : DIAG_CODE_TFTP_NO_RESPONSE,
@@ -130,6 +160,7 @@ static bool diag_tftp_silent(struct diag_ctx *x)
 		             diag_who(x, l->stage), fmt_ipv4(l->server).s, l->name, l->rrqs);
 	diag_evidence(f, l->first_rrq);
 	diag_evidence(f, l->last_rrq);
+	diag_opt66_name_cause(x, l->server);
 	return true;
 }
 

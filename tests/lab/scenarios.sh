@@ -451,6 +451,26 @@ chk_pi4_tftp_port_unreachable() {
 	expect "$1" "$F_DATA" 0 0
 }
 
+scn_register pi4-opt66-name-unreachable "pi4-opt66-name-unreachable.pcap" \
+	"dnsmasq gives DHCP only, with option 66 as the host name 'tftpserver.lan' (and, as dnsmasq always does, its own address as next-server); the files are on tftpd-hpa at 10.99.0.2. The Pi 4 (pisim) does not resolve the name, falls back to next-server 10.99.0.1, and each RRQ draws an ICMP port unreachable there. Source: the bootloader configuration documentation (TFTP_IP; option 66 is read as an address)."
+scn_pi4_opt66_name_unreachable() {
+	tree_pi4
+	lab_alias 10.99.0.2
+	lab_tftpd "$LAB_TMP/srv/tftp" 10.99.0.2
+	lab_dnsmasq main '--pxe-service=0,"Raspberry Pi Boot"' --dhcp-option=66,tftpserver.lan
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-opt66-name-unreachable.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --no-kernel-dhcp --file-timeout 6 && die "pisim should have given up"
+	lab_capture_stop
+}
+chk_pi4_opt66_name_unreachable() {
+	expect "$1" "$F_OFFER && dhcp.option.tftp_server_name == \"tftpserver.lan\"" 1
+	expect "$1" "$F_RRQ && ip.dst == $LAB_SRV_IP" 1
+	expect "$1" 'icmp.type == 3 && icmp.code == 3 && udp.dstport == 69' 1
+	expect "$1" "$F_DATA" 0 0
+}
+
 scn_register pi4-tftp-silent "pi4-tftp-silent.pcap" \
 	"DHCP from dnsmasq (option 66 = 10.99.0.1); on port 69 a process reads the RRQs and never answers (a hung TFTP server): ARP answered, RRQ retransmissions, no reply, no ICMP. The capture goes on 4 s after the Pi gives up, with background mDNS announcements and gratuitous ARPs from the server (tests/lab/chatter.py)."
 scn_pi4_tftp_silent() {

@@ -253,6 +253,26 @@ static void test_option66_name(void **state)
 	assert_non_null(strstr(r->f[r->primary].summary, "tftp.lan"));
 }
 
+/* 66 a name and a next-server that is no TFTP server (the pi4-opt66-name-unreachable capture):
+ * the ICMP unreachable there is blamed on the name, and the warning is not said twice. */
+static void test_option66_name_fallback_unreachable(void **state)
+{
+	struct sc *s = *state;
+	sc_dhcp_req(s, 0, MAC_PI4, 1, 0x10, SC_PI4);
+	uint64_t offer = sc_dhcp_rep(s, 0.01, MAC_PI4, 2, 0x10, CLI, SRV, "tftpserver.lan", true);
+	sc_dhcp_req(s, 0.02, MAC_PI4, 3, 0x10, SC_PI4);
+	sc_dhcp_rep(s, 0.03, MAC_PI4, 5, 0x10, CLI, SRV, "tftpserver.lan", true);
+	sc_rrq(s, 0.1, CLI, "38c128c0/start4.elf");
+	uint64_t icmp = sc_unreach(s, 0.101, SRV, CLI, SRV, 69);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_SERVER_UNREACHABLE, icmp,
+	       "host name 'tftpserver.lan'");
+	assert_string_equal(r->f[r->primary].detail, "option66-is-name");
+	assert_true(sc_has_frame(&r->f[r->primary], offer));
+	assert_non_null(strstr(r->f[r->primary].hint, "ISC dhcpd"));
+	assert_null(sc_find(r, DIAG_CODE_OPTION66_IS_NAME));
+}
+
 /* s5 #4: 66 and siaddr disagree; the RRQs went to siaddr, which does not answer. */
 static void test_tftp_server_conflict(void **state)
 {
@@ -1366,6 +1386,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_loader_probe_chain, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_boot_program_handed_over, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unicast_blind, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_option66_name_fallback_unreachable, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_pxe_offer_without_opt43_is_usable, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_offer_missing_tftp_server, setup, teardown),
