@@ -139,6 +139,8 @@ struct client_file {
 };
 
 /* ONC RPC progress of an attempt (portmap, MOUNT, NFSv3, NFSv4). */
+#define CLIENT_RPC_CITED 8 /* unanswered calls kept to cite */
+
 struct client_rpc {
 	struct client_span pmap_call, pmap_reply, mnt_call, mnt_reply, nfs_call, nfs_reply;
 	struct client_span other; /* calls/replies of unknown program (e.g. the call was cut) */
@@ -158,6 +160,17 @@ struct client_rpc {
 	uint32_t server;
 	struct client_mark unanswered; /* first call after the last reply */
 	uint32_t unanswered_count;
+	struct client_mark unanswered_calls[CLIENT_RPC_CITED]; /* the first of them, to cite */
+	/* The TCP of its RPC connections (nbt/tcpwatch.h): connection attempts and their answers,
+	 * resets from the server, the server acknowledging calls it never answered (its host is
+	 * up, its RPC service hangs), the client's data sent again (never acknowledged). tcp_syn
+	 * counts the SYNs to tcp_syn_ip:tcp_syn_port that no SYN-ACK has answered yet. */
+	struct client_span tcp_syn;
+	uint32_t tcp_syn_ip;
+	uint16_t tcp_syn_port;
+	struct client_mark tcp_rst, tcp_acked;
+	struct client_mark tcp_gave_up; /* the client reset a connection with calls unanswered */
+	struct client_span tcp_retrans;
 	bool v4;
 	/* The first MOUNT/NFS call the server refused for its version (client_rpc.c): the program
 	 * and version asked, accept_stat (RPC_PROG_MISMATCH...; CLIENT_VERS_BY_PORTMAP: portmap

@@ -10,7 +10,7 @@
 #include "nbt/diag_codes.h"
 #include "nbt/pkt.h"
 
-#define DIAG_EVIDENCE_MAX 4
+#define DIAG_EVIDENCE_MAX 8
 #define DIAG_FINDINGS_MAX 16
 #define DIAG_TEXT_MAX     320
 #define DIAG_ERR_MAX      128

@@ -11,6 +11,7 @@
 #include "nbt/icmp.h"
 #include "nbt/pkt.h"
 #include "nbt/rpc.h"
+#include "nbt/tcpwatch.h"
 #include "nbt/tftp.h"
 
 enum nbt_ev_type {
@@ -21,6 +22,7 @@ enum nbt_ev_type {
 	EV_TFTP,    /* u.tftp: one TFTP packet with its session */
 	EV_RPC,     /* u.rpc: one ONC RPC call or reply (portmap, MOUNT, NFS) */
 	EV_ANOMALY, /* u.anomaly */
+	EV_TCP,     /* u.tcp: an RPC connection's TCP says something of the server */
 	EV__COUNT
 };
 
@@ -47,6 +49,7 @@ struct nbt_event {
 		struct ev_tftp tftp;
 		struct ev_rpc rpc;
 		struct ev_anomaly anomaly;
+		struct ev_tcp tcp;
 	} u;
 };
 

@@ -10,6 +10,7 @@
 #include "nbt/anomaly.h"
 #include "nbt/dissect.h"
 #include "nbt/pkt.h"
+#include "nbt/tcpwatch.h"
 
 struct tcp_stream;
 
@@ -23,6 +24,7 @@ struct flow {
 	const struct dissector *dis;
 	void *state; /* dis->flow_state_size bytes, zeroed */
 	struct tcp_stream *tcp[2];
+	struct tcpwatch tw[2]; /* RPC over TCP: what the TCP layer says of the server */
 	uint64_t first_frame;
 	nbt_time first_ts, last_ts;
 	struct flow *lru_prev, *lru_next;

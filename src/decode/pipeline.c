@@ -376,6 +376,14 @@ static void pipeline_tcp(struct pipeline *p, struct nbt_pkt *pkt, struct cur *c)
 			pipeline_run(p, pkt, dis, f, &payload);
 		return;
 	}
+	/* What the TCP itself says of the server (nbt/tcpwatch.h), before the records. */
+	enum tcpw_kind k =
+	    tcpwatch_segment(f->tw, pkt->dir, &th, (uint32_t)cur_wire_left(&payload));
+	if (k) {
+		struct pipe_ctx ctx = {.base.ops = &pipe_ops, .p = p, .pkt = pkt, .flow = f};
+		struct nbt_event ev = {.type = EV_TCP, .u.tcp.kind = (uint8_t)k};
+		pipe_emit(&ctx.base, &ev);
+	}
 	/* The capture point sees data before the ACK that covers it: bytes the peer
 	 * acknowledges that we never saw were lost by the capture, and the other
 	 * direction's records can go on past the hole at once. */

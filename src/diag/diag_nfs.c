@@ -1,6 +1,7 @@
 /* summary: the NFS root stall rules: portmap (RFC 1833), MOUNT (RFC 1813 appendix I), NFSv3/v4
  * (RFC 1813, 7530) after the kernel's DHCP, until the root is in use (PI-NETBOOT.md s4). */
 #include <inttypes.h>
+#include <string.h>
 
 #include "diag_priv.h"
 #include "nbt/fmt.h"
@@ -136,6 +137,55 @@ static bool diag_rule_mount(struct diag_ctx *x)
 	return false;
 }
 
+/*
+ * TCP connection attempts to an RPC port that nothing answered (SYNs sent again, no SYN-ACK: a
+ * firewall that drops, or no host there) or that the server refused (a reset: nothing listens
+ * on that port) (PI-NETBOOT.md s4).
+ */
+static bool diag_nfs_connect(struct diag_ctx *x)
+{
+	const struct client_rpc *s = &x->a->rpc;
+	struct diag_finding *f;
+	if (!s->tcp_syn.count) /* SYNs no SYN-ACK has answered (client_rpc_on_tcp) */
+		return false;
+	bool refused = s->tcp_rst.frame > s->tcp_syn.first.frame;
+	enum client_stage st = s->tcp_syn_port == RPC_PORT_PORTMAP ? CLIENT_ST_PORTMAP
+	                       : s->tcp_syn_port == RPC_PORT_NFS   ? CLIENT_ST_NFS
+	                                                           : CLIENT_ST_MOUNT;
+	f = diag_stall(x, DIAG_CODE_NFS_SERVER_UNREACHABLE, st,
+	               refused ? s->tcp_rst.ts : s->tcp_syn.first.ts, x->o->t.nfs,
+	               refused ? DIAG_PROVEN
+	                       : diag_proof_of_sends(x, s->tcp_syn.count, s->tcp_syn.first.ts,
+	                                             DIAG_ANSWER_FAST));
+	if (!f)
+		return true;
+	f->detail = refused ? "connection-refused" : "no-tcp-answer";
+	if (refused) {
+		diag_summary(f,
+		             "%s refused the TCP connection to port %u with a reset: nothing "
+		             "listens there",
+		             fmt_ipv4(s->tcp_syn_ip).s, s->tcp_syn_port);
+		diag_hint(f,
+		          "start the NFS server (systemctl start nfs-server or nfs-ganesha) and "
+		          "check that it listens on that port: ss -tlnp | grep %u",
+		          s->tcp_syn_port);
+		diag_evidence(f, s->tcp_rst);
+	} else {
+		diag_summary(f,
+		             "the client tried %u times to open a TCP connection to %s port %u and "
+		             "got no answer at all (no SYN-ACK, no reset): a firewall drops it, or "
+		             "no host is there",
+		             s->tcp_syn.count, fmt_ipv4(s->tcp_syn_ip).s, s->tcp_syn_port);
+		diag_hint(f,
+		          "open TCP %u on the server's firewall (nft list ruleset, ufw status, "
+		          "firewall-cmd --list-all: NFS needs 2049, rpcbind 111 and mountd's port)",
+		          s->tcp_syn_port);
+	}
+	diag_evidence(f, s->tcp_syn.first);
+	diag_evidence(f, s->tcp_syn.last);
+	return true;
+}
+
 /* Kernel DHCP done, no RPC at all: unreachable server, or nothing tried (s5 #14). */
 static bool diag_nfs_start(struct diag_ctx *x)
 {
@@ -161,6 +211,8 @@ static bool diag_nfs_start(struct diag_ctx *x)
 			}
 			return true;
 		}
+	if (diag_nfs_connect(x))
+		return true;
 	f = diag_stall(x, DIAG_CODE_NO_NFS_TRAFFIC, CLIENT_ST_PORTMAP, a->kernel.ack.last.ts,
 	               x->o->t.nfs, diag_proof_of_silence(x));
 	if (f) {
@@ -169,6 +221,57 @@ static bool diag_nfs_start(struct diag_ctx *x)
 		diag_evidence(f, a->kernel.ack.last);
 	}
 	return true;
+}
+
+/*
+ * Calls with no reply, told apart by their TCP: acknowledged by the server (its host has them:
+ * the RPC service hangs), sent again with no acknowledgement (the server went away or a
+ * firewall drops them), or neither seen (UDP, or too early to tell). Every call is cited.
+ */
+static void diag_nfs_silence(struct diag_ctx *x, struct diag_finding *f)
+{
+	const struct client_rpc *s = &x->a->rpc;
+	char why[DIAG_TEXT_MAX] = "";
+	if (s->tcp_acked.frame > s->unanswered.frame) {
+		f->detail = "server-hung";
+		diag_text(why, sizeof(why),
+		          ": the server's TCP acknowledged %s (frame %" PRIu64
+		          "), so its host is up "
+		          "and has the call%s, but its NFS service never answered",
+		          s->unanswered_count == 1 ? "it" : "them", s->tcp_acked.frame,
+		          s->unanswered_count == 1 ? "" : "s");
+		diag_hint(
+		    f, "the NFS server hangs: look at its log and restart it (systemctl restart "
+		       "nfs-server, or nfs-ganesha); a server in its grace period after a restart "
+		       "answers once the period is over");
+	} else if (s->tcp_retrans.count && s->tcp_retrans.last.frame > s->unanswered.frame) {
+		f->detail = "no-tcp-ack";
+		diag_text(
+		    why, sizeof(why),
+		    ": the client sent %s again %u time%s and TCP never acknowledged it, so "
+		    "the calls do not reach the server (it went down, or a firewall drops them)",
+		    s->unanswered_count == 1 ? "it" : "them", s->tcp_retrans.count,
+		    s->tcp_retrans.count == 1 ? "" : "s");
+		diag_hint(f, "check that the server is up and that nothing between drops TCP 2049 "
+		             "and mountd's port (ping it; nft list ruleset, ufw status on it)");
+	}
+	if (s->tcp_gave_up.frame > s->unanswered.frame)
+		diag_text(why + strlen(why), sizeof(why) - strlen(why),
+		          "; the client gave up and reset its connection (frame %" PRIu64 ")",
+		          s->tcp_gave_up.frame);
+	diag_summary(f, "%u RPC call%s to %s since the last reply, none answered%s",
+	             s->unanswered_count, s->unanswered_count == 1 ? "" : "s",
+	             fmt_ipv4(s->server).s, why);
+	/* The TCP proof first: with many calls the evidence list is full before its end. */
+	if (f->detail && strcmp(f->detail, "server-hung") == 0)
+		diag_evidence(f, s->tcp_acked);
+	else if (f->detail)
+		diag_evidence(f, s->tcp_retrans.last);
+	diag_evidence(f, s->tcp_gave_up);
+	uint32_t n =
+	    s->unanswered_count < CLIENT_RPC_CITED ? s->unanswered_count : CLIENT_RPC_CITED;
+	for (uint32_t i = 0; i < n; i++)
+		diag_evidence(f, s->unanswered_calls[i]);
 }
 
 bool diag_rule_nfs(struct diag_ctx *x)
@@ -186,19 +289,21 @@ bool diag_rule_nfs(struct diag_ctx *x)
 	if (s->unanswered_count &&
 	    (!s->root_in_use.frame || x->now - s->unanswered.ts >= x->o->t.nfs)) {
 		/* Calls in flight are normal (NFS pipelines them): unanswered calls make the server
-		 * suspect, not proven; the nfs timeout (a Linux client's own patience) decides. */
+		 * suspect, not proven; the nfs timeout (a Linux client's own patience) decides, or
+		 * the client itself resetting its connection with them unanswered (it gave up). */
+		bool gave_up = s->tcp_gave_up.frame > s->unanswered.frame;
 		f = diag_stall(x, DIAG_CODE_NFS_NO_RESPONSE,
 		               s->root_in_use.frame ? CLIENT_ST_NFS : CLIENT_ST_MOUNT,
 		               s->unanswered.ts, x->o->t.nfs,
-		               x->now - s->unanswered.ts >= DIAG_RPC_PATIENCE ? DIAG_SUSPECT
-		                                                              : DIAG_WAITING);
-		if (f) {
-			diag_summary(f, "%u RPC calls to %s since the last reply, none answered",
-			             s->unanswered_count, fmt_ipv4(s->server).s);
-			diag_evidence(f, s->unanswered);
-		}
+		               gave_up                                          ? DIAG_PROVEN
+		               : x->now - s->unanswered.ts >= DIAG_RPC_PATIENCE ? DIAG_SUSPECT
+		                                                                : DIAG_WAITING);
+		if (f)
+			diag_nfs_silence(x, f);
 		return true;
 	}
+	if (!s->root_in_use.frame && diag_nfs_connect(x))
+		return true;
 	if (!s->root_in_use.frame && (s->other.count || s->cut_replies)) {
 		char why[DIAG_TEXT_MAX];
 		if (s->cut_replies)

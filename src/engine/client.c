@@ -516,6 +516,7 @@ static void (*const client_handlers[EV__COUNT])(struct client_table *t,
     [EV_ARP] = client_link_on_arp,    [EV_ICMP] = client_link_on_icmp,
     [EV_DHCP] = client_dhcp_on_event, [EV_TFTP] = client_tftp_on_event,
     [EV_RPC] = client_rpc_on_event,   [EV_ANOMALY] = client_capture_on_anomaly,
+    [EV_TCP] = client_rpc_on_tcp,
 };
 
 void client_on_event(struct client_table *t, const struct nbt_event *ev)

@@ -83,6 +83,7 @@ client_log(struct client_table *t, struct client_attempt *a, enum client_stage s
 void client_dhcp_on_event(struct client_table *t, const struct nbt_event *ev); /* EV_DHCP */
 void client_tftp_on_event(struct client_table *t, const struct nbt_event *ev); /* EV_TFTP */
 void client_rpc_on_event(struct client_table *t, const struct nbt_event *ev);  /* EV_RPC */
+void client_rpc_on_tcp(struct client_table *t, const struct nbt_event *ev);    /* EV_TCP */
 void client_link_on_arp(struct client_table *t, const struct nbt_event *ev);   /* EV_ARP */
 void client_link_on_icmp(struct client_table *t, const struct nbt_event *ev);  /* EV_ICMP */
 /* The client's frame `what` ("RRQ") to an address but not to its MAC: noted and logged. */

@@ -1,6 +1,9 @@
 /* summary: ONC RPC client logic (RFC 5531): portmap GETPORT (RFC 1833), MOUNT (RFC 1813 s5),
  * NFSv3 (RFC 1813) and NFSv4 (RFC 7530) calls and replies up to the root in use. */
+#include <string.h>
+
 #include "client_priv.h"
+#include "nbt/fmt.h"
 #include "nbt/proto/rpc.h"
 
 /* MSG_DENIED, or accepted with an error (RFC 5531 s9): the program never saw the call. */
@@ -276,6 +279,8 @@ void client_rpc_on_event(struct client_table *t, const struct nbt_event *ev)
 		t->cap.from_clients++;
 		s->server = ev->dst_ip;
 		client_link_check_dst(t, a, ev, "RPC call");
+		if (s->unanswered_count < CLIENT_RPC_CITED)
+			client_mark_set(&s->unanswered_calls[s->unanswered_count], ev);
 		if (!s->unanswered_count++)
 			client_mark_set(&s->unanswered, ev);
 	}
@@ -291,5 +296,83 @@ void client_rpc_on_event(struct client_table *t, const struct nbt_event *ev)
 			           r->is_reply ? "reply" : "call", r->prog);
 		client_span_add(&s->other, ev);
 		client_touch(a, CLIENT_ST_NFS, ev);
+	}
+}
+
+/* The stage a connection to this server port serves: portmap on 111, NFS on 2049 (RFC 1833,
+ * RFC 1813/7530), MOUNT on any other port portmap gave. */
+static enum client_stage client_rpc_port_stage(uint16_t port)
+{
+	return port == RPC_PORT_PORTMAP ? CLIENT_ST_PORTMAP
+	       : port == RPC_PORT_NFS   ? CLIENT_ST_NFS
+	                                : CLIENT_ST_MOUNT;
+}
+
+void client_rpc_on_tcp(struct client_table *t, const struct nbt_event *ev)
+{
+	enum tcpw_kind k = ev->u.tcp.kind;
+	/* The client is the sender of SYNs and of data sent again; the receiver of the server's
+	 * SYN-ACK, reset and bare ACK. */
+	bool from_client = k == TCPW_SYN || k == TCPW_RETRANS;
+	struct client *c = client_find_by_ip(t, from_client ? ev->src_ip : ev->dst_ip);
+	/* A reset from the client itself: it gave its connection up. */
+	if (!c && k == TCPW_RST && (c = client_find_by_ip(t, ev->src_ip)) != NULL)
+		from_client = true;
+	struct client_attempt *a = c ? client_current_attempt(t, c) : NULL;
+	if (!a)
+		return;
+	struct client_rpc *s = &a->rpc;
+	uint32_t srv = from_client ? ev->dst_ip : ev->src_ip;
+	uint16_t port = from_client ? ev->dport : ev->sport;
+	enum client_stage st = client_rpc_port_stage(port);
+	switch (k) {
+	case TCPW_SYN:
+		/* The SYNs still unanswered, to one server port: a new port or server starts over.
+		 */
+		if (s->tcp_syn.count && (s->tcp_syn_ip != srv || s->tcp_syn_port != port))
+			memset(&s->tcp_syn, 0, sizeof(s->tcp_syn));
+		s->tcp_syn_ip = srv;
+		s->tcp_syn_port = port;
+		client_span_add(&s->tcp_syn, ev);
+		if (s->tcp_syn.count == 2)
+			client_log(t, a, st, ev, "TCP SYN to %s port %u again: no answer yet",
+			           fmt_ipv4(srv).s, port);
+		if (s->tcp_syn.count >= 2)
+			client_touch(a, st, ev);
+		break;
+	case TCPW_SYNACK:
+		memset(&s->tcp_syn, 0, sizeof(s->tcp_syn)); /* answered */
+		break;
+	case TCPW_RST:
+		/* A client closing with a reset is common (libnfs does): a reset says something
+		 * only when it refuses a connection or drops calls still waiting for their reply.
+		 */
+		if (!s->unanswered_count && !s->tcp_syn.count)
+			break;
+		if (from_client) {
+			client_log(t, a, st, ev,
+			           "the client reset its TCP connection to %s port %u: "
+			           "it gave up waiting",
+			           fmt_ipv4(srv).s, port);
+			client_mark_set(&s->tcp_gave_up, ev);
+			client_touch(a, st, ev);
+			break;
+		}
+		client_log(t, a, st, ev, "TCP reset from %s port %u", fmt_ipv4(srv).s, port);
+		client_mark_set(&s->tcp_rst, ev);
+		client_touch(a, st, ev);
+		break;
+	case TCPW_ACKED:
+		/* Only while calls wait for their reply: then the server's host has them. */
+		if (s->unanswered_count)
+			client_mark_set(&s->tcp_acked, ev);
+		break;
+	case TCPW_RETRANS:
+		if (!s->tcp_retrans.count)
+			client_log(t, a, st, ev, "TCP data to %s port %u sent again",
+			           fmt_ipv4(srv).s, port);
+		client_span_add(&s->tcp_retrans, ev);
+		client_touch(a, st, ev);
+		break;
 	}
 }

@@ -60,6 +60,17 @@ static void dump_anomaly(FILE *out, const struct nbt_event *ev)
 	dump_cstr(out, "why", a->why ? a->why : "?");
 }
 
+static void dump_tcp(FILE *out, const struct nbt_event *ev)
+{
+	static const char *const kinds[] = {[TCPW_SYN] = "syn",
+	                                    [TCPW_SYNACK] = "synack",
+	                                    [TCPW_RST] = "rst",
+	                                    [TCPW_ACKED] = "acked",
+	                                    [TCPW_RETRANS] = "retrans"};
+	unsigned k = ev->u.tcp.kind;
+	fprintf(out, " %s", k < sizeof(kinds) / sizeof(kinds[0]) && kinds[k] ? kinds[k] : "?");
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(FILE *, const struct nbt_event *);
@@ -67,6 +78,7 @@ static const struct {
     [EV_ARP] = {"arp", dump_arp},    [EV_ICMP] = {"icmp", dump_icmp},
     [EV_DHCP] = {"dhcp", dump_dhcp}, [EV_TFTP] = {"tftp", dump_tftp},
     [EV_RPC] = {"rpc", dump_rpc},    [EV_ANOMALY] = {"anomaly", dump_anomaly},
+    [EV_TCP] = {"tcp", dump_tcp},
 };
 
 void dump_event(FILE *out, const struct nbt_event *ev)

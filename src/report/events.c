@@ -99,6 +99,10 @@ const char *events_type(const struct nbt_event *ev, char buf[32])
 		return events_rpc_type(&ev->u.rpc);
 	case EV_ANOMALY:
 		return "anomaly";
+	case EV_TCP:
+		return ev->u.tcp.kind == TCPW_RST   ? "tcp-reset"
+		       : ev->u.tcp.kind == TCPW_SYN ? "tcp-syn-again"
+		                                    : "tcp-retransmit";
 	default:
 		return "other";
 	}

@@ -651,6 +651,58 @@ chk_pi4_capture_starts_in_nfs() {
 	expect "$1" 'nfs && rpc.msgtyp == 1' 1
 }
 
+scn_register pi4-nfs-firewalled "pi4-nfs-firewalled.pcap" \
+	"Pi 4 (pisim, NFSv3 root over libnfs) boots from dnsmasq; portmap and MOUNT answer, but an nftables rule on the server drops every TCP segment to port 2049: the client's SYNs to the NFS port are sent again and again with no answer, as a firewall that lets only rpcbind and mountd through does. The kernel's log says the same for this and a hung server ('nfs: server ... not responding, still trying', raspberrypi/firmware#249): the TCP tells the two apart."
+scn_pi4_nfs_firewalled() {
+	tree_pi4
+	nfs_pi
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_need nft
+	lab_ns "$LAB_SRV" nft -f - <<NFT
+table inet nbtlab_fw {
+	chain in {
+		type filter hook input priority filter;
+		tcp dport 2049 drop
+	}
+}
+NFT
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-nfs-firewalled.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --nfs-root "$LAB_SRV_IP:/srv/nfs/pi" --nfs-version 3 \
+		--nfs-timeout 8 && die "pisim should have failed to use its root"
+	lab_capture_stop
+}
+chk_pi4_nfs_firewalled() {
+	expect "$1" 'mount.procedure_v3 == 1 && rpc.msgtyp == 1 && mount.status == 0' 1
+	expect "$1" 'tcp.dstport == 2049 && tcp.flags.syn == 1 && tcp.flags.ack == 0' 2
+	expect "$1" 'tcp.srcport == 2049' 0 0
+}
+
+scn_register pi4-nfs-server-hung "pi4-nfs-server-hung.pcap" \
+	"Pi 4 (pisim, NFSv4 root over libnfs, as nfsroot=...,vers=4) boots from dnsmasq, but nfs-ganesha is stopped (SIGSTOP) before the kernel phase: the server's kernel still completes the TCP handshake on 2049 and acknowledges the NFS call, and no RPC reply ever comes, as from an NFS server that hangs; the client gives up and resets its connection. Published: raspberrypi/firmware#249 (an nfsroot mount hanging 50 s with 'nfs: server ... not responding, still trying')."
+scn_pi4_nfs_server_hung() {
+	tree_pi4
+	nfs_pi
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	kill -STOP "$(cat "$LAB_TMP/pids/ganesha")" || die "cannot stop nfs-ganesha"
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-nfs-server-hung.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --nfs-root "$LAB_SRV_IP:/srv/nfs/pi" --nfs-version 4 \
+		--nfs-timeout 8
+	local rc=$?
+	lab_capture_stop
+	kill -CONT "$(cat "$LAB_TMP/pids/ganesha")"
+	[ "$rc" != 0 ] || die "pisim should have failed to mount"
+}
+chk_pi4_nfs_server_hung() {
+	expect "$1" 'nfs && rpc.msgtyp == 0' 1
+	expect "$1" 'rpc.msgtyp == 1' 0 0
+	expect "$1" 'tcp.srcport == 2049 && tcp.flags.syn == 1 && tcp.flags.ack == 1' 1
+	expect "$1" 'tcp.srcport == 2049 && tcp.len == 0 && tcp.flags.syn == 0' 1
+}
+
 scn_register pi4-tftp-wrong-source "pi4-tftp-wrong-source.pcap" \
 	"DHCP and TFTP from dnsmasq (option 66 = 10.99.0.1), but the server's transfer datagrams leave from 10.99.0.9 (an nftables source NAT rule on the server, as a multi-homed server or a router's NAT would send them): the Pi (pisim) drops each OACK from the unknown address and asks again until it gives up. The capture goes on 4 s after, with background mDNS and ARP from the server."
 scn_pi4_tftp_wrong_source() {

@@ -18,7 +18,8 @@ case $any in *vlan*) nbt_fail "-i any --print-filter has 802.1Q terms pcap refus
 # blanked out (the first frame may be one the filter drops); the count of frames with backward
 # timestamps is about the whole capture (a dropped ping may have been one of them).
 norm() {
-	sed -E '/^netboot-trace boot report/d; s/#[0-9]+ +/#N /g; s/#[0-9]+/#N/g; s/\+[0-9]+\.[0-9]+s/+T/g
+	sed -E '/^netboot-trace boot report/d; s/#[0-9]+ +/#N /g; s/#[0-9]+/#N/g; s/frame [0-9]+/frame N/g
+		s/\+[0-9]+\.[0-9]+s/+T/g
 		s/[0-9]+ (packets have a timestamp earlier)/N \1/' "$1"
 }
 n=0

@@ -305,6 +305,21 @@ static inline struct nbt_event *sc_rpc(uint32_t cli, uint32_t prog, uint32_t ver
 	return ev;
 }
 
+/* What an RPC connection's TCP said (nbt/tcpwatch.h), client cli <-> SRV:port; from_client
+ * picks the sender. */
+static inline uint64_t sc_tcp(struct sc *s, double sec, uint32_t cli, uint16_t port,
+                              enum tcpw_kind k, bool from_client)
+{
+	struct nbt_event *ev = sc_ev(EV_TCP);
+	ev->src_ip = from_client ? cli : SRV;
+	ev->dst_ip = from_client ? SRV : cli;
+	ev->sport = from_client ? 812 : port;
+	ev->dport = from_client ? port : 812;
+	ev->l4proto = 6;
+	ev->u.tcp.kind = (uint8_t)k;
+	return sc_feed(s, ev, sec);
+}
+
 static inline void sc_getport(struct sc *s, double sec, uint32_t cli, uint32_t prog, uint32_t port)
 {
 	struct nbt_event *ev = sc_rpc(cli, 100000, 2, 3, false);

@@ -196,6 +196,48 @@ static void test_unicast_blind(void **state)
 	sc_free(t);
 }
 
+/* NFS silence told apart by its TCP (the pi4-nfs-firewalled and pi4-nfs-server-hung captures):
+ * SYNs sent again with no answer; a call the server's host acknowledged and never answered,
+ * every call cited, the client's own reset proving it gave up. */
+static void test_nfs_silence_by_tcp(void **state)
+{
+	struct sc *s = *state;
+	sc_pi4_dora(s, 0, CLI);
+	sc_pi4_files(s, 0.1, CLI, "38c128c0/");
+	sc_kernel_dora(s, 1, MAC_PI4, CLI);
+	sc_getport(s, 1.1, CLI, 100005, 20048);
+	sc_mnt(s, 1.2, CLI, "/srv/nfs/pi", 0);
+	uint64_t syn = sc_tcp(s, 1.3, CLI, 2049, TCPW_SYN, true);
+	sc_tcp(s, 2.3, CLI, 2049, TCPW_SYN, true);
+	uint64_t last = sc_tcp(s, 4.3, CLI, 2049, TCPW_SYN, true);
+	sc_idle(s, 9);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	expect(r, DIAG_STALLED, DIAG_CODE_NFS_SERVER_UNREACHABLE, syn, "3 times");
+	assert_string_equal(r->f[r->primary].detail, "no-tcp-answer");
+	assert_true(sc_has_frame(&r->f[r->primary], last));
+
+	struct sc *t = sc_new();
+	sc_pi4_dora(t, 0, CLI);
+	sc_pi4_files(t, 0.1, CLI, "38c128c0/");
+	sc_kernel_dora(t, 1, MAC_PI4, CLI);
+	sc_getport(t, 1.1, CLI, 100005, 20048);
+	sc_tcp(t, 1.2, CLI, 20048, TCPW_SYN, true);
+	sc_tcp(t, 1.201, CLI, 20048, TCPW_SYNACK, false);
+	uint64_t c1 = sc_mnt(t, 1.3, CLI, "/srv/nfs/pi", -1);
+	uint64_t c2 = sc_mnt(t, 1.4, CLI, "/srv/nfs/pi", -1);
+	uint64_t ack = sc_tcp(t, 1.5, CLI, 20048, TCPW_ACKED, false);
+	r = sc_diag(t, MAC_PI4);
+	assert_int_equal(r->verdict, DIAG_IN_PROGRESS); /* acknowledged, not proven yet */
+	uint64_t rst = sc_tcp(t, 9.5, CLI, 20048, TCPW_RST, true);
+	r = sc_diag(t, MAC_PI4);
+	expect(r, DIAG_STALLED, DIAG_CODE_NFS_NO_RESPONSE, ack, "acknowledged them");
+	assert_string_equal(r->f[r->primary].detail, "server-hung");
+	assert_true(sc_has_frame(&r->f[r->primary], c1));
+	assert_true(sc_has_frame(&r->f[r->primary], c2));
+	assert_true(sc_has_frame(&r->f[r->primary], rst));
+	sc_free(t);
+}
+
 /* A PXE boot program served and nothing after it on the wire: handed over, not booted; it
  * meets --expect tftp and dhcp, not kernel or booted. */
 static void test_boot_program_handed_over(void **state)
@@ -1386,6 +1428,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_loader_probe_chain, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_boot_program_handed_over, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unicast_blind, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_nfs_silence_by_tcp, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_option66_name_fallback_unreachable, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_pxe_offer_without_opt43_is_usable, setup,
