@@ -38,6 +38,24 @@ static void diag_boot_program(struct diag_ctx *x)
 	}
 }
 
+/* A non-Pi loader (U-Boot, pxelinux, GRUB) passes the kernel command line from the config file it
+ * loaded, not from cmdline.txt: the hint names that file (PI-NETBOOT.md s7). */
+static void diag_kernel_loader_hint(struct diag_ctx *x, struct diag_finding *f)
+{
+	const char *cfg = NULL;
+	for (uint32_t i = 0; i < x->a->nfiles; i++) {
+		const struct client_file *g = &x->a->files[i];
+		if (g->state == CLIENT_FILE_DONE &&
+		    (strstr(g->name, "pxelinux.cfg/") || strstr(g->name, "grub.cfg")))
+			cfg = g->name;
+	}
+	diag_hint(f,
+	          "check the kernel command line the loader passes: ip=dhcp and root=/dev/nfs "
+	          "nfsroot=SERVER:/path on the APPEND line of %s (pxelinux, U-Boot) or the linux "
+	          "line of grub.cfg, and that the kernel and device tree match the machine",
+	          cfg ? cfg : "its configuration file");
+}
+
 bool diag_rule_kernel(struct diag_ctx *x)
 {
 	struct diag_finding *f;
@@ -71,6 +89,8 @@ bool diag_rule_kernel(struct diag_ctx *x)
 			    "kernel file",
 			    x->last_done->name, diag_who(x, CLIENT_ST_TFTP_FW));
 		diag_evidence(f, x->last_done->done);
+		if (!x->pi)
+			diag_kernel_loader_hint(x, f);
 	}
 	return true;
 }

@@ -165,6 +165,14 @@ static void test_loader_probe_chain(void **state)
 	r = sc_diag(s, ub);
 	assert_int_not_equal(r->verdict, DIAG_STALLED);
 	assert_non_null(sc_find(r, DIAG_CODE_OPTIONAL_FILE_MISSING));
+	/* Its kernel, then no kernel DHCP: the hint is the config's APPEND line, not cmdline.txt.
+	 */
+	sc_file(s, 0.4, CLI, "Image", 4000);
+	sc_idle(s, 70);
+	r = sc_diag(s, ub);
+	expect(r, DIAG_STALLED, DIAG_CODE_NO_KERNEL_DHCP, 0, NULL);
+	assert_non_null(strstr(r->f[r->primary].hint, "APPEND line of pxelinux.cfg/default"));
+	assert_null(strstr(r->f[r->primary].hint, "cmdline.txt"));
 }
 
 /* A router capture blind to unicast (the pi4-router-blind capture): DHCP and the Pi's ARP
