@@ -1,6 +1,7 @@
 /* summary: what the capture cannot show (PI-NETBOOT.md s6): a stall the capture itself may
- * explain (snaplen, one direction, a port-69 filter) becomes cannot-tell, never blamed on the
- * client; and the per-attempt capture notes (filtered TFTP, a capture started mid-boot). */
+ * explain (snaplen, one direction, a port-69 filter, a capture point blind to unicast) becomes
+ * cannot-tell, never blamed on the client; and the per-attempt capture notes (filtered TFTP,
+ * unicast unseen, a capture started mid-boot). */
 #include <inttypes.h>
 
 #include "diag_priv.h"

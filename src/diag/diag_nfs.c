@@ -267,7 +267,8 @@ static void diag_nfs_silence(struct diag_ctx *x, struct diag_finding *f)
 		diag_evidence(f, s->tcp_acked);
 	else if (f->detail)
 		diag_evidence(f, s->tcp_retrans.last);
-	diag_evidence(f, s->tcp_gave_up);
+	if (s->tcp_gave_up.frame > s->unanswered.frame)
+		diag_evidence(f, s->tcp_gave_up);
 	uint32_t n =
 	    s->unanswered_count < CLIENT_RPC_CITED ? s->unanswered_count : CLIENT_RPC_CITED;
 	for (uint32_t i = 0; i < n; i++)

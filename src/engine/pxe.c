@@ -45,9 +45,8 @@ bool pxe_file_optional(const char *name)
 	if (filename_starts(b, "grub.cfg-"))
 		return true;
 	/* iPXE's UEFI build asks the server it came from for autoexec.ipxe first
-	 * (src/interface/efi/efi_autoexec.c). U-Boot's
-	 * distro boot asks for boot.scr.uimg first (include/config_distro_bootcmd.h
-	 * boot_script_dhcp; seen in the lab's uboot-pxe-chain capture). */
+	 * (src/interface/efi/efi_autoexec.c). U-Boot's distro boot asks for boot.scr.uimg first
+	 * (include/config_distro_bootcmd.h boot_script_dhcp; the lab's uboot-pxe-chain capture). */
 	return strcmp(b, "autoexec.ipxe") == 0 || strcmp(b, "boot.scr.uimg") == 0 ||
 	       pxe_is_hexip_img(b);
 }
