@@ -158,9 +158,10 @@ struct client_rpc {
 	char nfs_path[CLIENT_TEXT_MAX];
 	uint32_t nfs_errors; /* error replies (NOENT during root use not counted) */
 	uint32_t server;
-	struct client_mark unanswered; /* first call after the last reply */
+	/* The calls since the last reply: how many, and the first CLIENT_RPC_CITED of them (the
+	 * first is where the silence began), to cite. */
 	uint32_t unanswered_count;
-	struct client_mark unanswered_calls[CLIENT_RPC_CITED]; /* the first of them, to cite */
+	struct client_mark unanswered[CLIENT_RPC_CITED];
 	/* The TCP of its RPC connections (nbt/tcpwatch.h): connection attempts and their answers,
 	 * resets from the server, the server acknowledging calls it never answered (its host is
 	 * up, its RPC service hangs), the client's data sent again (never acknowledged). tcp_syn
@@ -339,8 +340,13 @@ bool client_is_pi_oui(const uint8_t mac[6]);
 enum client_stage client_file_stage(const char *name);
 /* Missing files that are normal (bootsig.bin, recovery.bin, pieeprom.*, ...). */
 bool client_file_optional(const char *name);
+/* The stage an RPC connection to this server port serves: portmap on 111, NFS on 2049 (RFC 1833,
+ * RFC 1813/7530), MOUNT on any other port portmap gave. */
+enum client_stage client_rpc_port_stage(uint16_t port);
 /* The last name of a loader's probe chain (pxelinux.cfg/default, grub.cfg). */
 bool client_file_chain_end(const char *name);
+/* A loader's configuration file (pxelinux.cfg/..., grub.cfg...): where its kernel line is. */
+bool client_file_loader_config(const char *name);
 /* True when at least one TFTP file of the attempt was served to its end. */
 bool client_attempt_served(const struct client_attempt *a);
 

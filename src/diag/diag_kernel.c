@@ -45,8 +45,7 @@ static void diag_kernel_loader_hint(struct diag_ctx *x, struct diag_finding *f)
 	const char *cfg = NULL;
 	for (uint32_t i = 0; i < x->a->nfiles; i++) {
 		const struct client_file *g = &x->a->files[i];
-		if (g->state == CLIENT_FILE_DONE &&
-		    (strstr(g->name, "pxelinux.cfg/") || strstr(g->name, "grub.cfg")))
+		if (g->state == CLIENT_FILE_DONE && client_file_loader_config(g->name))
 			cfg = g->name;
 	}
 	diag_hint(f,

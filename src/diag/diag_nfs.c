@@ -149,10 +149,7 @@ static bool diag_nfs_connect(struct diag_ctx *x)
 	if (!s->tcp_syn.count) /* SYNs no SYN-ACK has answered (client_rpc_on_tcp) */
 		return false;
 	bool refused = s->tcp_rst.frame > s->tcp_syn.first.frame;
-	enum client_stage st = s->tcp_syn_port == RPC_PORT_PORTMAP ? CLIENT_ST_PORTMAP
-	                       : s->tcp_syn_port == RPC_PORT_NFS   ? CLIENT_ST_NFS
-	                                                           : CLIENT_ST_MOUNT;
-	f = diag_stall(x, DIAG_CODE_NFS_SERVER_UNREACHABLE, st,
+	f = diag_stall(x, DIAG_CODE_NFS_SERVER_UNREACHABLE, client_rpc_port_stage(s->tcp_syn_port),
 	               refused ? s->tcp_rst.ts : s->tcp_syn.first.ts, x->o->t.nfs,
 	               refused ? DIAG_PROVEN
 	                       : diag_proof_of_sends(x, s->tcp_syn.count, s->tcp_syn.first.ts,
@@ -232,8 +229,10 @@ static void diag_nfs_silence(struct diag_ctx *x, struct diag_finding *f)
 {
 	const struct client_rpc *s = &x->a->rpc;
 	char why[DIAG_TEXT_MAX] = "";
-	if (s->tcp_acked.frame > s->unanswered.frame) {
+	struct client_mark proof = {0, 0}; /* the TCP segment that tells which */
+	if (s->tcp_acked.frame > s->unanswered[0].frame) {
 		f->detail = "server-hung";
+		proof = s->tcp_acked;
 		diag_text(why, sizeof(why),
 		          ": the server's TCP acknowledged %s (frame %" PRIu64
 		          "), so its host is up "
@@ -244,8 +243,9 @@ static void diag_nfs_silence(struct diag_ctx *x, struct diag_finding *f)
 		    f, "the NFS server hangs: look at its log and restart it (systemctl restart "
 		       "nfs-server, or nfs-ganesha); a server in its grace period after a restart "
 		       "answers once the period is over");
-	} else if (s->tcp_retrans.count && s->tcp_retrans.last.frame > s->unanswered.frame) {
+	} else if (s->tcp_retrans.count && s->tcp_retrans.last.frame > s->unanswered[0].frame) {
 		f->detail = "no-tcp-ack";
+		proof = s->tcp_retrans.last;
 		diag_text(
 		    why, sizeof(why),
 		    ": the client sent %s again %u time%s and TCP never acknowledged it, so "
@@ -255,7 +255,7 @@ static void diag_nfs_silence(struct diag_ctx *x, struct diag_finding *f)
 		diag_hint(f, "check that the server is up and that nothing between drops TCP 2049 "
 		             "and mountd's port (ping it; nft list ruleset, ufw status on it)");
 	}
-	if (s->tcp_gave_up.frame > s->unanswered.frame)
+	if (s->tcp_gave_up.frame > s->unanswered[0].frame)
 		diag_text(why + strlen(why), sizeof(why) - strlen(why),
 		          "; the client gave up and reset its connection (frame %" PRIu64 ")",
 		          s->tcp_gave_up.frame);
@@ -263,16 +263,13 @@ static void diag_nfs_silence(struct diag_ctx *x, struct diag_finding *f)
 	             s->unanswered_count, s->unanswered_count == 1 ? "" : "s",
 	             fmt_ipv4(s->server).s, why);
 	/* The TCP proof first: with many calls the evidence list is full before its end. */
-	if (f->detail && strcmp(f->detail, "server-hung") == 0)
-		diag_evidence(f, s->tcp_acked);
-	else if (f->detail)
-		diag_evidence(f, s->tcp_retrans.last);
-	if (s->tcp_gave_up.frame > s->unanswered.frame)
+	diag_evidence(f, proof);
+	if (s->tcp_gave_up.frame > s->unanswered[0].frame)
 		diag_evidence(f, s->tcp_gave_up);
 	uint32_t n =
 	    s->unanswered_count < CLIENT_RPC_CITED ? s->unanswered_count : CLIENT_RPC_CITED;
 	for (uint32_t i = 0; i < n; i++)
-		diag_evidence(f, s->unanswered_calls[i]);
+		diag_evidence(f, s->unanswered[i]);
 }
 
 bool diag_rule_nfs(struct diag_ctx *x)
@@ -288,17 +285,17 @@ bool diag_rule_nfs(struct diag_ctx *x)
 	    diag_wrong_mac(x, CLIENT_ST_MOUNT, s->server, (struct client_mark){0, 0}))
 		return true;
 	if (s->unanswered_count &&
-	    (!s->root_in_use.frame || x->now - s->unanswered.ts >= x->o->t.nfs)) {
+	    (!s->root_in_use.frame || x->now - s->unanswered[0].ts >= x->o->t.nfs)) {
 		/* Calls in flight are normal (NFS pipelines them): unanswered calls make the server
 		 * suspect, not proven; the nfs timeout (a Linux client's own patience) decides, or
 		 * the client itself resetting its connection with them unanswered (it gave up). */
-		bool gave_up = s->tcp_gave_up.frame > s->unanswered.frame;
+		bool gave_up = s->tcp_gave_up.frame > s->unanswered[0].frame;
 		f = diag_stall(x, DIAG_CODE_NFS_NO_RESPONSE,
 		               s->root_in_use.frame ? CLIENT_ST_NFS : CLIENT_ST_MOUNT,
-		               s->unanswered.ts, x->o->t.nfs,
-		               gave_up                                          ? DIAG_PROVEN
-		               : x->now - s->unanswered.ts >= DIAG_RPC_PATIENCE ? DIAG_SUSPECT
-		                                                                : DIAG_WAITING);
+		               s->unanswered[0].ts, x->o->t.nfs,
+		               gave_up                                             ? DIAG_PROVEN
+		               : x->now - s->unanswered[0].ts >= DIAG_RPC_PATIENCE ? DIAG_SUSPECT
+		                                                                   : DIAG_WAITING);
 		if (f)
 			diag_nfs_silence(x, f);
 		return true;

@@ -242,14 +242,12 @@ static void diag_file_error(struct diag_ctx *x, const struct client_file *l)
 			    "%s tried %u configuration names and found none: the last, %s, "
 			    "was answered \"%s\" too, so it has nothing to boot",
 			    diag_who(x, l->stage), probes + 1, l->name, l->err_msg);
-		}
-		if (probes && !junk[0])
 			diag_hint(
 			    f,
 			    "create <tftp-root>/%s (for every machine) or one of the more "
 			    "specific names it tried for this one (see optional-file-missing)",
 			    l->name);
-		else if (junk[0])
+		} else if (junk[0])
 			diag_hint(
 			    f,
 			    "send the boot file name so that the client finds its end: option 67 "

@@ -114,6 +114,11 @@ bool client_file_chain_end(const char *name)
 	return pxe_file_chain_end(name);
 }
 
+bool client_file_loader_config(const char *name)
+{
+	return pxe_file_is_config(name);
+}
+
 void client_copy(char *dst, size_t size, const char *src)
 {
 	size_t n = strnlen(src, size - 1);

@@ -280,9 +280,8 @@ void client_rpc_on_event(struct client_table *t, const struct nbt_event *ev)
 		s->server = ev->dst_ip;
 		client_link_check_dst(t, a, ev, "RPC call");
 		if (s->unanswered_count < CLIENT_RPC_CITED)
-			client_mark_set(&s->unanswered_calls[s->unanswered_count], ev);
-		if (!s->unanswered_count++)
-			client_mark_set(&s->unanswered, ev);
+			client_mark_set(&s->unanswered[s->unanswered_count], ev);
+		s->unanswered_count++;
 	}
 	if (r->prog == RPC_PROG_PORTMAP)
 		client_rpc_portmap(t, a, ev);
@@ -299,9 +298,7 @@ void client_rpc_on_event(struct client_table *t, const struct nbt_event *ev)
 	}
 }
 
-/* The stage a connection to this server port serves: portmap on 111, NFS on 2049 (RFC 1833,
- * RFC 1813/7530), MOUNT on any other port portmap gave. */
-static enum client_stage client_rpc_port_stage(uint16_t port)
+enum client_stage client_rpc_port_stage(uint16_t port)
 {
 	return port == RPC_PORT_PORTMAP ? CLIENT_ST_PORTMAP
 	       : port == RPC_PORT_NFS   ? CLIENT_ST_NFS

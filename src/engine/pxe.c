@@ -26,24 +26,31 @@ static bool pxe_is_hexip_img(const char *b)
 	return true;
 }
 
+/*
+ * pxelinux and U-Boot's 'pxe get' walk pxelinux.cfg/ down to "default" (syslinux wiki PXELINUX
+ * "Configuration"; U-Boot boot/pxe_utils.c; the chain in armbian/build#3444); GRUB walks
+ * grub.cfg-<uuid>, -<mac>, -<ip in hex, cut a digit at a time> down to grub.cfg (GRUB manual,
+ * "Network").
+ */
+bool pxe_file_is_config(const char *name)
+{
+	const char *b = filename_base(name);
+	return strstr(name, "pxelinux.cfg/") || strcmp(b, "grub.cfg") == 0 ||
+	       filename_starts(b, "grub.cfg-");
+}
+
 bool pxe_file_chain_end(const char *name)
 {
 	const char *b = filename_base(name);
-	return (strstr(name, "pxelinux.cfg/") && strcmp(b, "default") == 0) ||
-	       strcmp(b, "grub.cfg") == 0;
+	return pxe_file_is_config(name) &&
+	       (strcmp(b, "default") == 0 || strcmp(b, "grub.cfg") == 0);
 }
 
 bool pxe_file_optional(const char *name)
 {
 	const char *b = filename_base(name);
-	/* pxelinux and U-Boot's 'pxe get' walk pxelinux.cfg/ down to "default" (syslinux wiki
-	 * PXELINUX "Configuration"; U-Boot boot/pxe_utils.c; the chain in armbian/build#3444). */
-	if (strstr(name, "pxelinux.cfg/"))
-		return strcmp(b, "default") != 0;
-	/* GRUB: grub.cfg-<uuid>, -<mac>, -<ip in hex, cut a digit at a time>, then grub.cfg (GRUB
-	 * manual, "Network"). */
-	if (filename_starts(b, "grub.cfg-"))
-		return true;
+	if (pxe_file_is_config(name))
+		return !pxe_file_chain_end(name);
 	/* iPXE's UEFI build asks the server it came from for autoexec.ipxe first
 	 * (src/interface/efi/efi_autoexec.c). U-Boot's distro boot asks for boot.scr.uimg first
 	 * (include/config_distro_bootcmd.h boot_script_dhcp; the lab's uboot-pxe-chain capture). */

@@ -17,6 +17,8 @@ bool pxe_dhcp_is_uboot(const struct ev_dhcp *d);
  * grub.cfg) is never one: when it is missing, the chain found nothing.
  */
 bool pxe_file_optional(const char *name);
+/* A configuration file of such a chain, found or not: pxelinux.cfg/<any>, grub.cfg[-<any>]. */
+bool pxe_file_is_config(const char *name);
 /* The last name of such a chain (pxelinux.cfg/default, grub.cfg): missing, the chain found
  * nothing. */
 bool pxe_file_chain_end(const char *name);
