@@ -364,6 +364,9 @@ static void tftp_ack(struct tftp_pkt *tp, struct cur *c)
 		return;
 	t->block_seq = tftp_unwrap(tftp_progress(fs), t->block);
 	t->retransmit = fs->any_ack && t->block_seq <= fs->ack_hi;
+	/* A client acknowledging a block the server has not sent: it counted a repeated DATA as
+	 * the next one (a known start4.elf bug), or the capture missed that DATA. */
+	t->ack_ahead = fs->any_data && t->block_seq > fs->data_hi;
 	if (t->retransmit)
 		fs->dup_acks++;
 	else
@@ -405,6 +408,7 @@ static void tftp_oack(struct tftp_pkt *tp, struct cur *c)
 	tftp_options(tp, c, &tp->t->opts);
 	fs->neg = tp->t->opts;
 	fs->neg_cut = tp->t->truncated;
+	tp->t->retransmit = fs->oack_seen; /* the server timed out waiting for ACK 0 */
 	fs->oack_seen = true;
 }
 

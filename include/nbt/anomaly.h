@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "nbt/pkt.h"
+#include "nbt/stp.h"
 
 enum nbt_anomaly {
 	ANOM_TRUNCATED = 0,  /* data past the capture's snaplen */
@@ -45,6 +46,7 @@ struct nbt_stats {
 	/* DHCPv6 / TFTP-over-IPv6 packets (decode_ipv6_boot), not followed; the first one. */
 	uint64_t ipv6_boot, ipv6_boot_frame;
 	nbt_time ipv6_boot_ts;
+	struct stp_seen stp; /* spanning tree BPDUs (stp_dissect) */
 };
 
 #endif

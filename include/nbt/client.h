@@ -135,6 +135,17 @@ struct client_file {
 	uint64_t bytes, tsize, last_block, last_acked;
 	uint32_t blksize;
 	bool has_tsize;
+	uint32_t probes;     /* tsize probes the client ended ("Early terminate") */
+	uint32_t data_sends; /* how many times the server has sent the last DATA block */
+	struct client_mark last_data;
+	/* The server's OACK sent again in one session: the first one and its first repeat. */
+	struct client_mark oack_last, oack_first, oack_again;
+	uint32_t oack_repeats;
+	/* The client's first ACK of a block the server had not sent, and the server's DATA for an
+	 * earlier block after it (the two sides no longer agree: raspberrypi/firmware#1631). */
+	struct client_mark ack_ahead;
+	uint64_t ahead_block;
+	uint32_t ahead_repeats;
 	uint32_t order; /* sequence number of the last activity in the attempt */
 };
 

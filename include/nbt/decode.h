@@ -11,6 +11,9 @@
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_ARP  0x0806
 #define ETHERTYPE_IPV6 0x86dd
+/* Not an EtherType: what decode_link() sets for an 802.3 frame (a length below 0x0600) whose
+ * LLC header is the spanning tree's (nbt/proto/stp.h); the cursor is then at the BPDU. */
+#define ETHERTYPE_LLC_STP 0x0042
 
 enum decode_status { DECODE_OK = 0, DECODE_SKIP, DECODE_TRUNC, DECODE_INVALID };
 

@@ -12,7 +12,7 @@
 
 #define DIAG_EVIDENCE_MAX 8
 #define DIAG_FINDINGS_MAX 16
-#define DIAG_TEXT_MAX     320
+#define DIAG_TEXT_MAX     640
 #define DIAG_ERR_MAX      128
 
 enum diag_verdict {

@@ -88,7 +88,8 @@ struct ev_tftp {
 	uint16_t block;     /* DATA/ACK: wire block number */
 	uint64_t block_seq; /* running block number, keeps counting past 65535 */
 	uint32_t data_len;  /* DATA payload length from the wire (not the snaplen) */
-	bool retransmit;    /* DATA for a block already seen, or a duplicate ACK */
+	bool retransmit;    /* DATA for a block already seen, a duplicate ACK, an OACK again */
+	bool ack_ahead;     /* ACK of a block past every DATA seen (raspberrypi/firmware#1631) */
 
 	struct tftp_opts opts; /* requested (RRQ/WRQ) or acknowledged (OACK) */
 	uint8_t nopts;

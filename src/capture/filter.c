@@ -20,6 +20,8 @@
  */
 static const char filter_headers[] =
     "arp"
+    /* spanning tree BPDUs (LLC SAP 0x42): a switch that holds new ports back */
+    " or stp"
     /* IP fragments: MF set or a fragment offset (an NFS READ over UDP, a big DHCP) */
     " or (ip[6:2] & 0x3fff != 0)"
     /* ICMP destination unreachable: port 69 closed, host unreachable */

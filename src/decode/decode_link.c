@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nbt/proto/stp.h"
+
 #define ETHERTYPE_VLAN   0x8100 /* IEEE 802.1Q */
 #define ETHERTYPE_QINQ   0x88a8 /* IEEE 802.1ad service tag */
 #define ETHERTYPE_QINQ_X 0x9100 /* pre-standard QinQ */
@@ -70,8 +72,15 @@ static enum decode_status decode_ether(struct cur *c, struct nbt_pkt *pkt)
 	if (!cur_ok(c))
 		return decode_status_of(c);
 	pkt->has_mac = pkt->has_dst_mac = true;
-	if (type < 0x0600)
-		return DECODE_SKIP;
+	if (type < 0x0600) {
+		/* IEEE 802.3 length, then LLC (802.2): DSAP, SSAP, control. Only the spanning
+		 * tree's is read (a switch that holds new ports back, PI-NETBOOT.md s6). */
+		uint8_t dsap = cur_u8(c), ssap = cur_u8(c), ctl = cur_u8(c);
+		if (!cur_ok(c) || dsap != STP_LLC_SAP || ssap != STP_LLC_SAP || ctl != STP_LLC_UI)
+			return DECODE_SKIP;
+		pkt->ethertype = ETHERTYPE_LLC_STP;
+		return DECODE_OK;
+	}
 	return decode_vlan_tags(c, pkt, type);
 }
 

@@ -502,6 +502,10 @@ void pipeline_frame(struct pipeline *p, nbt_time ts, const uint8_t *data, uint32
 		arp_dissect(&c, &pkt, &ctx.base);
 		break;
 	}
+	case ETHERTYPE_LLC_STP:
+		if (!stp_dissect(&c, &pkt, &p->stats.stp))
+			p->stats.other_l3++;
+		break;
 	case ETHERTYPE_IPV6:
 		p->stats.ipv6++;
 		if (decode_ipv6_boot(&c) && !p->stats.ipv6_boot++) {

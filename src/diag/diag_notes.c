@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "diag_priv.h"
+#include "nbt/proto/stp.h"
 #include "nbt/fmt.h"
 #include "nbt/tftp.h"
 
@@ -75,10 +76,14 @@ void diag_note_optional(struct diag_ctx *x)
 
 void diag_note_tftp(struct diag_ctx *x)
 {
-	uint32_t retrans = 0, dups = 0, big = 0;
-	const struct client_file *worst = NULL, *bigf = NULL;
+	uint32_t retrans = 0, dups = 0, big = 0, oacks = 0;
+	const struct client_file *worst = NULL, *bigf = NULL, *oack = NULL;
 	for (uint32_t i = 0; i < x->a->nfiles; i++) {
 		const struct client_file *f = &x->a->files[i];
+		/* A transfer that did not finish has its stall; one that did may still be wrong. */
+		if (f->oack_repeats &&
+		    (f->state == CLIENT_FILE_DONE || f->state == CLIENT_FILE_PROBED) && !oacks++)
+			oack = f;
 		if (f->state != CLIENT_FILE_DONE)
 			continue; /* an unfinished transfer's retries belong to its stall */
 		retrans += f->retrans;
@@ -105,6 +110,29 @@ void diag_note_tftp(struct diag_ctx *x)
 			if (worst)
 				diag_evidence(f, worst->last_pkt);
 		}
+	}
+	if (oack && (f = diag_add(x, DIAG_CODE_TFTP_OACK_REPEATED, DIAG_SEV_WARNING,
+	                          oack->stage)) != NULL) {
+		double gap =
+		    (double)(oack->oack_again.ts - oack->oack_first.ts) / (double)NBT_NS_PER_SEC;
+		char more[48] = "";
+		if (oacks > 1)
+			diag_text(more, sizeof(more), " (and for %u more files)", oacks - 1);
+		diag_summary(f,
+		             "the server sent its OACK for %s again %.1f s after the first, before "
+		             "the client's ACK 0 came%s",
+		             oack->name, gap, more);
+		diag_hint(f,
+		          "%sa server that waits longer before it sends a packet again avoids it "
+		          "(tftpd-hpa: --retransmit 2000000 in TFTP_OPTIONS)",
+		          x->c->model == CLIENT_MODEL_PI3 || x->c->model == CLIENT_MODEL_PI
+		              ? "Pi 2/3 firmware has loaded a file wrongly after a repeated OACK "
+		                "(raspberrypi/firmware#1041: a fixup.dat that does not match "
+		                "start.elf leaves 128 MB of memory); keep bootcode.bin, start.elf "
+		                "and fixup.dat current; "
+		              : "");
+		diag_evidence(f, oack->oack_first);
+		diag_evidence(f, oack->oack_again);
 	}
 	if (bigf && (f = diag_add(x, DIAG_CODE_TFTP_BLKSIZE_FRAGMENTS, DIAG_SEV_WARNING,
 	                          CLIENT_ST_TFTP_FW)) != NULL) {
@@ -266,4 +294,47 @@ void diag_note_nfs(struct diag_ctx *x)
 		diag_default_hint(f);
 		diag_evidence(f, s->nfs_fail);
 	}
+}
+
+/*
+ * A switch running spanning tree holds a port that has just come up for twice its forward delay
+ * (802.1D listening, then learning: 30 s by default) and then announces a topology change in its
+ * BPDUs. An attempt whose first frame follows such an announcement within a retry's time likely
+ * lost its first requests to it: a Pi 3 boot ROM sends its DISCOVER five times and gives up,
+ * sooner than a port comes up (raspberrypi/firmware#934, piserver#103; PI-NETBOOT.md s6).
+ */
+#define DIAG_STP_BEFORE DIAG_SEC(5) /* the client's next DISCOVER after the port forwards */
+#define DIAG_STP_AFTER  DIAG_SEC(1) /* the BPDU's hello may come just after that frame */
+
+void diag_note_spanning_tree(struct diag_ctx *x)
+{
+	const struct nbt_stats *st = x->cap->pipe;
+	if (!st || !st->stp.changes || x->a->mid_boot)
+		return;
+	const struct stp_seen *s = &st->stp;
+	nbt_time first = x->a->first.ts;
+	const struct stp_change *hit = NULL;
+	for (uint32_t i = 0; i < s->changes && i < STP_TC_KEPT && !hit; i++)
+		if (s->change[i].ts <= first + DIAG_STP_AFTER &&
+		    first - s->change[i].ts <= DIAG_STP_BEFORE)
+			hit = &s->change[i];
+	if (!hit)
+		return;
+	struct diag_finding *f =
+	    diag_add(x, DIAG_CODE_SWITCH_SPANNING_TREE, DIAG_SEV_WARNING, CLIENT_ST_FW_DHCP);
+	char timers[64] = "";
+	if (s->have_timers)
+		diag_text(timers, sizeof(timers), ", forward delay %.0f s: a new port waits %.0f s",
+		          s->fwd_delay_ms / 1000.0, 2 * s->fwd_delay_ms / 1000.0);
+	double lead = (double)(first - hit->ts) / (double)NBT_NS_PER_SEC;
+	diag_summary(f,
+	             "a switch on the way runs spanning tree (%s BPDUs from %s%s) and announced a "
+	             "topology change %.1f s %s this client's first frame: its port had likely "
+	             "just started forwarding, and its first requests were lost while it waited",
+	             s->version == STP_VERSION_STP ? "802.1D" : "rapid or multiple",
+	             fmt_mac(s->bridge).s, timers, lead < 0 ? -lead : lead,
+	             lead < 0 ? "after" : "before");
+	diag_evidence(f, (struct client_mark){s->frame, s->ts});
+	diag_evidence(f, (struct client_mark){hit->frame, hit->ts});
+	diag_evidence(f, x->a->first);
 }

@@ -151,5 +151,6 @@ void diag_note_optional(struct diag_ctx *x);
 void diag_note_dhcp(struct diag_ctx *x);
 void diag_note_tftp(struct diag_ctx *x);
 void diag_note_nfs(struct diag_ctx *x);
+void diag_note_spanning_tree(struct diag_ctx *x);
 
 #endif

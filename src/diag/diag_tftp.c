@@ -6,6 +6,7 @@
 
 #include "diag_priv.h"
 #include "nbt/fmt.h"
+#include "nbt/proto/tftp.h"
 #include "nbt/tftp.h"
 
 /*
@@ -198,6 +199,30 @@ static void diag_junk_text(const struct diag_ctx *x, const char *name, char *out
 	          from67 ? ": the client read the offer's boot file name past its end" : "");
 }
 
+/* The 16-bit block number after 65535 is 0 (the usual rollover) or 1 (some servers, or
+ * tftpd-hpa's "rollover" option): a file of more blocks needs both sides to roll it over. */
+static bool diag_at_rollover(uint64_t acked)
+{
+	return acked && (acked & 0xffff) == 0xffff;
+}
+
+/* The largest file a transfer that does not roll over can carry at this block size. */
+static uint64_t diag_rollover_limit(const struct client_file *l)
+{
+	return 65535ull * (l->blksize ? l->blksize : TFTP_BLKSIZE_DEFAULT);
+}
+
+/* The server ended or left the transfer where the block number wraps. */
+static void diag_server_no_rollover(struct diag_finding *f, const struct client_file *l)
+{
+	f->detail = "server-no-rollover";
+	diag_hint(f,
+	          "the file needs more than 65535 blocks of %u bytes: use a TFTP server that rolls "
+	          "the block number over (dnsmasq, tftpd-hpa), or a larger blksize, or keep the "
+	          "file under %" PRIu64 " bytes",
+	          l->blksize ? l->blksize : TFTP_BLKSIZE_DEFAULT, diag_rollover_limit(l));
+}
+
 /* The server's "file not found" for a file the boot needs names the file and its folder;
  * any other ERROR (or the client's own) is tftp-error with its text. */
 /* How many configuration probes were missed before l, the end of a loader's probe chain
@@ -263,39 +288,169 @@ static void diag_file_error(struct diag_ctx *x, const struct client_file *l)
 		diag_summary(f, "the transfer of %s ended with %s ERROR %u \"%s\"", l->name,
 		             l->err_by_client ? "the client's" : "the server's", l->err_code,
 		             l->err_msg);
+		if (!l->err_by_client && diag_at_rollover(l->last_acked)) {
+			diag_summary(f,
+			             "the transfer of %s ended with the server's ERROR %u \"%s\" "
+			             "right after block 65535: it does not roll the 16-bit block "
+			             "number over",
+			             l->name, l->err_code, l->err_msg);
+			diag_server_no_rollover(f, l);
+		}
 	}
 	diag_evidence(f, l->first_rrq);
 	diag_evidence(f, l->error);
+}
+
+/* The client acknowledged a block the server never sent, and the server then sent an earlier
+ * one again: the two sides will never agree again. */
+static bool diag_acked_unsent(const struct client_file *l)
+{
+	return l->ack_ahead.frame && l->ahead_repeats && l->last_block < l->ahead_block;
+}
+
+/* The client acknowledged block 65535 and the server sent the next one (block 0, or 1) and
+ * then again, DIAG_SENDS_PROOF times, unacknowledged: however long the client keeps re-sending
+ * its ACK of 65535, the two sides no longer agree. */
+static bool diag_past_rollover_refused(const struct client_file *l)
+{
+	return diag_at_rollover(l->last_acked) && l->last_block > l->last_acked &&
+	       l->last_block - l->last_acked <= 2 && l->data_sends >= DIAG_SENDS_PROOF;
+}
+
+/*
+ * What the packets of a stopped transfer say beyond "stopped", with the proof it gives:
+ * - the client acknowledged a block the server never sent, and the server then sent an earlier
+ *   one again: start4.elf took a repeated block for the next (raspberrypi/firmware#1631) and
+ *   the two sides will never agree again;
+ * - the client acknowledged block 65535 and not the one after (its counter does not roll over,
+ *   the Pi 5 bootloader before 2025-09-23, raspberrypi/rpi-eeprom#720), or the server stopped
+ *   there (it does not).
+ * Writes the finding's summary and hint and returns true, or returns false.
+ */
+static bool diag_stall_cause(struct diag_ctx *x, struct diag_finding *f,
+                             const struct client_file *l)
+{
+	if (diag_acked_unsent(l)) {
+		f->detail = "client-acked-unsent-block";
+		diag_summary(f,
+		             "%s acknowledged block %" PRIu64
+		             " of %s, which the server never sent, "
+		             "when the server sent block %" PRIu64 " again; the server went on "
+		             "resending block %" PRIu64 " (%u time%s after) and the transfer never "
+		             "moved on",
+		             diag_who(x, l->stage), l->ahead_block, l->name, l->ahead_block - 1,
+		             l->last_block, l->ahead_repeats, l->ahead_repeats > 1 ? "s" : "");
+		diag_hint(
+		    f,
+		    "%s takes a block sent twice for the next one (a known start4.elf bug, "
+		    "raspberrypi/firmware#1631): update the firmware files on the TFTP server "
+		    "(start4.elf, fixup4.dat) and the bootloader (rpi-eeprom-update); a server "
+		    "that waits longer before sending a block again avoids the trigger "
+		    "(tftpd-hpa: --retransmit 2000000 in TFTP_OPTIONS)",
+		    x->pi ? "the Pi's firmware" : "the client's TFTP");
+		diag_evidence(f, l->ack_ahead);
+		return true;
+	}
+	if (!diag_at_rollover(l->last_acked))
+		return false;
+	unsigned wire = (unsigned)(l->last_block & 0xffff);
+	if (l->last_block > l->last_acked && l->last_block - l->last_acked <= 2) {
+		/* the next block, as 0 or as 1, sent and never acknowledged */
+		f->detail = "no-block-rollover";
+		diag_summary(f,
+		             "the transfer of %s stopped where the 16-bit block number wraps: the "
+		             "client acknowledged block 65535 (%" PRIu64
+		             " bytes) and never the block "
+		             "%u the server sent next (%u times)%s",
+		             l->name, diag_rollover_limit(l), wire, l->data_sends,
+		             wire == 1 ? ": the server rolls over to 1, the client expects 0" : "");
+		diag_evidence(f, l->last_data);
+		if (wire == 1)
+			diag_hint(f,
+			          "make the server roll the block number over to 0, the usual way "
+			          "(tftpd-hpa does unless the client asks for rollover=1)");
+		else
+			diag_hint(
+			    f,
+			    "the client does not roll its block counter over (the Pi 5 "
+			    "bootloader does since 2025-09-23, raspberrypi/rpi-eeprom#720): "
+			    "update it (rpi-eeprom-update), or keep the file under %" PRIu64
+			    " bytes (65535 blocks of %u: compress the initramfs, use a larger "
+			    "blksize or HTTP boot)",
+			    diag_rollover_limit(l), l->blksize ? l->blksize : TFTP_BLKSIZE_DEFAULT);
+		return true;
+	}
+	if (l->last_block == l->last_acked) {
+		diag_summary(
+		    f,
+		    "the transfer of %s stopped after block 65535 (%" PRIu64 " bytes): the "
+		    "client acknowledged it and the server sent nothing more, so it does not "
+		    "roll the 16-bit block number over",
+		    l->name, diag_rollover_limit(l));
+		diag_server_no_rollover(f, l);
+		return true;
+	}
+	return false;
 }
 
 static void diag_file_stalled(struct diag_ctx *x, const struct client_file *l)
 {
 	/* The side that spoke last resending the same packet (the server its DATA, the client its
 	 * ACK) with no answer proves it, and so does the client's host refusing the server's DATA
-	 * (its transfer socket is closed: it gave up); a transfer merely quiet is waiting. */
+	 * (its transfer socket is closed: it gave up), or the two sides disagreeing on the block
+	 * for good; a transfer merely quiet is waiting. */
 	bool gave_up = x->a->icmp_own.frame > l->first_rrq.frame;
 	struct diag_finding *f = diag_stall(
 	    x, DIAG_CODE_TFTP_STALLED, l->stage, l->last_pkt.ts, x->o->t.tftp_file,
-	    gave_up ? DIAG_PROVEN
-	            : diag_proof_of_sends(x, l->tail_sends, l->tail_first.ts, DIAG_ANSWER_FAST));
-	char pct[48] = "";
-	if (l->has_tsize && l->tsize)
-		diag_text(pct, sizeof(pct), " of %" PRIu64 " (%.0f%%)", l->tsize,
-		          100.0 * (double)l->bytes / (double)l->tsize);
-	const char *silent =
-	    gave_up ? "the client gave the transfer up (its host answers the server's DATA with "
-	              "ICMP port unreachable)"
-	    : l->last_dir == TFTP_DIR_SERVER
-	        ? "the client stopped acknowledging (the server's DATA was the last word)"
-	        : "the server stopped sending (the client's ACK was the last word)";
-	diag_summary(f,
-	             "the transfer of %s stopped at block %" PRIu64 " (last acknowledged: %" PRIu64
-	             "), %" PRIu64 " bytes%s: %s",
-	             l->name, l->last_block, l->last_acked, l->bytes, pct, silent);
+	    gave_up || diag_acked_unsent(l) || diag_past_rollover_refused(l)
+	        ? DIAG_PROVEN
+	        : diag_proof_of_sends(x, l->tail_sends, l->tail_first.ts, DIAG_ANSWER_FAST));
 	diag_evidence(f, l->first_rrq);
+	if (f && !diag_stall_cause(x, f, l)) {
+		char pct[48] = "";
+		if (l->has_tsize && l->tsize)
+			diag_text(pct, sizeof(pct), " of %" PRIu64 " (%.0f%%)", l->tsize,
+			          100.0 * (double)l->bytes / (double)l->tsize);
+		const char *silent =
+		    gave_up ? "the client gave the transfer up (its host answers the server's DATA "
+		              "with "
+		              "ICMP port unreachable)"
+		    : l->last_dir == TFTP_DIR_SERVER
+		        ? "the client stopped acknowledging (the server's DATA was the last word)"
+		        : "the server stopped sending (the client's ACK was the last word)";
+		diag_summary(f,
+		             "the transfer of %s stopped at block %" PRIu64
+		             " (last acknowledged: %" PRIu64 "), %" PRIu64 " bytes%s: %s",
+		             l->name, l->last_block, l->last_acked, l->bytes, pct, silent);
+	}
 	diag_evidence(f, l->last_pkt);
 	if (gave_up)
 		diag_evidence(f, x->a->icmp_own);
+}
+
+/*
+ * The client asked for a file's size (RRQ with tsize, answered by OACK, ended with ERROR 0
+ * "Early terminate", PI-NETBOOT.md s3) again and again and never read it: a Pi 4 does so twice
+ * for start4.elf on a healthy boot, a loop goes on every 2 s (raspberrypi/rpi-eeprom#74).
+ */
+#define DIAG_PROBE_LOOP 4u
+
+static bool diag_probe_loop(struct diag_ctx *x, const struct client_file *l)
+{
+	if (l->state != CLIENT_FILE_PROBED || l->probes < DIAG_PROBE_LOOP || l->bytes)
+		return false;
+	struct diag_finding *f =
+	    diag_stall(x, DIAG_CODE_TFTP_PROBE_LOOP, l->stage, l->last_pkt.ts, 0, DIAG_PROVEN);
+	diag_summary(f,
+	             "%s asked for the size of %s %u times in %.0f s (the server answered %" PRIu64
+	             " bytes each time, the client ended it with \"Early terminate\") and never "
+	             "went on to read the file",
+	             diag_who(x, l->stage), l->name, l->probes,
+	             (double)(l->last_pkt.ts - l->first_rrq.ts) / (double)NBT_NS_PER_SEC, l->tsize);
+	diag_evidence(f, l->first_rrq);
+	diag_evidence(f, l->last_rrq);
+	diag_evidence(f, l->last_pkt);
+	return true;
 }
 
 /* RFC 1350 s4: a reply is known by its address and port; one from another address than the
@@ -366,6 +521,8 @@ bool diag_rule_tftp_files(struct diag_ctx *x)
 	}
 	/* The latest file says where the boot is: served, failed, stopped mid-transfer, or asked
 	 * for and never answered. */
+	if (diag_probe_loop(x, l))
+		return true;
 	if (l->state == CLIENT_FILE_DONE || l->state == CLIENT_FILE_PROBED)
 		return false;
 	if (l->state == CLIENT_FILE_ERROR) {

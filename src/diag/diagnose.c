@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "diag_priv.h"
@@ -22,7 +23,11 @@ struct diag_finding *diag_add(struct diag_ctx *x, enum diag_code code, enum diag
 	if (r->n >= DIAG_FINDINGS_MAX)
 		return NULL;
 	struct diag_finding *f = &r->f[r->n++];
-	memset(f, 0, sizeof(*f));
+	/* Its head and empty texts: a result is built per judged client, and its texts are most
+	 * of its size. */
+	memset(f, 0, offsetof(struct diag_finding, summary));
+	f->summary[0] = f->hint[0] = '\0';
+	f->nevidence = 0;
 	f->code = code;
 	f->sev = sev;
 	f->stage = st;
@@ -262,8 +267,9 @@ static const struct diag_rule diag_stall_rules[] = {
 
 /* After the verdict: what does not stop a boot, and what the capture itself shows. */
 static void (*const diag_note_rules[])(struct diag_ctx *) = {
-    diag_note_mid_boot, diag_note_filter, diag_note_unicast_blind, diag_note_root_folder,
-    diag_note_optional, diag_note_dhcp,   diag_note_tftp,          diag_note_nfs,
+    diag_note_mid_boot,    diag_note_filter,   diag_note_unicast_blind,
+    diag_note_root_folder, diag_note_optional, diag_note_dhcp,
+    diag_note_tftp,        diag_note_nfs,      diag_note_spanning_tree,
 };
 
 /* ---- public ---- */
@@ -322,7 +328,8 @@ void diag_attempt(const struct client *c, const struct client_attempt *a,
                   struct diag_result *r)
 {
 	struct diag_ctx x = {.c = c, .a = a, .cap = cap, .o = o, .now = now, .r = r};
-	memset(r, 0, sizeof(*r));
+	memset(r, 0, offsetof(struct diag_result, f)); /* f[] is filled by diag_add() */
+	r->n = 0;
 	r->primary = -1;
 	r->verdict = DIAG_IN_PROGRESS;
 	r->at = now;

@@ -92,6 +92,7 @@ static void client_tftp_error(struct client_table *t, struct client_attempt *a,
 	if (p->early_terminate) {
 		/* A tsize probe ended by the client (PI-NETBOOT.md s3): not a failure. */
 		f->state = CLIENT_FILE_PROBED;
+		f->probes++;
 		client_log(t, a, f->stage, ev, "tsize probe of %s ended (%" PRIu64 " bytes)",
 		           f->name, f->tsize);
 		return;
@@ -111,6 +112,10 @@ static void client_tftp_data(struct client_table *t, struct client_attempt *a,
 	const struct ev_tftp *p = &ev->u.tftp;
 	if (p->retransmit)
 		f->retrans++;
+	if (f->ack_ahead.frame && p->block_seq < f->ahead_block)
+		f->ahead_repeats++;
+	f->data_sends = f->data_sends && p->block_seq == f->last_block ? f->data_sends + 1 : 1;
+	client_mark_set(&f->last_data, ev);
 	f->last_block = p->block_seq;
 	f->bytes = p->bytes;
 	if (f->state == CLIENT_FILE_DONE && !p->finished)
@@ -124,6 +129,22 @@ static void client_tftp_data(struct client_table *t, struct client_attempt *a,
 		client_mark_set(&f->done, ev);
 		client_log(t, a, f->stage, ev, "got %s (%" PRIu64 " bytes, %u blocks)", f->name,
 		           f->bytes, (unsigned)f->last_block);
+	}
+}
+
+/* The server's OACK, and the same OACK again before the client's ACK 0 (RFC 2347 s3: the client
+ * answers it with ACK 0; the server repeats it when that is late): raspberrypi/firmware#1041. */
+static void client_tftp_oack(struct client_table *t, struct client_attempt *a,
+                             struct client_file *f, const struct nbt_event *ev)
+{
+	if (!ev->u.tftp.retransmit) {
+		client_mark_set(&f->oack_last, ev);
+		return;
+	}
+	if (!f->oack_repeats++) {
+		f->oack_first = f->oack_last;
+		client_mark_set(&f->oack_again, ev);
+		client_log(t, a, f->stage, ev, "OACK for %s sent again", f->name);
 	}
 }
 
@@ -205,6 +226,15 @@ void client_tftp_on_event(struct client_table *t, const struct nbt_event *ev)
 	case TFTP_OP_ACK:
 		if (from_client && p->block_seq > f->last_acked)
 			f->last_acked = p->block_seq;
+		if (from_client && p->ack_ahead && !f->ack_ahead.frame) {
+			client_mark_set(&f->ack_ahead, ev);
+			f->ahead_block = p->block_seq;
+			client_log(t, a, f->stage, ev, "ACK of block %" PRIu64 " of %s, never sent",
+			           p->block_seq, f->name);
+		}
+		break;
+	case TFTP_OP_OACK:
+		client_tftp_oack(t, a, f, ev);
 		break;
 	default:
 		break;

@@ -12,7 +12,7 @@ static void view_dt_finding(struct ui *u, const struct diag_finding *f, nbt_time
 {
 	static const enum ui_color sev_color[] = {UI_C_NORMAL, UI_C_PROGRESS, UI_C_STALL,
 	                                          UI_C_UNKNOWN, UI_C_PROGRESS};
-	char buf[UI_LINE_MAX], rel[32];
+	char buf[UI_LINE_MAX], hint[DIAG_TEXT_MAX + 8], rel[32];
 	enum ui_color c = (unsigned)f->sev < 5 ? sev_color[f->sev] : UI_C_NORMAL;
 	ui_line_add(u->dl, &u->ndl, c, "%s %s%s%s%s (%s)", diag_severity_name(f->sev),
 	            diag_code_name(f->code), f->detail ? " [" : "", f->detail ? f->detail : "",
@@ -20,8 +20,8 @@ static void view_dt_finding(struct ui *u, const struct diag_finding *f, nbt_time
 	            f->stage < CLIENT_ST__COUNT ? client_stage_name(f->stage) : "capture");
 	ui_line_wrap(u->dl, &u->ndl, UI_C_NORMAL, 2, w, f->summary);
 	if (f->hint[0]) {
-		snprintf(buf, sizeof(buf), "hint: %s", f->hint);
-		ui_line_wrap(u->dl, &u->ndl, UI_C_DONE, 2, w, buf);
+		snprintf(hint, sizeof(hint), "hint: %s", f->hint);
+		ui_line_wrap(u->dl, &u->ndl, UI_C_DONE, 2, w, hint);
 	}
 	if (f->nevidence) {
 		int n = snprintf(buf, sizeof(buf), "  evidence frames:");

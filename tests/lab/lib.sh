@@ -190,6 +190,36 @@ lab_client() {
 	lab_txcsum_off "$ns" eth0
 }
 
+# lab_stp_switch FWD: a switch namespace ($LAB_SW_NS) whose bridge br1 runs the kernel's 802.1D
+# spanning tree (forward delay FWD seconds, hello 1 s), uplinked to br0 as one of its ports; waits
+# until the uplink forwards. Clients join with: lab_client NAME MAC "$LAB_SW_NS" br1, and their
+# port then forwards nothing for 2 x FWD s (listening, then learning), as on a managed switch
+# without portfast. Its BPDUs reach br0, where the capture sees them.
+lab_stp_switch() {
+	local fwd=$1 peer=v$RANDOM$RANDOM i
+	peer=${peer:0:15}
+	LAB_SW_NS=$LAB_PFX-switch
+	lab_ns_add "$LAB_SW_NS"
+	lab_ns "$LAB_SRV" ip link add "$peer" type veth peer name up0 netns "$LAB_SW_NS" ||
+		die "veth for the switch"
+	lab_ns "$LAB_SRV" ip link set "$peer" master br0
+	lab_ns "$LAB_SRV" ip link set "$peer" up
+	lab_txcsum_off "$LAB_SRV" "$peer"
+	lab_ns "$LAB_SW_NS" ip link add br1 address 02:00:0a:63:00:fe type bridge
+	# Bridge timers are in hundredths of a second (ip-link(8) passes them to the kernel as such).
+	# max_age 6 s (the least): a topology change is announced for max age + forward delay.
+	lab_ns "$LAB_SW_NS" ip link set br1 type bridge stp_state 1 forward_delay $((fwd * 100)) \
+		hello_time 100 max_age 600 || die "no kernel STP"
+	lab_ns "$LAB_SW_NS" ip link set up0 master br1
+	lab_ns "$LAB_SW_NS" ip link set up0 up
+	lab_ns "$LAB_SW_NS" ip link set br1 up
+	for i in $(seq 1 $((fwd * 20 + 50))); do
+		lab_ns "$LAB_SW_NS" bridge link show dev up0 | grep -q 'state forwarding' && return 0
+		sleep 0.1
+	done
+	die "the switch's uplink never came to forwarding"
+}
+
 # lab_relay: a router namespace ($LAB_RELAY_NS) between br0 ($LAB_NET.254) and a segment of its
 # own, bridge br1 ($LAB_RELAY_NET.254/24), running ISC dhcrelay towards the server, which routes
 # $LAB_RELAY_NET.0/24 back through it. Clients join with: lab_client NAME MAC "$LAB_RELAY_NS" br1.
@@ -266,8 +296,9 @@ lab_capture_start() {
 	local out=$1 i
 	shift
 	local ns=${LAB_CAP_NS:-$LAB_SRV} ifc=${LAB_CAP_IF:-br0}
-	# A 16 MiB ring: several Pis bursting TFTP on 2 cores overflow the default 2 MiB.
-	ip netns exec "$ns" tcpdump -i "$ifc" --immediate-mode -B 16384 -U -n "$@" -w "$out" \
+	# A 16 MiB ring: several Pis bursting TFTP on 2 cores overflow the default 2 MiB
+	# (LAB_CAP_BUF KiB for a scenario that sends tens of megabytes).
+	ip netns exec "$ns" tcpdump -i "$ifc" --immediate-mode -B "${LAB_CAP_BUF:-16384}" -U -n "$@" -w "$out" \
 		2>"$LAB_TMP/log/tcpdump.err" &
 	LAB_CAP_PID=$!
 	LAB_CAP_FILE=$out
@@ -342,6 +373,13 @@ lab_fake_file() {
 	python3 -c 'import sys,random
 r=random.Random(sys.argv[1]); n=int(sys.argv[2])
 sys.stdout.buffer.write(bytes(r.getrandbits(8) for _ in range(n)))' "$(basename "$path")" "$size" >"$path"
+}
+
+# lab_big_file PATH SIZE: the same for files of tens of megabytes (generated at once).
+lab_big_file() {
+	mkdir -p "$(dirname "$1")"
+	python3 -c 'import sys,random
+sys.stdout.buffer.write(random.Random(sys.argv[1]).randbytes(int(sys.argv[2])))' "$(basename "$1")" "$2" >"$1"
 }
 
 # lab_bootdir DIR PREFIX MODEL: the files a Pi of MODEL asks for, under DIR/PREFIX.

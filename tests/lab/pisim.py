@@ -462,6 +462,10 @@ class Tftp:
         self.data_seen = 0  # every DATA received, for --drop-every
         self.dropped = 0
         self.stop_name, self.stop_blocks = args.stop_after or (None, None)
+        self.ahead_name, self.ahead_block = args.ack_ahead or (None, None)
+        # Block numbers are 16 bits. Servers such as dnsmasq and tftpd-hpa roll over to 0 after
+        # 65535 (RFC 1350 has no rule); --no-rollover is a client whose counter does not.
+        self.block_mask = 0xFFFFFFFF if args.no_rollover else 0xFFFF
 
     def _socket(self):
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -485,6 +489,9 @@ class Tftp:
 
     def _stop_matches(self, name, short):
         return self.stop_name is not None and self.stop_name in (name, short)
+
+    def _ahead_matches(self, name, short, block):
+        return self.ahead_name in (name, short) and block == self.ahead_block
 
     def fetch(self, name, short, options, probe):
         """Transfer one file. Returns ("ok", bytes, blocks, tsize), ("probe", tsize) or
@@ -511,6 +518,11 @@ class Tftp:
         blocks = 0
         total = 0
         retx = 0
+        oack_acked = False
+        # --ack-ahead: "held" once the ACK of the chosen block is withheld, "ahead" once the
+        # server's repeat of it was taken for the next block and that one ACKed.
+        held = ahead = False
+        mask = self.block_mask
         self._send(s, last_pkt, dest)
         now = time.monotonic()
         last_progress = now
@@ -548,8 +560,8 @@ class Tftp:
                 msg = data[4:].split(b"\0")[0].decode("utf-8", "replace")
                 return ("error", code, msg)
             if op == TFTP_OACK:
-                if expected != 1:
-                    continue  # duplicate OACK after DATA started
+                if expected != 1 or oack_acked:
+                    continue  # a repeated OACK: the first one was answered
                 opts = parse_oack(data[2:])
                 try:
                     blksize = int(opts.get("blksize", blksize))
@@ -561,8 +573,13 @@ class Tftp:
                     # The Pi's tsize probe: read the size, end it with ERROR 0.
                     self._send(s, tftp_error(0, "Early terminate"), dest)
                     return ("probe", tsize)
+                if args.slow_oack_ack and args.slow_oack_ack in (name, short):
+                    # Slower than the server's first retransmission (tftpd-hpa: 1 s), so it
+                    # sends the OACK again (raspberrypi/firmware#1041); that one is ignored.
+                    time.sleep(1.5)
                 last_pkt = struct.pack("!HH", TFTP_ACK, 0)
                 self._send(s, last_pkt, dest)
+                oack_acked = True
                 last_progress = time.monotonic()
                 next_retx = last_progress + args.tftp_retry
                 continue
@@ -578,11 +595,18 @@ class Tftp:
                 continue
             blk = struct.unpack("!H", data[2:4])[0]
             payload = data[4:]
-            if blk == expected & 0xFFFF:  # 16-bit block numbers wrap to 0 (RFC 1350 has no rule;
-                # servers such as dnsmasq and tftpd-hpa roll over to 0)
+            if blk == expected & mask:
                 if self.stop_name and self._stop_matches(name, short) and blocks >= self.stop_blocks:
                     self._linger(s, name, blocks, total, tsize)
                 blocks += 1
+                if not held and self._ahead_matches(name, short, blocks):
+                    # Too slow to ACK this block: the server's timer fires and it sends the
+                    # block again (raspberrypi/firmware#1631).
+                    held = True
+                    total += len(payload)
+                    expected = blk + 1
+                    next_retx = time.monotonic() + 3600
+                    continue
                 total += len(payload)
                 last_pkt = struct.pack("!HH", TFTP_ACK, blk)
                 self._send(s, last_pkt, dest)
@@ -591,7 +615,18 @@ class Tftp:
                 next_retx = last_progress + args.tftp_retry
                 if len(payload) < blksize:
                     return ("ok", total, blocks, tsize)
-            elif blk == (expected - 1) & 0xFFFF:
+            elif held and not ahead and blk == (expected - 1) & mask:
+                # firmware#1631: start4.elf takes the repeated block for the next one, ACKs a
+                # block the server never sent, and ACKs it again for every repeat after.
+                ahead = True
+                blocks += 1
+                last_pkt = struct.pack("!HH", TFTP_ACK, expected & 0xFFFF)
+                self._send(s, last_pkt, dest)
+                expected += 1
+                next_retx = time.monotonic() + args.tftp_retry
+            elif ahead:
+                self._send(s, last_pkt, dest)
+            elif blk == (expected - 1) & mask:
                 self._send(s, last_pkt, dest)  # our ACK was lost: repeat it
 
     def _linger(self, s, name, blocks, total, tsize):
@@ -687,6 +722,20 @@ def bootcode_dhcp(args, model, log):
     log.step("dhcp", "bootcode.bin's DHCP answered")
 
 
+def probe_loop(tftp, name, short, options, args, log):
+    """--probe-loop: the size probe of one file answered and ended with 'Early terminate',
+    then asked again 2 s later, never followed by the read (the endless loop of
+    raspberrypi/rpi-eeprom#74), until the file timeout."""
+    end = time.monotonic() + args.file_timeout
+    n = 0
+    while time.monotonic() < end:
+        res = tftp.fetch(name, short, options, True)
+        n += 1
+        log.debug("tftp", f"{name}: probe #{n} -> {res}")
+        time.sleep(2.0)
+    raise SimExit(EXIT_TFTP_TIMEOUT, f"{name}: {n} size probes and never a read")
+
+
 def tftp_boot(args, model, server, local_ip, log):
     tftp = Tftp(args, server, local_ip, log)
     prefix = tftp_prefix(args)
@@ -699,6 +748,8 @@ def tftp_boot(args, model, server, local_ip, log):
         names = [short] if opts == "root" else [prefix + short]
         if fallback and prefix:
             names.append(short)
+        if kind == "probe" and args.probe_loop in (short, prefix + short):
+            probe_loop(tftp, prefix + short, short, options, args, log)
         for i, name in enumerate(names):
             res = tftp.fetch(name, short, options, kind == "probe")
             if res[0] != "error" or res[1] != 1 or i == len(names) - 1:
@@ -1024,6 +1075,14 @@ def parse_args(argv):
     p.add_argument("--stop-close", action="store_true",
                    help="with --stop-after: close the transfer socket (ICMP port unreachable)")
     p.add_argument("--stop-linger", type=float, default=3.0, help="silence before exit 6")
+    p.add_argument("--no-rollover", action="store_true",
+                   help="block counter that does not wrap past 65535 (rpi-eeprom#720)")
+    p.add_argument("--ack-ahead", help="FILE:BLOCK - ACK BLOCK late, then take the server's "
+                   "repeat of it for BLOCK+1 and ACK that (raspberrypi/firmware#1631)")
+    p.add_argument("--slow-oack-ack", metavar="FILE",
+                   help="ACK FILE's OACK after 1.5 s, so the server repeats it (firmware#1041)")
+    p.add_argument("--probe-loop", metavar="FILE", help="probe FILE's size again and again "
+                   "every 2 s and never read it, until --file-timeout (rpi-eeprom#74)")
     p.add_argument("--no-kernel-dhcp", action="store_true")
     p.add_argument("--kernel-delay", type=float, default=0.5, help="pause before kernel DHCP")
     p.add_argument("--kernel-dhcp", choices=("ipconfig", "udhcpc"), default="ipconfig",
@@ -1066,11 +1125,13 @@ def parse_args(argv):
             ipaddress.IPv4Address(args.tftp_server)
         except ValueError:
             p.error("--tftp-server wants a dotted IPv4 address")
-    if args.stop_after:
-        name, _, blocks = args.stop_after.rpartition(":")
-        if not name or not blocks.isdigit():
-            p.error("--stop-after wants FILE:BLOCKS")
-        args.stop_after = (name, int(blocks))
+    for opt in ("stop_after", "ack_ahead"):
+        val = getattr(args, opt)
+        if val:
+            name, _, blocks = val.rpartition(":")
+            if not name or not blocks.isdigit():
+                p.error(f"--{opt.replace('_', '-')} wants FILE:BLOCKS")
+            setattr(args, opt, (name, int(blocks)))
     if args.blksize is not None and not 8 <= args.blksize <= 65464:
         p.error("--blksize must be 8..65464 (RFC 2348)")
     if args.drop_every < 0:

@@ -9,7 +9,7 @@
 # Sourced file: its variables are used by the files that source it.
 # shellcheck disable=SC2034
 
-declare -gA SCN_DESC SCN_FILES
+declare -gA SCN_DESC SCN_FILES SCN_GENERATED
 SCN_ORDER=()
 
 scn_register() {
@@ -812,6 +812,135 @@ chk_pi4_lossy_recovers() {
 		CHECK_FAILED=1
 	fi
 	expect "$1" "$F_TFTP_ERR && tftp.error.code != 0 && tftp.error.code != 1" 0 0
+}
+
+scn_register pi4-tftp-ack-ahead "pi4-tftp-ack-ahead.pcap" \
+	"Pi 4 (pisim --ack-ahead kernel8.img:10) is slow to acknowledge block 10 of kernel8.img, so tftpd-hpa sends block 10 again; the Pi takes the repeat for block 11 and acknowledges block 11, which was never sent, and keeps doing so for every repeat of block 10 until both give up. The wire pattern of raspberrypi/firmware#1631 (start4.elf, 2021: 'the Pi acks a TFTP block it never received')."
+scn_pi4_tftp_ack_ahead() {
+	tree_pi4
+	lab_dnsmasq main '--pxe-service=0,"Raspberry Pi Boot"' --dhcp-option=66,"$LAB_SRV_IP"
+	lab_tftpd "$LAB_TMP/srv/tftp"
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-tftp-ack-ahead.pcap"
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --no-kernel-dhcp --ack-ahead kernel8.img:10 &&
+		die "pisim should have given up"
+	lab_linger 3
+	lab_capture_stop
+}
+chk_pi4_tftp_ack_ahead() {
+	expect "$1" "$F_RRQ && tftp.source_file contains \"kernel8.img\"" 1
+	expect "$1" "$F_DATA && tftp.block == 10" 3
+	expect "$1" "$F_DATA && tftp.block == 11" 0 0
+	expect "$1" "tftp.opcode == 4 && tftp.block == 11" 2
+}
+
+scn_register pi3-tftp-oack-repeated "pi3-tftp-oack-repeated.pcap" \
+	"Pi 3 (pisim --model pi3 --slow-oack-ack fixup.dat) takes 1.5 s to acknowledge the OACK for fixup.dat, so tftpd-hpa sends the same OACK again before the ACK arrives (the pattern of raspberrypi/firmware#1041: 'the server sends OACK twice right after receiving READ'); the transfer then completes and the boot goes on to the NFSv3 root."
+scn_pi3_tftp_oack_repeated() {
+	local serial=${PI3_SERIAL_BASE}04
+	mkdir -p "$LAB_TMP/srv/tftp"
+	lab_bootroot_pi3 "$LAB_TMP/srv/tftp"
+	lab_bootdir "$LAB_TMP/srv/tftp" "$serial" pi3
+	nfs_pi
+	lab_dnsmasq main '--pxe-service=0,"Raspberry Pi Boot"' --dhcp-option=66,"$LAB_SRV_IP"
+	lab_tftpd "$LAB_TMP/srv/tftp"
+	lab_client pi "b8:27:eb:00:00:04"
+	lab_capture_start "$CAP/pi3-tftp-oack-repeated.pcap"
+	lab_pi "$(lab_cns pi)" --model pi3 --mac b8:27:eb:00:00:04 --serial "$serial" \
+		--slow-oack-ack fixup.dat --file-timeout "$PI_FT" --nfs-root "$LAB_SRV_IP:/srv/nfs/pi" ||
+		die "pisim pi3 failed"
+	lab_capture_stop
+}
+chk_pi3_tftp_oack_repeated() {
+	expect "$1" "tftp.opcode == 6" 2
+	expect "$1" "$F_RRQ && tftp.source_file contains \"fixup.dat\"" 1 1
+	expect "$1" 'mount.procedure_v3 == 1 && rpc.msgtyp == 1 && mount.status == 0' 1
+}
+
+scn_register pi4-tftp-probe-loop "pi4-tftp-probe-loop.pcap" \
+	"Pi 4 (pisim --probe-loop start4.elf) asks dnsmasq for the size of start4.elf (RRQ with tsize 0 and blksize 1024), ends each answer with ERROR 0 'Early terminate' and asks again 2 s later, never reading the file, until it gives up: the endless loop of raspberrypi/rpi-eeprom#74 (an RRQ 'start.elf octet tsize 0 blksize 1024' every 2 s)."
+scn_pi4_tftp_probe_loop() {
+	tree_pi4
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_client pi "$PI4_MAC"
+	lab_capture_start "$CAP/pi4-tftp-probe-loop.pcap"
+	lab_pi "$(lab_cns pi)" --model pi4 --mac "$PI4_MAC" --serial "$PI4_SERIAL" --file-timeout 9 \
+		--dhcp-timeout "$PI_DT" --no-kernel-dhcp --probe-loop start4.elf &&
+		die "pisim should have given up"
+	lab_capture_stop
+}
+chk_pi4_tftp_probe_loop() {
+	expect "$1" "$F_RRQ && tftp.source_file contains \"start4.elf\"" 4
+	expect "$1" "$F_TFTP_ERR && tftp.error.code == 0" 4
+	expect "$1" "$F_DATA" 0 0
+}
+
+scn_register pi4-spanning-tree "pi4-spanning-tree.pcap" \
+	"Pi 4 (pisim) behind a switch that runs 802.1D spanning tree without portfast (a Linux bridge with stp_state 1, forward delay 4 s, in its own namespace, uplinked to the server's bridge): the Pi's port forwards nothing for 8 s after its link comes up (max age 6 s), so its first DISCOVERs never reach dnsmasq; the capture on the server shows the switch's BPDUs every second, the topology change it announces when the Pi's port starts forwarding, and then the Pi's first DISCOVER and a normal boot. The pattern of raspberrypi/firmware#934 and piserver#103 ('with STP it takes 30+ seconds after the network link goes up before the network port actually works')."
+scn_pi4_spanning_tree() {
+	tree_pi4
+	nfs_pi
+	lab_dnsmasq_pi "$LAB_TMP/srv/tftp"
+	lab_stp_switch 4
+	lab_capture_start "$CAP/pi4-spanning-tree.pcap"
+	# Past the change the uplink's own start announced (6 + 4 s): BPDUs without TC first.
+	sleep 11
+	lab_client pi "$PI4_MAC" "$LAB_SW_NS" br1
+	# shellcheck disable=SC2046
+	lab_pi "$(lab_cns pi)" $(pi4_args) --dhcp-retry 2 --nfs-root "$LAB_SRV_IP:/srv/nfs/pi" ||
+		die "pisim did not boot behind the switch"
+	lab_capture_stop
+}
+chk_pi4_spanning_tree() {
+	expect "$1" "stp" 5
+	expect "$1" "stp.flags.tc == 1" 1
+	expect "$1" "$F_PI_DISCOVER" 1
+	expect "$1" 'mount.procedure_v3 == 1 && rpc.msgtyp == 1 && mount.status == 0' 1
+}
+
+# The two rollover scenarios write about 70 MB of capture: made by tests/sh/test_tftp_rollover.sh
+# into a temporary folder, never kept in captures/ (SCN_GENERATED: run-all skips them).
+PI5_BIG=$((65536 * 512 + 300)) # past block 65535 at blksize 512
+scn_register pi5-tftp-rollover "pi5-tftp-rollover.pcap" \
+	"Pi 5 (pisim --model pi5 --blksize 512) loads a kernel_2712.img of 32 MiB + 300 bytes from tftpd-hpa: block numbers pass 65535 and roll over to 0, and both sides go on to the end; the boot reaches its NFSv3 root."
+SCN_GENERATED[pi5-tftp-rollover]=1
+big_pi5() {
+	local cap=$1
+	shift
+	mkdir -p "$LAB_TMP/srv/tftp"
+	lab_bootdir "$LAB_TMP/srv/tftp" "$PI5_SERIAL" pi5
+	lab_big_file "$LAB_TMP/srv/tftp/$PI5_SERIAL/kernel_2712.img" "$PI5_BIG"
+	nfs_pi
+	lab_dnsmasq main '--pxe-service=0,"Raspberry Pi Boot"' --dhcp-option=66,"$LAB_SRV_IP"
+	lab_tftpd "$LAB_TMP/srv/tftp"
+	lab_client pi "$PI5_MAC"
+	LAB_CAP_BUF=131072 lab_capture_start "$CAP/$cap"
+	lab_pi "$(lab_cns pi)" --model pi5 --mac "$PI5_MAC" --serial "$PI5_SERIAL" --blksize 512 \
+		--file-timeout "$PI_FT" --nfs-root "$LAB_SRV_IP:/srv/nfs/pi" "$@"
+}
+scn_pi5_tftp_rollover() {
+	big_pi5 pi5-tftp-rollover.pcap || die "pisim pi5 failed"
+	lab_capture_stop
+}
+chk_pi5_tftp_rollover() {
+	expect "$1" "$F_DATA && tftp.block == 0" 1
+	expect "$1" 'mount.procedure_v3 == 1 && rpc.msgtyp == 1 && mount.status == 0' 1
+}
+
+scn_register pi5-tftp-no-rollover "pi5-tftp-no-rollover.pcap" \
+	"Pi 5 (pisim --model pi5 --blksize 512 --no-rollover) loads the same 32 MiB + 300 bytes kernel_2712.img, but its block counter does not roll over: it acknowledges block 65535 and ignores the block 0 that follows, which tftpd-hpa sends again until it gives up (the Pi 5 bootloader before 2025-09-23, raspberrypi/rpi-eeprom#720)."
+SCN_GENERATED[pi5-tftp-no-rollover]=1
+scn_pi5_tftp_no_rollover() {
+	big_pi5 pi5-tftp-no-rollover.pcap --no-rollover --no-kernel-dhcp && die "pisim should have given up"
+	lab_linger 2
+	lab_capture_stop
+}
+chk_pi5_tftp_no_rollover() {
+	expect "$1" "$F_DATA && tftp.block == 0" 2
+	expect "$1" "tftp.opcode == 4 && tftp.block == 65535" 1
+	# ACK 0 answers the OACK of each of the 4 files, never the block 0 after 65535.
+	expect "$1" "tftp.opcode == 4 && tftp.block == 0" 4 4
 }
 
 # ------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-/* summary: unit tests of the ARP (RFC 826, 5227) and ICMP (RFC 792, 1191) dissectors. */
+/* summary: unit tests of the ARP (RFC 826, 5227), ICMP (RFC 792, 1191) and spanning tree BPDU
+ * (IEEE 802.1D s9.3) dissectors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -330,6 +331,57 @@ static void test_icmp_malformed_and_other_types(void **state)
 	assert_int_equal(count(fx, EV_ANOMALY), 1);
 }
 
+/* An 802.3 frame to the bridge group address with LLC 42/42/03 and a BPDU: version, type, flags
+ * (config/RST: forward delay `fwd` seconds), padded to 60 bytes. */
+static void bpdu_frame(struct fixture *fx, uint8_t version, uint8_t type, uint8_t flags,
+                       uint16_t fwd)
+{
+	static const uint8_t group[6] = {0x01, 0x80, 0xc2, 0x00, 0x00, 0x00};
+	size_t o = eth(fx, srv_mac, group, type == 0x80 ? 7 : 38); /* an 802.3 length */
+	uint8_t *b = fx->frame + o;
+	b[0] = b[1] = 0x42;
+	b[2] = 0x03;
+	b[5] = version;
+	b[6] = type;
+	b[7] = flags;
+	put16(b + 3 + 33, (uint16_t)(fwd * 256));
+	send_frame(fx, 60, 60);
+}
+
+/* The switch's facts from its first BPDUs; a topology change counted when the TC flag starts,
+ * not for each BPDU that carries it; a TCN is one too; an LLC frame of another SAP is not STP. */
+static void test_stp_bpdus(void **state)
+{
+	struct fixture *fx = *state;
+	const struct nbt_stats *st = pipeline_stats(fx->p);
+	bpdu_frame(fx, 0, 0x00, 0x01, 15); /* the capture began during a change: not its start */
+	assert_int_equal(st->stp.changes, 0);
+	bpdu_frame(fx, 0, 0x00, 0, 15);
+	assert_int_equal(st->stp.bpdus, 2);
+	assert_int_equal(st->stp.version, 0);
+	assert_int_equal(st->stp.fwd_delay_ms, 15000);
+	assert_memory_equal(st->stp.bridge, srv_mac, 6);
+	assert_int_equal(st->stp.changes, 0);
+	bpdu_frame(fx, 0, 0x00, 0x01, 15);
+	bpdu_frame(fx, 0, 0x00, 0x01, 15);
+	assert_int_equal(st->stp.changes, 1);
+	assert_int_equal(st->stp.change[0].frame, 3);
+	bpdu_frame(fx, 0, 0x00, 0, 15);
+	bpdu_frame(fx, 0, 0x80, 0, 0); /* a TCN */
+	assert_int_equal(st->stp.changes, 2);
+	assert_int_equal(st->stp.bpdus, 6);
+	uint64_t other = st->other_l3;
+	bpdu_frame(fx, 2, 0x7f, 0, 0); /* no BPDU type */
+	assert_int_equal(st->stp.bpdus, 6);
+	fx->frame[14] = 0xaa; /* SNAP, not the spanning tree's SAP */
+	send_frame(fx, 60, 60);
+	assert_int_equal(st->other_l3, other + 2);
+	/* Cut short by the snaplen: not counted, never read past the bytes. */
+	bpdu_frame(fx, 0, 0x00, 0x01, 15);
+	send_frame(fx, 30, 60);
+	assert_int_equal(st->stp.bpdus, 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +394,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_icmp_unknown_flow_and_tcp, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_icmp_need_frag_and_short_quotes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_icmp_malformed_and_other_types, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stp_bpdus, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -820,6 +820,161 @@ static void test_tftp_stalled_server_silent(void **state)
 	assert_non_null(strstr(r->f[r->primary].summary, "server stopped sending"));
 }
 
+/* A DATA of wire block `wire` as the running block `seq` (past 65535), from the server. */
+static uint64_t tftp_data_seq(struct sc *s, double sec, const char *file, uint64_t seq,
+                              bool retransmit)
+{
+	struct nbt_event *ev = sc_tftp(3, CLI, file, false);
+	ev->u.tftp.block = (uint16_t)seq;
+	ev->u.tftp.block_seq = seq;
+	ev->u.tftp.data_len = 1024;
+	ev->u.tftp.retransmit = retransmit;
+	ev->u.tftp.bytes = (seq < 65536 ? seq : 65535) * 1024;
+	return sc_feed(s, ev, sec);
+}
+
+static uint64_t tftp_ack_seq(struct sc *s, double sec, const char *file, uint64_t seq, bool ahead)
+{
+	struct nbt_event *ev = sc_tftp(4, CLI, file, true);
+	ev->u.tftp.block = (uint16_t)seq;
+	ev->u.tftp.block_seq = seq;
+	ev->u.tftp.ack_ahead = ahead;
+	return sc_feed(s, ev, sec);
+}
+
+/* A transfer of a big file up to the client's ACK of block 65535 (the last few blocks only). */
+static void tftp_to_65535(struct sc *s, const char *file)
+{
+	sc_pi4_dora(s, 0, CLI);
+	sc_rrq(s, 1, CLI, file);
+	sc_oack(s, 1.001, CLI, file, 100000000);
+	for (uint64_t b = 65530; b <= 65535; b++) {
+		tftp_data_seq(s, 1.01 + (double)(b - 65530) * 0.001, file, b, false);
+		tftp_ack_seq(s, 1.0105 + (double)(b - 65530) * 0.001, file, b, false);
+	}
+}
+
+/* rpi-eeprom#720: the client acknowledges block 65535 and never the block 0 after it, which the
+ * server sends again: proven on the third send, however often the client repeats ACK 65535. A
+ * server that rolls over to 1 is named as the one that differs. */
+static void test_tftp_no_block_rollover(void **state)
+{
+	struct sc *s = *state;
+	const char *k = "38c128c0/initrd.img";
+	tftp_to_65535(s, k);
+	tftp_data_seq(s, 1.1, k, 65536, false);
+	tftp_ack_seq(s, 2.6, k, 65535, false); /* the client's own retry */
+	tftp_data_seq(s, 2.1, k, 65536, true);
+	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_IN_PROGRESS);
+	uint64_t last = tftp_data_seq(s, 4.1, k, 65536, true);
+	tftp_ack_seq(s, 4.2, k, 65535, false);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_STALLED, last, "never the block 0");
+	const struct diag_finding *f = &r->f[r->primary];
+	assert_string_equal(f->detail, "no-block-rollover");
+	assert_non_null(strstr(sc_sum(f), "(67107840 bytes)")); /* 65535 x 1024 */
+	assert_non_null(strstr(f->hint, "rpi-eeprom#720"));
+
+	struct sc *t = sc_new();
+	tftp_to_65535(t, k);
+	for (int i = 0; i < 3; i++)
+		tftp_data_seq(t, 1.1 + i, k, 65537, i > 0);
+	r = sc_diag(t, MAC_PI4);
+	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_STALLED, 0, "server rolls over to 1");
+	assert_non_null(strstr(r->f[r->primary].hint, "over to 0"));
+	sc_free(t);
+}
+
+/* A server that does not roll over: it stops after the ACK of 65535, or says so with an ERROR. */
+static void test_tftp_server_no_rollover(void **state)
+{
+	struct sc *s = *state;
+	const char *k = "38c128c0/initrd.img";
+	tftp_to_65535(s, k);
+	uint64_t e = sc_err(s, 1.2, CLI, k, 0, "Block number overflow", false, false);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_ERROR, e, "right after block 65535");
+	assert_string_equal(r->f[r->primary].detail, "server-no-rollover");
+	assert_non_null(strstr(r->f[r->primary].hint, "67107840 bytes"));
+
+	struct sc *t = sc_new();
+	tftp_to_65535(t, k);
+	sc_idle(t, 40);
+	r = sc_diag(t, MAC_PI4);
+	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_STALLED, 0, "server sent nothing more");
+	assert_string_equal(r->f[r->primary].detail, "server-no-rollover");
+	sc_free(t);
+}
+
+/* firmware#1631: block 10 sent twice, the Pi ACKs 11 (never sent) and the server sends 10 again:
+ * the two sides disagree for good, proven at once. */
+static void test_tftp_acked_unsent_block(void **state)
+{
+	struct sc *s = *state;
+	const char *k = "38c128c0/kernel8.img";
+	sc_pi4_dora(s, 0, CLI);
+	sc_rrq(s, 1, CLI, k);
+	sc_oack(s, 1.001, CLI, k, 20000);
+	for (uint64_t b = 1; b <= 10; b++)
+		sc_data(s, 1.01 + (double)b * 0.001, CLI, k, b, 20000, b < 10);
+	tftp_data_seq(s, 2.02, k, 10, true);
+	uint64_t ahead = tftp_ack_seq(s, 2.03, k, 11, true);
+	assert_int_equal(sc_diag(s, MAC_PI4)->verdict, DIAG_IN_PROGRESS);
+	tftp_data_seq(s, 3.03, k, 10, true);
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_STALLED, ahead, "block 11 of 38c128c0/kernel8.img");
+	assert_string_equal(r->f[r->primary].detail, "client-acked-unsent-block");
+	assert_non_null(strstr(r->f[r->primary].hint, "firmware#1631"));
+}
+
+/* rpi-eeprom#74: a size probe again and again, never a read. Two probes of start4.elf are a
+ * healthy Pi 4 boot, three are not yet a loop, the fourth is. */
+static void test_tftp_probe_loop(void **state)
+{
+	struct sc *s = *state;
+	const char *k = "38c128c0/start4.elf";
+	sc_pi4_dora(s, 0, CLI);
+	uint64_t first = 0;
+	for (int i = 0; i < 4; i++) {
+		double t = 1 + 2.0 * i;
+		uint64_t rrq = sc_rrq(s, t, CLI, k);
+		first = first ? first : rrq;
+		sc_oack(s, t + 0.001, CLI, k, 9000);
+		sc_err(s, t + 0.002, CLI, k, 0, "Early terminate", true, true);
+		if (i < 3)
+			assert_null(sc_find(sc_diag(s, MAC_PI4), DIAG_CODE_TFTP_PROBE_LOOP));
+	}
+	const struct diag_result *r = sc_diag(s, MAC_PI4);
+	expect(r, DIAG_STALLED, DIAG_CODE_TFTP_PROBE_LOOP, first,
+	       "size of 38c128c0/start4.elf 4 times");
+	assert_non_null(strstr(sc_sum(&r->f[r->primary]), "9000 bytes"));
+}
+
+/* firmware#1041: the server's OACK again before ACK 0, on a file that was then served: a warning
+ * citing both; on a file whose transfer stalled the stall says it all. */
+static void test_tftp_oack_repeated(void **state)
+{
+	struct sc *s = *state;
+	const char *k = "38c128c0/start4.elf";
+	sc_pi4_dora(s, 0, CLI);
+	sc_rrq(s, 1, CLI, k);
+	uint64_t o1 = sc_oack(s, 1.001, CLI, k, 3000);
+	struct nbt_event *ev = sc_tftp(6, CLI, k, false);
+	ev->u.tftp.retransmit = true;
+	uint64_t o2 = sc_feed(s, ev, 2.001);
+	sc_feed(s, sc_tftp(4, CLI, k, true), 2.5);
+	for (uint64_t b = 1; b <= 3; b++)
+		sc_data(s, 2.5 + (double)b * 0.001, CLI, k, b, 3000, true);
+	const struct diag_finding *f = sc_find(sc_diag(s, MAC_PI4), DIAG_CODE_TFTP_OACK_REPEATED);
+	assert_non_null(f);
+	if (!f)
+		return;
+	assert_int_equal(f->sev, DIAG_SEV_WARNING);
+	assert_true(sc_has_frame(f, o1) && sc_has_frame(f, o2));
+	assert_non_null(strstr(sc_sum(f), "again 1.0 s after"));
+	assert_null(strstr(f->hint, "Pi 2/3")); /* a Pi 4: not the Pi 2/3 firmware's story */
+}
+
 /* s5 #13: firmware and kernel served, no kernel DHCP within its timeout. */
 static void test_no_kernel_dhcp(void **state)
 {
@@ -1469,6 +1624,11 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_tftp_error, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tftp_stalled, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tftp_stalled_server_silent, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tftp_no_block_rollover, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tftp_server_no_rollover, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tftp_acked_unsent_block, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tftp_probe_loop, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tftp_oack_repeated, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_kernel_dhcp, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_kernel_dhcp_fingerprints, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_nfs_traffic_and_unreachable, setup, teardown),

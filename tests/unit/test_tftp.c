@@ -336,6 +336,53 @@ static void test_retransmissions(void **state)
 	assert_int_equal(t->dup_acks, 1);
 }
 
+/* The same OACK sent again before ACK 0 is a retransmission (raspberrypi/firmware#1041); the
+ * first one of a session is not. */
+static void test_oack_repeated(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t buf[1600];
+	from_client(fx, 69, LIT(rrq_pi));
+	from_server(fx, LIT(oack_1468));
+	assert_false(tftp_ev(fx)->retransmit);
+	from_server(fx, LIT(oack_1468));
+	assert_int_equal(tftp_ev(fx)->opcode, TFTP_OP_OACK);
+	assert_true(tftp_ev(fx)->retransmit);
+	from_client(fx, SRV_TID, buf, make_ack(buf, 0));
+	assert_false(tftp_ev(fx)->ack_ahead);
+	/* A new session (new RRQ, new TID) starts over. */
+	from_client(fx, 69, LIT(rrq_pi));
+	run(fx, SRV_IP, SRV_TID + 1, CLI_IP, CLI_PORT, LIT(oack_1468));
+	assert_false(tftp_ev(fx)->retransmit);
+}
+
+/* An ACK of a block the server has not sent (start4.elf took a repeated block for the next,
+ * raspberrypi/firmware#1631); an ACK of one it has sent, or of 0 before any DATA, is not. */
+static void test_ack_ahead(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t buf[600];
+	static const char rrq[] = "\0\001kernel8.img\0octet\0";
+	from_client(fx, 69, LIT(rrq));
+	from_client(fx, SRV_TID, buf, make_ack(buf, 0));
+	assert_false(tftp_ev(fx)->ack_ahead);
+	for (uint16_t b = 1; b <= 10; b++) {
+		from_server(fx, buf, make_data(buf, b, 512));
+		if (b < 10) {
+			from_client(fx, SRV_TID, buf, make_ack(buf, b));
+			assert_false(tftp_ev(fx)->ack_ahead);
+		}
+	}
+	from_server(fx, buf, make_data(buf, 10, 512)); /* the server's repeat of block 10 */
+	assert_true(tftp_ev(fx)->retransmit);
+	from_client(fx, SRV_TID, buf, make_ack(buf, 11));
+	const struct ev_tftp *t = tftp_ev(fx);
+	assert_true(t->ack_ahead);
+	assert_int_equal(t->block_seq, 11);
+	from_server(fx, buf, make_data(buf, 10, 512));
+	assert_int_equal(tftp_ev(fx)->block_seq, 10); /* still the repeat, not block 65546 */
+}
+
 /* WRQ: the client sends DATA to the server's TID after ACK 0. */
 static void test_wrq(void **state)
 {
@@ -809,6 +856,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_requests_hold_no_flow, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_snaplen_cut_option_value, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_snaplen_cut_oack, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_oack_repeated, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ack_ahead, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
