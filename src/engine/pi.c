@@ -84,7 +84,9 @@ bool pi_dhcp_identify(struct client *c, const struct ev_dhcp *d, bool ipxe,
 		m = pi_is_pi3_oui(c) ? CLIENT_MODEL_PI3 : CLIENT_MODEL_PI;
 	}
 	*model = m;
-	return pi97;
+	/* The Pi 3 ROM's option 97 is no reliable serial (a filler on some ROMs, PI-NETBOOT.md
+	 * s1): its serial comes from the folder it asks for. */
+	return pi97 && m != CLIENT_MODEL_PI3;
 }
 
 /* ---- TFTP folders (PI-NETBOOT.md s3) ---- */

@@ -16,7 +16,8 @@ bool pi_is_oui(const uint8_t mac[6]);
  * The Pi model a firmware DHCP request shows (board revision and fourcc of option 97, the
  * Pi 3 boot ROM's xid, the OUI), CLIENT_MODEL_UNKNOWN when it shows none; sets the client's
  * board revision.  ipxe: the request is iPXE's, whose option 97 is a UUID, not the Pi's.
- * Returns whether option 97 carries the Pi's serial (d->serial).
+ * Returns whether option 97 carries the Pi's serial (d->serial): never for a Pi 3, whose ROM
+ * fills it unreliably (the folder it asks for has the serial).
  */
 bool pi_dhcp_identify(struct client *c, const struct ev_dhcp *d, bool ipxe,
                       enum client_model *model);
