@@ -167,8 +167,11 @@ static void summary_timeline(const struct summary_ctx *s, const struct client_at
 		fprintf(out, "      (%u more entries not kept)\n", a->timeline_dropped);
 }
 
-static void summary_attempt(const struct summary_ctx *s, const struct client *c,
-                            const struct client_attempt *a, const struct diag_result *r)
+/* `next`: the attempt that followed it, or NULL. One that was still waiting, with nothing
+ * wrong, when the client began again (U-Boot's distro boot runs one DHCP per boot method) ended
+ * there: its wait is no news. */
+static void summary_attempt(const struct summary_ctx *s, const struct client_attempt *a,
+                            const struct client_attempt *next, const struct diag_result *r)
 {
 	FILE *out = s->out;
 	fprintf(out, "  attempt %u: ", a->number);
@@ -176,8 +179,15 @@ static void summary_attempt(const struct summary_ctx *s, const struct client *c,
 	fputs(" .. ", out);
 	summary_mark(s, a->last);
 	fputc('\n', out);
-	summary_verdict(s, r, "    ");
-	(void)c;
+	if (next && r->verdict == DIAG_IN_PROGRESS && r->waiting && r->primary < 0) {
+		fprintf(out,
+		        "    verdict  in-progress in %s when the client started over (attempt %u, ",
+		        client_stage_name(r->wait_stage), next->number);
+		summary_rel(s, next->first.ts);
+		fputs(")\n", out);
+	} else {
+		summary_verdict(s, r, "    ");
+	}
 	summary_stages(s, a);
 	summary_timeline(s, a);
 }
@@ -207,7 +217,7 @@ static void summary_client(const struct summary_ctx *s, const struct outcome_vie
 		const struct client_attempt *a = c->attempts[i];
 		struct diag_result ar;
 		outcome_judge_attempt(v, c, a, &ar);
-		summary_attempt(s, c, a, &ar);
+		summary_attempt(s, a, i + 1 < c->nattempts ? c->attempts[i + 1] : NULL, &ar);
 		if (a != last && ar.primary >= 0)
 			summary_finding(s, &ar.f[ar.primary], "    ");
 	}
