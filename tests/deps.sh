@@ -3,9 +3,10 @@
 # `deps.sh --test` adds everything the test suite uses (tshark oracle, lab servers).
 set -euo pipefail
 
-build_pkgs=(build-essential cmake pkg-config libpcap-dev libjson-c-dev libncurses-dev)
+build_pkgs=(build-essential cmake pkg-config libpcap-dev libjson-c-dev libncurses-dev
+	zlib1g-dev liblzma-dev libzstd-dev)
 test_pkgs=(libcmocka-dev clang libclang-rt-14-dev valgrind tshark tcpdump python3 python3-jsonschema
-	bzip2 time
+	bzip2 time gzip xz-utils zstd
 	procps psmisc tcpreplay tmux clang-format)
 # The capture lab's servers and clients: tests/lab/packages.txt is the one list (one package a
 # line, '#' starts a comment).

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "nbt/decode.h"
+#include "nbt/decompress.h"
 #include "nbt/filter.h"
 #include "nbt/savefile.h"
 #include "nbt/xalloc.h"
@@ -38,6 +39,7 @@ struct nbt_capture {
 	struct filter_widen widen;
 	char filter[FILTER_EXPR_MAX]; /* the filter in effect, "" for none */
 	struct savefile *save;        /* -w FILE, or NULL */
+	struct dz *dz; /* the decoder of a compressed (or unseekable) input, or NULL */
 };
 
 static void capture_seterr(char errbuf[NBT_ERRBUF_SIZE], const char *fmt, const char *a,
@@ -46,7 +48,8 @@ static void capture_seterr(char errbuf[NBT_ERRBUF_SIZE], const char *fmt, const 
 	snprintf(errbuf, NBT_ERRBUF_SIZE, fmt, a, b);
 }
 
-static pcap_t *capture_open_file(const char *path, enum capture_err *err, char *errbuf)
+static pcap_t *capture_open_file(struct nbt_capture *c, const char *path, enum capture_err *err,
+                                 char *errbuf)
 {
 	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (!fp) {
@@ -66,12 +69,33 @@ static pcap_t *capture_open_file(const char *path, enum capture_err *err, char *
 	}
 	ungetc(ch, fp);
 	char pe[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *pc = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, pe);
-	if (!pc) {
-		*err = strstr(pe, "truncated") ? CAPERR_TRUNCATED : CAPERR_NOT_CAPTURE;
-		capture_seterr(errbuf, "%s: not a pcap or pcapng capture (%s)", path, pe);
+	/* A compressed capture (boot.pcap.gz, .xz, .zst, or such a stream on stdin) is read
+	 * through its decoder; every other input as it is, by libpcap itself. */
+	FILE *in = dz_maybe((uint8_t)ch) ? dz_open(fp, fp != stdin, &c->dz, pe, sizeof pe) : fp;
+	if (!in) {
+		*err = CAPERR_OTHER;
+		capture_seterr(errbuf, "%s: %s", path, pe);
 		if (fp != stdin)
 			fclose(fp);
+		return NULL;
+	}
+	pcap_t *pc = pcap_fopen_offline_with_tstamp_precision(in, PCAP_TSTAMP_PRECISION_NANO, pe);
+	if (!pc) {
+		const char *why = dz_failure(c->dz);
+		*err = strstr(pe, "truncated") || why ? CAPERR_TRUNCATED : CAPERR_NOT_CAPTURE;
+		if (why)
+			capture_seterr(errbuf, "%s: %s", path, why);
+		else if (c->dz && dz_kind_of(c->dz) != DZ_PLAIN)
+			snprintf(
+			    errbuf, NBT_ERRBUF_SIZE,
+			    "%s: %s-compressed, but what it holds is not a pcap or pcapng capture "
+			    "(%s)",
+			    path, dz_kind_name(dz_kind_of(c->dz)), pe);
+		else
+			capture_seterr(errbuf, "%s: not a pcap or pcapng capture (%s)", path, pe);
+		if (in != stdin)
+			fclose(in);
+		c->dz = NULL;
 	}
 	return pc;
 }
@@ -161,7 +185,7 @@ struct nbt_capture *capture_open(const struct capture_opts *o, enum capture_err 
 	struct nbt_capture *c = xcalloc(1, sizeof(*c));
 	c->live = o->iface != NULL;
 	c->pc = c->live ? capture_open_live(o, c, err, errbuf)
-	                : capture_open_file(o->file ? o->file : "-", err, errbuf);
+	                : capture_open_file(c, o->file ? o->file : "-", err, errbuf);
 	if (!c->pc)
 		goto fail;
 	c->nano = pcap_get_tstamp_precision(c->pc) == PCAP_TSTAMP_PRECISION_NANO;
@@ -208,7 +232,9 @@ bool capture_wait(const struct nbt_capture *c, int ms)
 
 int capture_fd(const struct nbt_capture *c)
 {
-	return pcap_get_selectable_fd(c->pc);
+	/* Through a decoder, libpcap reads a stdio stream that has no descriptor: wait on the one
+	 * below it. */
+	return c->dz ? dz_fd(c->dz) : pcap_get_selectable_fd(c->pc);
 }
 
 bool capture_is_live(const struct nbt_capture *c)
@@ -253,8 +279,12 @@ int capture_dispatch(struct nbt_capture *c, int budget, capture_frame_fn fn, voi
 		 * (a stream on stdin, stopped with Ctrl-C) is a clean stop. */
 		c->ended = true;
 		if (rc != PCAP_ERROR_BREAK && !c->broken) {
-			const char *msg = pcap_geterr(c->pc);
-			c->end_err = strstr(msg, "truncated") ? CAPERR_TRUNCATED : CAPERR_OTHER;
+			/* A compressed file cut short or corrupt: the decoder says which. */
+			const char *msg =
+			    dz_failure(c->dz) ? dz_failure(c->dz) : pcap_geterr(c->pc);
+			c->end_err = strstr(msg, "truncated") || dz_failure(c->dz)
+			                 ? CAPERR_TRUNCATED
+			                 : CAPERR_OTHER;
 			snprintf(c->end_msg, sizeof(c->end_msg), "%s", msg);
 		}
 	}

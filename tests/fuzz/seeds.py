@@ -9,7 +9,9 @@ fuzz_pipeline, UDP/TCP payloads for the dissector targets, and synthetic
 fragment / segment scripts for fuzz_ipfrag and fuzz_tcpreasm.  Prints how
 many seeds each target got.  Never writes outside OUTDIR.
 """
+import gzip
 import hashlib
+import lzma
 import os
 import struct
 import sys
@@ -208,7 +210,11 @@ def harvest(path, out):
     if not frames:
         return
     out.new_file()
-    out.add("pcapfile", data if len(data) <= MAX_FILE_SEED else data[:MAX_FILE_SEED // 2])
+    whole = data if len(data) <= MAX_FILE_SEED else data[:MAX_FILE_SEED // 2]
+    out.add("pcapfile", whole)
+    # Compressed copies: capture_open reads gzip and xz (and zstd) through their decoders.
+    out.add("pcapfile", gzip.compress(whole[:8192]))
+    out.add("pcapfile", lzma.compress(whole[:8192]))
     link = frames[0][0]
     if link in DLT_INDEX:
         mode = bytes([DLT_INDEX[link]])

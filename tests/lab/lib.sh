@@ -190,21 +190,28 @@ lab_client() {
 	lab_txcsum_off "$ns" eth0
 }
 
+# lab_br0_link NS IFNAME WHAT: a new namespace NS joined to br0 by a veth whose end in NS is
+# IFNAME (not yet up there); WHAT names it in the error.
+lab_br0_link() {
+	local ns=$1 ifname=$2 peer=v$RANDOM$RANDOM
+	peer=${peer:0:15}
+	lab_ns_add "$ns"
+	lab_ns "$LAB_SRV" ip link add "$peer" type veth peer name "$ifname" netns "$ns" ||
+		die "veth for $3"
+	lab_ns "$LAB_SRV" ip link set "$peer" master br0
+	lab_ns "$LAB_SRV" ip link set "$peer" up
+	lab_txcsum_off "$LAB_SRV" "$peer"
+}
+
 # lab_stp_switch FWD: a switch namespace ($LAB_SW_NS) whose bridge br1 runs the kernel's 802.1D
 # spanning tree (forward delay FWD seconds, hello 1 s), uplinked to br0 as one of its ports; waits
 # until the uplink forwards. Clients join with: lab_client NAME MAC "$LAB_SW_NS" br1, and their
 # port then forwards nothing for 2 x FWD s (listening, then learning), as on a managed switch
 # without portfast. Its BPDUs reach br0, where the capture sees them.
 lab_stp_switch() {
-	local fwd=$1 peer=v$RANDOM$RANDOM i
-	peer=${peer:0:15}
+	local fwd=$1 i
 	LAB_SW_NS=$LAB_PFX-switch
-	lab_ns_add "$LAB_SW_NS"
-	lab_ns "$LAB_SRV" ip link add "$peer" type veth peer name up0 netns "$LAB_SW_NS" ||
-		die "veth for the switch"
-	lab_ns "$LAB_SRV" ip link set "$peer" master br0
-	lab_ns "$LAB_SRV" ip link set "$peer" up
-	lab_txcsum_off "$LAB_SRV" "$peer"
+	lab_br0_link "$LAB_SW_NS" up0 "the switch"
 	lab_ns "$LAB_SW_NS" ip link add br1 address 02:00:0a:63:00:fe type bridge
 	# Bridge timers are in hundredths of a second (ip-link(8) passes them to the kernel as such).
 	# max_age 6 s (the least): a topology change is announced for max age + forward delay.
@@ -225,16 +232,9 @@ lab_stp_switch() {
 # $LAB_RELAY_NET.0/24 back through it. Clients join with: lab_client NAME MAC "$LAB_RELAY_NS" br1.
 LAB_RELAY_NET=10.98.0
 lab_relay() {
-	local peer=v$RANDOM$RANDOM
-	peer=${peer:0:15}
 	LAB_RELAY_NS=$LAB_PFX-relay
 	lab_need dhcrelay
-	lab_ns_add "$LAB_RELAY_NS"
-	lab_ns "$LAB_SRV" ip link add "$peer" type veth peer name eth0 netns "$LAB_RELAY_NS" ||
-		die "veth for the relay"
-	lab_ns "$LAB_SRV" ip link set "$peer" master br0
-	lab_ns "$LAB_SRV" ip link set "$peer" up
-	lab_txcsum_off "$LAB_SRV" "$peer"
+	lab_br0_link "$LAB_RELAY_NS" eth0 "the relay"
 	lab_ns "$LAB_RELAY_NS" ip addr add "$LAB_NET.254/24" dev eth0
 	lab_ns "$LAB_RELAY_NS" ip link set eth0 up
 	lab_txcsum_off "$LAB_RELAY_NS" eth0
