@@ -2,6 +2,7 @@
  */
 #include "nbt/capture.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <pcap/pcap.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "nbt/decode.h"
 #include "nbt/decompress.h"
@@ -59,6 +61,15 @@ static pcap_t *capture_open_file(struct nbt_capture *c, const char *path, enum c
 		capture_seterr(errbuf, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
+	struct stat st;
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		*err = CAPERR_NOT_CAPTURE;
+		capture_seterr(errbuf, "%s: %s", path,
+		               "is a folder, not a capture file: name one of the captures in it");
+		if (fp != stdin)
+			fclose(fp);
+		return NULL;
+	}
 	int ch = getc(fp);
 	if (ch == EOF) {
 		*err = CAPERR_NOT_CAPTURE;
@@ -91,6 +102,15 @@ static pcap_t *capture_open_file(struct nbt_capture *c, const char *path, enum c
 			    "%s: %s-compressed, but what it holds is not a pcap or pcapng capture "
 			    "(%s)",
 			    path, dz_kind_name(dz_kind_of(c->dz)), pe);
+		else if (isprint(ch) || isspace(ch))
+			/* Saved tcpdump or tshark output, a log, a hex dump: text, not a capture.
+			 */
+			capture_seterr(
+			    errbuf,
+			    "%s: not a pcap or pcapng capture: it starts like a text file "
+			    "(%s); printed tcpdump output cannot be read back, capture with "
+			    "tcpdump -w FILE",
+			    path, pe);
 		else
 			capture_seterr(errbuf, "%s: not a pcap or pcapng capture (%s)", path, pe);
 		if (in != stdin)

@@ -116,7 +116,9 @@ w("cut-in-block.pcapng", shb + idb + epb(us, F[0]) + epb(us + 1, F[1])[:40])
 PY
 
 expect_error empty.pcap "$ERR_INPUT" "empty" ""
-expect_error text.pcap "$ERR_INPUT" "not a pcap or pcapng" ""
+expect_error text.pcap "$ERR_INPUT" "not a pcap or pcapng capture: it starts like a text file.*tcpdump -w" ""
+mkdir -p "$NBT_TMP/captures.d"
+expect_error captures.d "$ERR_INPUT" "captures.d: is a folder, not a capture file" ""
 expect_error cut-in-global-header.pcap "$ERR_INPUT $ERR_TRUNC" "truncated|not a pcap|empty" ""
 expect_read header-only.pcap 0
 expect_read snaplen0.pcap 3 "udp 3"
