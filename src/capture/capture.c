@@ -103,8 +103,7 @@ static pcap_t *capture_open_file(struct nbt_capture *c, const char *path, enum c
 			    "(%s)",
 			    path, dz_kind_name(dz_kind_of(c->dz)), pe);
 		else if (isprint(ch) || isspace(ch))
-			/* Saved tcpdump or tshark output, a log, a hex dump: text, not a capture.
-			 */
+			/* saved tcpdump output, a log, a hex dump */
 			capture_seterr(
 			    errbuf,
 			    "%s: not a pcap or pcapng capture: it starts like a text file "
