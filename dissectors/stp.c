@@ -36,7 +36,7 @@ bool stp_dissect(struct cur *c, const struct nbt_pkt *pkt, struct stp_seen *s)
 		memcpy(s->bridge, pkt->src_mac, sizeof s->bridge);
 	}
 	if (timers && !s->have_timers) {
-		s->have_timers = 1;
+		s->have_timers = true;
 		s->version = version;
 		s->fwd_delay_ms = (uint32_t)fwd * 1000u / STP_TIMER_UNIT;
 	}

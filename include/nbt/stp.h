@@ -24,8 +24,8 @@ struct stp_seen {
 	uint32_t fwd_delay_ms;
 	uint32_t changes; /* topology changes seen; the first STP_TC_KEPT kept */
 	struct stp_change change[STP_TC_KEPT];
-	uint8_t in_change; /* the last BPDU carried the TC flag */
-	uint8_t have_timers;
+	bool in_change; /* the last BPDU carried the TC flag */
+	bool have_timers;
 };
 
 struct cur;

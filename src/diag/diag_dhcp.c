@@ -32,7 +32,7 @@ bool diag_dhcp(struct diag_ctx *x, const struct client_dhcp *d, enum client_stag
 			    "%s sent %u DISCOVER%s over %.1f s and no DHCP server offered an "
 			    "address",
 			    who, d->discover.count, d->discover.count == 1 ? "" : "s",
-			    (double)(d->discover.last.ts - d->discover.first.ts) / 1e9);
+			    diag_secs(d->discover.last.ts - d->discover.first.ts));
 			diag_evidence(f, d->discover.first);
 			diag_evidence(f, d->discover.last);
 		}

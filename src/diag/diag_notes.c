@@ -113,8 +113,7 @@ void diag_note_tftp(struct diag_ctx *x)
 	}
 	if (oack && (f = diag_add(x, DIAG_CODE_TFTP_OACK_REPEATED, DIAG_SEV_WARNING,
 	                          oack->stage)) != NULL) {
-		double gap =
-		    (double)(oack->oack_again.ts - oack->oack_first.ts) / (double)NBT_NS_PER_SEC;
+		double gap = diag_secs(oack->oack_again.ts - oack->oack_first.ts);
 		char more[48] = "";
 		if (oacks > 1)
 			diag_text(more, sizeof(more), " (and for %u more files)", oacks - 1);
@@ -258,7 +257,7 @@ void diag_note_dhcp(struct diag_ctx *x)
 		             "the first offer came %.1f s after the DISCOVER; meanwhile %u ARP "
 		             "requests asked for %s, the address offered: the DHCP server was "
 		             "checking with a ping that it is free",
-		             (double)d->offer_delay / 1e9, d->offer_probes, fmt_ipv4(d->yiaddr).s);
+		             diag_secs(d->offer_delay), d->offer_probes, fmt_ipv4(d->yiaddr).s);
 		diag_hint(
 		    f, "normal for dnsmasq (it waits up to 3 s for an answer); to offer at once: "
 		       "dnsmasq no-ping");
@@ -274,7 +273,7 @@ void diag_note_dhcp(struct diag_ctx *x)
 		diag_summary(
 		    f,
 		    "firmware DHCP took %.1f s from the first DISCOVER to the ACK (%u DISCOVERs)",
-		    (double)(end - d->discover.first.ts) / 1e9, d->discover.count);
+		    diag_secs(end - d->discover.first.ts), d->discover.count);
 		diag_evidence(f, d->discover.first);
 		diag_evidence(f, d->ack.last);
 	}
@@ -326,7 +325,7 @@ void diag_note_spanning_tree(struct diag_ctx *x)
 	if (s->have_timers)
 		diag_text(timers, sizeof(timers), ", forward delay %.0f s: a new port waits %.0f s",
 		          s->fwd_delay_ms / 1000.0, 2 * s->fwd_delay_ms / 1000.0);
-	double lead = (double)(first - hit->ts) / (double)NBT_NS_PER_SEC;
+	double lead = diag_secs(first - hit->ts);
 	diag_summary(f,
 	             "a switch on the way runs spanning tree (%s BPDUs from %s%s) and announced a "
 	             "topology change %.1f s %s this client's first frame: its port had likely "

@@ -12,6 +12,11 @@
 #include "nbt/diagnose.h"
 
 #define DIAG_SEC(s) ((nbt_time)(s)*NBT_NS_PER_SEC)
+/* A span of packet time in seconds, for the texts. */
+static inline double diag_secs(nbt_time t)
+{
+	return (double)t / (double)NBT_NS_PER_SEC;
+}
 
 /* Why a port-69 filter explains missing TFTP replies: a stall's "cannot tell" and the note
  * that stands without a stall say the same. */

@@ -206,10 +206,22 @@ static bool diag_at_rollover(uint64_t acked)
 	return acked && (acked & 0xffff) == 0xffff;
 }
 
+/* The block size of a transfer: the one it asked for or was acknowledged, else RFC 1350's. */
+static uint32_t diag_blksize(const struct client_file *l)
+{
+	return l->blksize ? l->blksize : TFTP_BLKSIZE_DEFAULT;
+}
+
 /* The largest file a transfer that does not roll over can carry at this block size. */
 static uint64_t diag_rollover_limit(const struct client_file *l)
 {
-	return 65535ull * (l->blksize ? l->blksize : TFTP_BLKSIZE_DEFAULT);
+	return 65535ull * diag_blksize(l);
+}
+
+/* The server sent the block after 65535 (as 0, or as 1) and the client never acknowledged it. */
+static bool diag_next_unacked(const struct client_file *l)
+{
+	return l->last_block > l->last_acked && l->last_block - l->last_acked <= 2;
 }
 
 /* The server ended or left the transfer where the block number wraps. */
@@ -220,11 +232,9 @@ static void diag_server_no_rollover(struct diag_finding *f, const struct client_
 	          "the file needs more than 65535 blocks of %u bytes: use a TFTP server that rolls "
 	          "the block number over (dnsmasq, tftpd-hpa), or a larger blksize, or keep the "
 	          "file under %" PRIu64 " bytes",
-	          l->blksize ? l->blksize : TFTP_BLKSIZE_DEFAULT, diag_rollover_limit(l));
+	          diag_blksize(l), diag_rollover_limit(l));
 }
 
-/* The server's "file not found" for a file the boot needs names the file and its folder;
- * any other ERROR (or the client's own) is tftp-error with its text. */
 /* How many configuration probes were missed before l, the end of a loader's probe chain
  * (pxelinux.cfg/default, grub.cfg); 0 when l is no such end. */
 static unsigned diag_chain_probes(const struct diag_ctx *x, const struct client_file *l)
@@ -245,6 +255,8 @@ static unsigned diag_chain_probes(const struct diag_ctx *x, const struct client_
 	return n;
 }
 
+/* The server's "file not found" for a file the boot needs names the file and its folder;
+ * any other ERROR (or the client's own) is tftp-error with its text. */
 static void diag_file_error(struct diag_ctx *x, const struct client_file *l)
 {
 	char dir[TFTP_FILE_MAX];
@@ -285,10 +297,11 @@ static void diag_file_error(struct diag_ctx *x, const struct client_file *l)
 			          l->name + strlen(dir), dir);
 	} else {
 		f = diag_stall(x, DIAG_CODE_TFTP_ERROR, l->stage, l->error.ts, 0, DIAG_PROVEN);
-		diag_summary(f, "the transfer of %s ended with %s ERROR %u \"%s\"", l->name,
-		             l->err_by_client ? "the client's" : "the server's", l->err_code,
-		             l->err_msg);
-		if (!l->err_by_client && diag_at_rollover(l->last_acked)) {
+		if (l->err_by_client || !diag_at_rollover(l->last_acked)) {
+			diag_summary(f, "the transfer of %s ended with %s ERROR %u \"%s\"", l->name,
+			             l->err_by_client ? "the client's" : "the server's",
+			             l->err_code, l->err_msg);
+		} else {
 			diag_summary(f,
 			             "the transfer of %s ended with the server's ERROR %u \"%s\" "
 			             "right after block 65535: it does not roll the 16-bit block "
@@ -313,8 +326,8 @@ static bool diag_acked_unsent(const struct client_file *l)
  * its ACK of 65535, the two sides no longer agree. */
 static bool diag_past_rollover_refused(const struct client_file *l)
 {
-	return diag_at_rollover(l->last_acked) && l->last_block > l->last_acked &&
-	       l->last_block - l->last_acked <= 2 && l->data_sends >= DIAG_SENDS_PROOF;
+	return diag_at_rollover(l->last_acked) && diag_next_unacked(l) &&
+	       l->data_sends >= DIAG_SENDS_PROOF;
 }
 
 /*
@@ -354,14 +367,12 @@ static bool diag_stall_cause(struct diag_ctx *x, struct diag_finding *f,
 	if (!diag_at_rollover(l->last_acked))
 		return false;
 	unsigned wire = (unsigned)(l->last_block & 0xffff);
-	if (l->last_block > l->last_acked && l->last_block - l->last_acked <= 2) {
-		/* the next block, as 0 or as 1, sent and never acknowledged */
+	if (diag_next_unacked(l)) {
 		f->detail = "no-block-rollover";
 		diag_summary(f,
 		             "the transfer of %s stopped where the 16-bit block number wraps: the "
-		             "client acknowledged block 65535 (%" PRIu64
-		             " bytes) and never the block "
-		             "%u the server sent next (%u times)%s",
+		             "client acknowledged block 65535 (%" PRIu64 " bytes) and never the "
+		             "block %u the server sent next (%u times)%s",
 		             l->name, diag_rollover_limit(l), wire, l->data_sends,
 		             wire == 1 ? ": the server rolls over to 1, the client expects 0" : "");
 		diag_evidence(f, l->last_data);
@@ -377,7 +388,7 @@ static bool diag_stall_cause(struct diag_ctx *x, struct diag_finding *f,
 			    "update it (rpi-eeprom-update), or keep the file under %" PRIu64
 			    " bytes (65535 blocks of %u: compress the initramfs, use a larger "
 			    "blksize or HTTP boot)",
-			    diag_rollover_limit(l), l->blksize ? l->blksize : TFTP_BLKSIZE_DEFAULT);
+			    diag_rollover_limit(l), diag_blksize(l));
 		return true;
 	}
 	if (l->last_block == l->last_acked) {
@@ -413,8 +424,7 @@ static void diag_file_stalled(struct diag_ctx *x, const struct client_file *l)
 			          100.0 * (double)l->bytes / (double)l->tsize);
 		const char *silent =
 		    gave_up ? "the client gave the transfer up (its host answers the server's DATA "
-		              "with "
-		              "ICMP port unreachable)"
+		              "with ICMP port unreachable)"
 		    : l->last_dir == TFTP_DIR_SERVER
 		        ? "the client stopped acknowledging (the server's DATA was the last word)"
 		        : "the server stopped sending (the client's ACK was the last word)";
@@ -446,7 +456,7 @@ static bool diag_probe_loop(struct diag_ctx *x, const struct client_file *l)
 	             " bytes each time, the client ended it with \"Early terminate\") and never "
 	             "went on to read the file",
 	             diag_who(x, l->stage), l->name, l->probes,
-	             (double)(l->last_pkt.ts - l->first_rrq.ts) / (double)NBT_NS_PER_SEC, l->tsize);
+	             diag_secs(l->last_pkt.ts - l->first_rrq.ts), l->tsize);
 	diag_evidence(f, l->first_rrq);
 	diag_evidence(f, l->last_rrq);
 	diag_evidence(f, l->last_pkt);

@@ -5,9 +5,9 @@
 #include "nbt/diagnose.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stddef.h>
 #include <string.h>
 
 #include "diag_priv.h"
